@@ -1,0 +1,1 @@
+"""faq-assistant knowledge base: entries, loading, index, search, checks and training."""
