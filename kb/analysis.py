@@ -1,0 +1,141 @@
+"""Text analysis for Japanese and English: NFKC normalization, morphemes, stems, bigrams."""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterator
+from typing import Any
+
+from whoosh.analysis import StemmingAnalyzer, Token, Tokenizer
+
+# Bump when any function here changes what it emits: the cached index is keyed by it.
+ANALYSIS_VERSION = "3"
+
+_CJK = "\u3041-\u309f\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u30fc\u3005"
+_CJK_RUN = re.compile(f"[{_CJK}]+")
+_HIRAGANA_ONLY = re.compile(r"^[\u3041-\u309f\u30fc]+$")
+# A space between two Japanese characters is a writing style ("ライブ マイグレーション"),
+# not a word boundary the reader means; dropping it makes both spellings analyse alike.
+_JA_SPACE = re.compile(f"(?<=[{_CJK}])\\s+(?=[{_CJK}])")
+_SPACES = re.compile(r"\s+")
+_ASCII_WORD = re.compile(r"^[0-9a-z][0-9a-z._+-]*$")
+
+# Parts of speech that carry no topic: particles, auxiliaries, symbols, blanks.
+_SKIP_POS = {"助詞", "助動詞", "補助記号", "空白", "記号", "接頭辞", "接尾辞", "代名詞", "感動詞", "接続詞"}
+# Light lemmas that appear in every question ("する", "できる", "何", "こと").
+_JA_STOP = {
+    "為る", "有る", "居る", "成る", "出来る", "事", "物", "為", "様", "何", "幾", "幾つ", "此の", "其の",
+    "言う", "思う", "良い", "宜しい", "下さる", "呉れる", "貰う", "行く", "来る", "見る", "所", "時",
+    "的", "等", "又", "もう", "どう", "如何", "どの", "ない", "無い", "位", "くらい", "ぐらい", "です",
+    "ます", "か", "ね", "よ", "ん", "の", "方", "とき", "について", "教える", "知る", "分かる", "わかる",
+}
+
+_stemmer = StemmingAnalyzer()
+
+
+def normalize(text: str) -> str:
+    """NFKC, lower case, one space between words, no space inside Japanese runs."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = _SPACES.sub(" ", text).strip()
+    return _JA_SPACE.sub("", text)
+
+
+@functools.cache
+def _tokenizer() -> Any:
+    from sudachipy import Dictionary, SplitMode
+
+    return Dictionary(dict="core").create(SplitMode.A)
+
+
+def english_terms(text: str) -> list[str]:
+    """Lower-cased, stop-worded, stemmed English words (Whoosh's stemming analyzer)."""
+    return [t.text for t in _stemmer(text)]
+
+
+def morph_terms(text: str) -> list[str]:
+    """Content morphemes of already-normalized text: dictionary forms, stems for ASCII words."""
+    out: list[str] = []
+    # Sudachi refuses very long inputs; questions and entries are far shorter than this.
+    for chunk in _chunks(text, 8000):
+        for m in _tokenizer().tokenize(chunk):
+            pos = m.part_of_speech()[0]
+            if pos in _SKIP_POS:
+                continue
+            surface = m.surface()
+            if surface.isascii():
+                if _ASCII_WORD.match(surface):
+                    out.extend(english_terms(surface))
+                continue
+            lemma = m.normalized_form()
+            if lemma in _JA_STOP or _HIRAGANA_ONLY.match(lemma) and len(lemma) < 3:
+                continue
+            out.append(lemma)
+    return out
+
+
+def _chunks(text: str, size: int) -> Iterator[str]:
+    for start in range(0, len(text), size):
+        yield text[start : start + size]
+
+
+def bigrams(text: str) -> list[str]:
+    """Character bigrams of the Japanese runs in normalized text (single characters kept)."""
+    out: list[str] = []
+    for run in _CJK_RUN.findall(text):
+        if len(run) == 1:
+            out.append(run)
+            continue
+        for i in range(len(run) - 1):
+            gram = run[i : i + 2]
+            if not _HIRAGANA_ONLY.match(gram):
+                out.append(gram)
+    return out
+
+
+class _ListTokenizer(Tokenizer):  # type: ignore[misc]
+    """A Whoosh tokenizer around one of the term functions above."""
+
+    kind = ""
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self)
+
+    def __hash__(self) -> int:
+        return hash(type(self).__name__)
+
+    def terms(self, text: str) -> list[str]:
+        raise NotImplementedError
+
+    def __call__(self, value: str, positions: bool = False, chars: bool = False,
+                 keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
+                 start_char: int = 0, tokenize: bool = True, mode: str = "", **kwargs: Any) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        terms = self.terms(normalize(value)) if tokenize else [value]
+        for pos, term in enumerate(terms):
+            token.text = term
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = term
+            if positions:
+                token.pos = start_pos + pos
+            if chars:
+                token.startchar = start_char
+                token.endchar = start_char + len(term)
+            yield token
+
+
+class MorphTokenizer(_ListTokenizer):
+    """Japanese morphemes plus stemmed ASCII words (SudachiPy, split mode A)."""
+
+    def terms(self, text: str) -> list[str]:
+        return morph_terms(text)
+
+
+class BigramTokenizer(_ListTokenizer):
+    """Japanese character bigrams: the recall net when morphology splits differently."""
+
+    def terms(self, text: str) -> list[str]:
+        return bigrams(text)

@@ -1,0 +1,58 @@
+"""Where the CLI and the app find content, cache and user data; opening the KB once."""
+
+from __future__ import annotations
+
+import os
+import sys
+from argparse import Namespace
+from pathlib import Path
+
+from kb.errors import ContentError
+from kb.load import KnowledgeBase, load_kb, resolve_data_dir
+from kb.search import Engine, open_engine
+from tui.safe import clean_line
+
+APP_NAME = "faq-assistant"
+
+
+def data_dir(args: Namespace) -> Path:
+    return resolve_data_dir(getattr(args, "data", None), os.environ)
+
+
+def cache_dir() -> Path:
+    """The index cache: ``$FAQ_CACHE_DIR``, else the user's cache folder."""
+    if os.environ.get("FAQ_CACHE_DIR"):
+        return Path(os.environ["FAQ_CACHE_DIR"])
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir(APP_NAME))
+
+
+def user_data_dir() -> Path:
+    """Bookmarks and training progress: ``$FAQ_DATA_HOME``, else the user's data folder."""
+    if os.environ.get("FAQ_DATA_HOME"):
+        return Path(os.environ["FAQ_DATA_HOME"])
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APP_NAME))
+
+
+def load(args: Namespace, quiet: bool = False) -> KnowledgeBase:
+    """Load the content; warn (stderr) about broken files, fail only when nothing loaded."""
+    kb = load_kb(data_dir(args))
+    if kb.problems and not quiet:
+        first = clean_line(str(kb.problems[0]))
+        more = f" (and {len(kb.problems) - 1} more)" if len(kb.problems) > 1 else ""
+        print(f"faq: warning: {first}{more}; run `faq lint`", file=sys.stderr)
+    if not kb.entries:
+        raise ContentError("no entries could be loaded" + (f": {kb.problems[0]}" if kb.problems else ""),
+                           path=str(kb.root))
+    return kb
+
+
+def engine(args: Namespace, rebuild: bool = False) -> Engine:
+    kb = load(args)
+    eng, info = open_engine(kb, cache_dir(), rebuild=rebuild)
+    if info.warning:
+        print(f"faq: warning: {clean_line(info.warning)}", file=sys.stderr)
+    return eng
