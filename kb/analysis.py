@@ -11,7 +11,7 @@ from typing import Any
 from whoosh.analysis import StemmingAnalyzer, Token, Tokenizer
 
 # Bump when any function here changes what it emits: the cached index is keyed by it.
-ANALYSIS_VERSION = "3"
+ANALYSIS_VERSION = "4"
 
 _CJK = "\u3041-\u309f\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u30fc\u3005"
 _CJK_RUN = re.compile(f"[{_CJK}]+")
@@ -32,7 +32,16 @@ _JA_STOP = {
     "ます", "か", "ね", "よ", "ん", "の", "方", "とき", "について", "教える", "知る", "分かる", "わかる",
 }
 
-_stemmer = StemmingAnalyzer()
+# Whoosh's stop list plus the words every English question has ("how do I ...").
+EN_STOP = frozenset(
+    "a an and are as at be by can for from have if in is it may not of on or tbd that the this to us we "
+    "when will with yet you your i me my mine our do does did done doing how what whats which who whom "
+    "why where there here should would could must shall might am was were been being has had having "
+    "any some there their them they he she his her its just so than then too very s t about into over "
+    "up out get got want wanted please tell know explain explained anyone someone way ways thing things "
+    "also still even much many".split()
+)
+_stemmer = StemmingAnalyzer(stoplist=EN_STOP)
 
 
 def normalize(text: str) -> str:

@@ -16,7 +16,7 @@ from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
 
-from kb.analysis import ANALYSIS_VERSION, BigramTokenizer, MorphTokenizer, normalize
+from kb.analysis import ANALYSIS_VERSION, EN_STOP, BigramTokenizer, MorphTokenizer, normalize
 from kb.entry import Entry, GlossaryTerm
 from kb.load import KnowledgeBase
 
@@ -33,11 +33,11 @@ def make_schema() -> Schema:
         tags=KEYWORD(stored=True, commas=True, scorable=False),
         concepts=KEYWORD(scorable=True),
         q_ja=TEXT(analyzer=morph, field_boost=3.0),
-        q_en=TEXT(analyzer=StemmingAnalyzer(), field_boost=3.0),
+        q_en=TEXT(analyzer=StemmingAnalyzer(stoplist=EN_STOP), field_boost=3.0),
         alt_ja=TEXT(analyzer=morph, field_boost=2.0),
-        alt_en=TEXT(analyzer=StemmingAnalyzer(), field_boost=2.0),
+        alt_en=TEXT(analyzer=StemmingAnalyzer(stoplist=EN_STOP), field_boost=2.0),
         body_ja=TEXT(analyzer=morph, field_boost=1.0),
-        body_en=TEXT(analyzer=StemmingAnalyzer(), field_boost=1.0),
+        body_en=TEXT(analyzer=StemmingAnalyzer(stoplist=EN_STOP), field_boost=1.0),
         bigram=TEXT(analyzer=bigram, field_boost=0.5),
         title_ja=STORED(),
         title_en=STORED(),

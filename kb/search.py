@@ -27,6 +27,11 @@ _TEXT_FIELDS_JA = ("q_ja", "alt_ja", "body_ja")
 _TEXT_FIELDS_EN = ("q_en", "alt_en", "body_en")
 _SEARCH_FIELDS = ["q_ja", "q_en", "alt_ja", "alt_en", "body_ja", "body_en", "bigram"]
 _DIGITS = re.compile(r"^[0-9.]+$")
+# Product versions a question may name; an entry that does not apply to the named version
+# is not the answer, however well the words match ("install Windows Server 2019").
+_VERSION = re.compile(r"(windows(?: server)?|hyper-v(?: server)?|vmm|system center)\s*(\d{1,4}(?:\s*r2)?)")
+VERSION_MISMATCH_FACTOR = 0.3
+FUZZY_MIN_LENGTH = 5
 _ASCII = re.compile(r"^[ -~]+$")
 
 
@@ -94,6 +99,7 @@ class Engine:
         self.searcher = ix.searcher()
         self.n_docs = max(1, self.searcher.doc_count())
         self._df_cache: dict[tuple[str, str], int] = {}
+        self._fix_cache: dict[str, str] = {}
         self._concept_terms = {
             term.id: {t for name in term.synonyms for t in _words(normalize(name))} for term in kb.glossary.values()
         }
@@ -115,7 +121,10 @@ class Engine:
         if query is None:
             return result
         hits = self.searcher.search(query, limit=max(top, 5), terms=True)
-        total = sum(f.weight for f in features) or 1.0
+        total = sum(f.weight for f in features)
+        if total <= 0:
+            return result
+        versions = _versions(norm)
         scored = []
         for hit in hits:
             matched = set(hit.matched_terms())
@@ -131,6 +140,8 @@ class Engine:
             # BM25 score breaks ties and damps entries that match only by accident.
             relative = score / best_score if best_score > 0 else 0.0
             confidence = coverage * (0.75 + 0.25 * relative)
+            if versions and not self._applies(entry_id, versions):
+                confidence *= VERSION_MISMATCH_FACTOR
             ranked.append(Answer(entry_id, self.kb.entries[entry_id].question(lang)
                                  if entry_id in self.kb.entries else entry_id, score, min(1.0, confidence)))
         ranked.sort(key=lambda a: (-a.confidence, -a.score))
@@ -139,6 +150,13 @@ class Engine:
         if result.answers and run_checks:
             result.checks = self._checks_for(text, result.answers[0].id)
         return result
+
+    def _applies(self, entry_id: str, versions: set[str]) -> bool:
+        entry = self.kb.entries.get(entry_id)
+        if entry is None:
+            return True
+        products = {v for p in entry.applies_to for v in _versions(normalize(p))}
+        return bool(versions & products)
 
     def _checks_for(self, text: str, entry_id: str) -> list[Any]:
         entry = self.kb.entries.get(entry_id)
@@ -161,8 +179,12 @@ class Engine:
             features.append(_Feature(_term_keys(("concepts",), concept), self._idf(df)))
             terms.append(Term("concepts", concept, boost=CONCEPT_BOOST))
         for word in words:
-            fields = _TEXT_FIELDS_EN + _TEXT_FIELDS_JA if _ASCII.match(word) else _TEXT_FIELDS_JA
+            ascii_word = bool(_ASCII.match(word))
+            fields = _TEXT_FIELDS_EN + _TEXT_FIELDS_JA if ascii_word else _TEXT_FIELDS_JA
             df = max(self._df(f, word) for f in fields)
+            if df == 0 and ascii_word and len(word) >= FUZZY_MIN_LENGTH and not _DIGITS.match(word):
+                word = self._correct(word)
+                df = max(self._df(f, word) for f in fields)
             if _DIGITS.match(word):
                 # Numbers are parameters for checks; only a number the content never
                 # mentions says something about the topic, and only a little.
@@ -180,6 +202,20 @@ class Engine:
         if not terms:
             return features, None
         return features, Or(terms)
+
+    def _correct(self, word: str) -> str:
+        """The indexed English word closest to a misspelt one ("migraton" -> "migrat"), or itself."""
+        if word not in self._fix_cache:
+            reader = self.searcher.reader()
+            maxdist = 1 if len(word) < 7 else 2
+            best, best_df = word, 0
+            for fieldname in _TEXT_FIELDS_EN:
+                for candidate in reader.terms_within(fieldname, word, maxdist, prefix=1):
+                    df = self._df(fieldname, candidate)
+                    if df > best_df:
+                        best, best_df = candidate, df
+            self._fix_cache[word] = best
+        return self._fix_cache[word]
 
     def _df(self, fieldname: str, text: str) -> int:
         key = (fieldname, text)
@@ -227,6 +263,11 @@ class Engine:
 
 def _is_null(query: Query) -> bool:
     return type(query).__name__ == "_NullQuery"
+
+
+def _versions(norm: str) -> set[str]:
+    """Normalized product versions named in text: {"windows server 2008 r2", "windows 10"}."""
+    return {f"{m.group(1)} {m.group(2).replace(' ', '')}" for m in _VERSION.finditer(norm)}
 
 
 def _term_keys(fields: tuple[str, ...], text: str) -> frozenset[tuple[str, bytes]]:

@@ -1,0 +1,53 @@
+"""Shared fixtures: the real content, a small hand-written KB, and isolated user folders."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+REAL_DATA = ROOT / "faq_data"
+FIXTURE_KB = Path(__file__).resolve().parent / "data" / "kb"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test touches the real cache or data folders; the index cache is shared per session."""
+    monkeypatch.setenv("FAQ_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "shared-cache"))
+    monkeypatch.setenv("FAQ_DATA_HOME", str(tmp_path_factory.mktemp("data-home")))
+    monkeypatch.delenv("FAQ_DATA", raising=False)
+    monkeypatch.setenv("FAQ_LANG", "ja")
+
+
+@pytest.fixture(scope="session")
+def real_kb():
+    from kb.load import load_kb
+
+    return load_kb(REAL_DATA)
+
+
+@pytest.fixture(scope="session")
+def engine(real_kb, tmp_path_factory):
+    from kb.search import open_engine
+
+    eng, _info = open_engine(real_kb, tmp_path_factory.mktemp("engine-cache"))
+    yield eng
+    eng.close()
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A writable copy of the real content, to break on purpose."""
+    target = tmp_path / "faq_data"
+    shutil.copytree(REAL_DATA, target)
+    return target
+
+
+@pytest.fixture
+def small_kb(tmp_path: Path) -> Path:
+    """A writable copy of the hand-written fixture KB (two good entries, one malformed)."""
+    target = tmp_path / "kb"
+    shutil.copytree(FIXTURE_KB, target)
+    return target

@@ -1,0 +1,24 @@
+"""`kb` is a pure library: importing all of it never pulls in Textual or Rich."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def test_kb_does_not_import_the_ui():
+    code = (
+        "import sys, pkgutil, importlib, kb\n"
+        "for m in pkgutil.walk_packages(kb.__path__, 'kb.'):\n"
+        "    importlib.import_module(m.name)\n"
+        "bad = sorted(n for n in sys.modules if n.split('.')[0] in ('textual', 'rich', 'tui'))\n"
+        "print(','.join(bad))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip() == ""
+
+
+def test_faq_ask_does_not_import_textual():
+    code = "import sys; from tui import cli, cmd_kb; print('textual' in sys.modules)"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip() == "False"

@@ -1,0 +1,88 @@
+"""Keyword search and `ask` on the real content: ranking, syntax, fallbacks, snippets."""
+
+from __future__ import annotations
+
+import pytest
+
+from kb.search import make_snippet
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("ライブ マイグレーションとは何ですか", "what-is-live-migration"),
+        ("ライブマイグレーションとは何ですか", "what-is-live-migration"),
+        ("ﾗｲﾌﾞﾏｲｸﾞﾚｰｼｮﾝの要件", "requirements"),
+        ("ＣＳＶは必要ですか", "csv-required"),
+        ("How many network adapters do I need?", "network-adapters"),
+        ("Can I back up a VM while it is being migrated?", "backup-during-migration"),
+        ("4 ノードのクラスターでは同時にいくつのライブ マイグレーションを実行できますか", "concurrent-migrations"),
+    ],
+)
+def test_ask_ranks_the_answering_entry_first(engine, question, expected):
+    result = engine.ask(question)
+    assert result.answers, question
+    assert result.answers[0].id == expected
+    assert 0.0 <= result.answers[0].confidence <= 1.0
+
+
+@pytest.mark.parametrize("question", ["Macintoshコンピュータでは、どのくらいのコストか",
+                                      "Dllhost.exeのは何ですか", "PSPは、PDFを表示することができます",
+                                      "", "   ", "？！。", "what is the weather in Tokyo"])
+def test_off_topic_questions_get_no_answer(engine, question):
+    result = engine.ask(question)
+    assert result.answers == []
+
+
+def test_spacing_variants_give_the_same_ranking(engine):
+    a = engine.ask("ライブ マイグレーション ネットワーク アダプター")
+    b = engine.ask("ライブマイグレーション ネットワークアダプター")
+    assert [x.id for x in a.candidates] == [x.id for x in b.candidates]
+
+
+def test_ask_json_shape(engine):
+    data = engine.ask("Is CSV required for live migration?").to_json("en")
+    assert set(data) == {"query", "answers", "checks"}
+    assert set(data["answers"][0]) == {"id", "question", "score", "confidence"}
+    assert data["answers"][0]["question"].startswith("Do") or data["answers"][0]["question"]
+
+
+def test_search_and_or_not(engine):
+    both = {h.id for h in engine.search("CSV AND バックアップ")}
+    either = {h.id for h in engine.search("CSV OR バックアップ")}
+    without = {h.id for h in engine.search("CSV NOT バックアップ")}
+    assert both and both <= either
+    assert "backup-during-migration" in both
+    assert "backup-during-migration" not in without
+    assert without <= either
+
+
+def test_search_phrase_and_tag(engine, real_kb):
+    tag = real_kb.entries["csv-required"].tags[0]
+    hits = engine.search("CSV", tag=tag)
+    assert hits and all(tag in h.tags for h in hits)
+    in_query = engine.search(f"tag:{tag} CSV")
+    assert {h.id for h in in_query} == {h.id for h in hits}
+
+
+@pytest.mark.parametrize("junk", ["AND (", "field:", "NOT", "((((", '"unclosed', "tag:", "*", "~~~", ")))OR(((",
+                                  "\x1b[31m", "a" * 5000])
+def test_malformed_syntax_never_raises(engine, junk):
+    hits = engine.search(junk)
+    assert isinstance(hits, list)
+
+
+def test_malformed_syntax_falls_back_to_plain_terms(engine):
+    hits = engine.search('("TCP Chimney')
+    assert hits and hits[0].id == "tcp-chimney"
+
+
+def test_snippet_marks_matches():
+    snip = make_snippet("クラスターの共有ボリュームは必要ありません。CSV を使うと便利です。", "CSV 必要")
+    marked = {snip.text[s:e] for s, e in snip.spans}
+    assert marked == {"CSV", "必要"}
+
+
+def test_snippet_without_match_is_the_start():
+    snip = make_snippet("abc def", "zzz")
+    assert snip.text == "abc def" and snip.spans == ()
