@@ -11,7 +11,7 @@ from typing import Any
 from whoosh.analysis import StemmingAnalyzer, Token, Tokenizer
 
 # Bump when any function here changes what it emits: the cached index is keyed by it.
-ANALYSIS_VERSION = "4"
+ANALYSIS_VERSION = "5"
 
 _CJK = "\u3041-\u309f\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u30fc\u3005"
 _CJK_RUN = re.compile(f"[{_CJK}]+")
@@ -42,6 +42,15 @@ EN_STOP = frozenset(
     "also still even much many".split()
 )
 _stemmer = StemmingAnalyzer(stoplist=EN_STOP)
+
+# Words that frame a question ("overview", "is it OK", "目安", "おすすめ") rather than name its
+# topic. They are neither evidence for an entry nor against the domain, so they weigh little.
+FRAMING = frozenset(
+    "概要 目安 すすめ 勧め 大丈夫 平気 駄目 不味い 関係 意味 説明 詳細 仕組み ポイント 注意 点 一覧 可能 本当 "
+    "問題 ばらばら 違い 遣る 方 仕方 分 秒 時間 最大 最小 具体 例 場合 必要 "
+    "overview recommend okai ok fine safe best practic possibl summari work explain detail exampl "
+    "differ problem issu possibl guid help need".split()
+)
 
 
 def normalize(text: str) -> str:

@@ -16,11 +16,19 @@ from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
 
-from kb.analysis import ANALYSIS_VERSION, EN_STOP, BigramTokenizer, MorphTokenizer, normalize
+from kb.analysis import (
+    ANALYSIS_VERSION,
+    EN_STOP,
+    BigramTokenizer,
+    MorphTokenizer,
+    english_terms,
+    morph_terms,
+    normalize,
+)
 from kb.entry import Entry, GlossaryTerm
 from kb.load import KnowledgeBase
 
-INDEX_VERSION = f"1.{ANALYSIS_VERSION}"
+INDEX_VERSION = f"2.{ANALYSIS_VERSION}"
 _READY = "READY"
 
 
@@ -41,6 +49,7 @@ def make_schema() -> Schema:
         bigram=TEXT(analyzer=bigram, field_boost=0.5),
         title_ja=STORED(),
         title_en=STORED(),
+        phrasings=STORED(),
     )
 
 
@@ -56,6 +65,26 @@ def concepts_in(text: str, glossary: dict[str, GlossaryTerm]) -> list[str]:
                 found.append(term.id)
                 break
     return found
+
+
+def phrase_features(text: str, glossary: dict[str, GlossaryTerm]) -> list[str]:
+    """What a question or phrasing is about: ``@concept`` keys, then its other content words.
+
+    Words that only spell out a glossary concept are absorbed by it, so "live migration"
+    counts once, the same in Japanese and English.
+    """
+    norm = normalize(text)
+    concepts = concepts_in(text, glossary)
+    absorbed = {w for c in concepts for name in glossary[c].synonyms for w in content_words(normalize(name))}
+    words = [w for w in dict.fromkeys(content_words(norm)) if w not in absorbed]
+    return [f"@{c}" for c in concepts] + words
+
+
+def content_words(norm: str) -> list[str]:
+    """Content words of normalized text: Japanese morphemes and English stems."""
+    out = morph_terms(norm)
+    out.extend(t for t in english_terms(norm) if t.isascii())
+    return out
 
 
 def _contains(norm: str, compact: str, key: str) -> bool:
@@ -91,6 +120,10 @@ def entry_document(entry: Entry, glossary: dict[str, GlossaryTerm]) -> dict[str,
         "bigram": "\n".join([ja.question, *ja.alternates, ja.answer]),
         "title_ja": ja.question,
         "title_en": en.question,
+        # Each way of asking, analysed once here, so `ask` can compare a question with
+        # the closest phrasing without re-analysing content per query.
+        "phrasings": [phrase_features(p, glossary)
+                      for p in (ja.question, *ja.alternates, en.question, *en.alternates)],
     }
 
 

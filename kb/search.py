@@ -11,8 +11,8 @@ from typing import Any
 from whoosh import qparser
 from whoosh.query import Every, Or, Query, Term
 
-from kb.analysis import bigrams, english_terms, morph_terms, normalize
-from kb.index import IndexInfo, concepts_in, open_index
+from kb.analysis import FRAMING, bigrams, morph_terms, normalize
+from kb.index import IndexInfo, content_words, open_index, phrase_features
 from kb.load import KnowledgeBase
 
 # Questions longer than this are cut: nobody types more, and analysis time stays bounded.
@@ -22,6 +22,12 @@ CONFIDENCE_THRESHOLD = 0.45
 MAX_BIGRAMS = 8
 BIGRAM_MAX_DF_RATIO = 0.25
 CONCEPT_BOOST = 2.0
+CANDIDATES = 8
+PHRASE_WEIGHT = 0.3
+SCORE_DAMPING = 0.1
+UNKNOWN_WORD_WEIGHT = 3.0
+FRAMING_WEIGHT = 0.2
+CONCEPT_MIN_WEIGHT = 0.7
 UNKNOWN_NUMBER_WEIGHT = 0.5
 _TEXT_FIELDS_JA = ("q_ja", "alt_ja", "body_ja")
 _TEXT_FIELDS_EN = ("q_en", "alt_en", "body_en")
@@ -82,14 +88,6 @@ class SearchHit:
     tags: tuple[str, ...]
 
 
-@dataclass
-class _Feature:
-    """One thing the question asks about: a content word or a glossary concept."""
-
-    keys: frozenset[tuple[str, bytes]]  # (field, term) pairs that count as matching it
-    weight: float
-
-
 class Engine:
     """A searcher over one knowledge base's index; keep it open and ask many questions."""
 
@@ -98,11 +96,8 @@ class Engine:
         self.ix = ix
         self.searcher = ix.searcher()
         self.n_docs = max(1, self.searcher.doc_count())
-        self._df_cache: dict[tuple[str, str], int] = {}
+        self._df_cache: dict[str, int] = {}
         self._fix_cache: dict[str, str] = {}
-        self._concept_terms = {
-            term.id: {t for name in term.synonyms for t in _words(normalize(name))} for term in kb.glossary.values()
-        }
         parser = qparser.MultifieldParser(_SEARCH_FIELDS, ix.schema, group=qparser.AndGroup)
         parser.add_plugin(qparser.FieldAliasPlugin({"tags": ["tag"]}))
         self._parser = parser
@@ -113,43 +108,49 @@ class Engine:
     # -- ask ---------------------------------------------------------------------------------
 
     def ask(self, question: str, top: int = 3, lang: str = "ja", run_checks: bool = True) -> AskResult:
-        """The best entries for a natural-language question, each with a confidence in 0..1."""
+        """The best entries for a natural-language question, each with a confidence in 0..1.
+
+        Confidence is the idf-weighted share of the question's content (words and glossary
+        concepts) that an entry explains, lifted by how closely one of its phrasings matches
+        the question as a whole; words the content never uses weigh the most, which is what
+        turns away off-topic questions.
+        """
         text = question[:MAX_QUERY_CHARS]
-        norm = normalize(text)
-        features, query = self._build_query(text, norm)
         result = AskResult(query=question, answers=[], candidates=[])
-        if query is None:
+        features, query = self._build_query(text)
+        total = sum(features.values())
+        if query is None or total <= 0:
             return result
-        hits = self.searcher.search(query, limit=max(top, 5), terms=True)
-        total = sum(f.weight for f in features)
-        if total <= 0:
+        hits = self.searcher.search(query, limit=max(top, CANDIDATES), terms=True)
+        if not hits:
             return result
-        versions = _versions(norm)
-        scored = []
-        for hit in hits:
-            matched = set(hit.matched_terms())
-            covered = sum(f.weight for f in features if f.keys & matched)
-            coverage = covered / total
-            scored.append((hit["id"], hit.score, coverage))
-        if not scored:
-            return result
-        best_score = scored[0][1]
+        versions = _versions(normalize(text))
+        best_score = hits[0].score or 1.0
         ranked = []
-        for entry_id, score, coverage in scored:
-            # The share of the question an entry explains is the confidence; relative
-            # BM25 score breaks ties and damps entries that match only by accident.
-            relative = score / best_score if best_score > 0 else 0.0
-            confidence = coverage * (0.75 + 0.25 * relative)
-            if versions and not self._applies(entry_id, versions):
+        for hit in hits:
+            matched = {_feature_key(f, t) for f, t in hit.matched_terms()}
+            coverage = sum(w for k, w in features.items() if k in matched) / total
+            closeness = max((self._dice(features, total, p) for p in hit.get("phrasings", ())), default=0.0)
+            relative = hit.score / best_score
+            confidence = coverage * (1 - PHRASE_WEIGHT) + closeness * PHRASE_WEIGHT
+            confidence *= 1 - SCORE_DAMPING * (1 - relative)
+            if versions and not self._applies(hit["id"], versions):
                 confidence *= VERSION_MISMATCH_FACTOR
-            ranked.append(Answer(entry_id, self.kb.entries[entry_id].question(lang)
-                                 if entry_id in self.kb.entries else entry_id, score, min(1.0, confidence)))
+            entry = self.kb.entries.get(hit["id"])
+            title = entry.question(lang) if entry else hit["id"]
+            ranked.append(Answer(hit["id"], title, float(hit.score), max(0.0, min(1.0, confidence))))
         ranked.sort(key=lambda a: (-a.confidence, -a.score))
         result.candidates = ranked[:top]
         result.answers = [a for a in ranked[:top] if a.confidence >= CONFIDENCE_THRESHOLD]
         if result.answers and run_checks:
             result.checks = self._checks_for(text, result.answers[0].id)
         return result
+
+    def _dice(self, features: dict[str, float], total: float, phrasing: list[str]) -> float:
+        """Weighted Dice overlap of the question with one phrasing of an entry."""
+        weights = [self._weight(k) for k in phrasing]
+        both = sum(features.get(k, 0.0) for k in phrasing)
+        return 2 * both / (total + sum(weights)) if both else 0.0
 
     def _applies(self, entry_id: str, versions: set[str]) -> bool:
         entry = self.kb.entries.get(entry_id)
@@ -166,42 +167,37 @@ class Engine:
 
         return list(checks_for_question(text, entry.checks))
 
-    def _build_query(self, text: str, norm: str) -> tuple[list[_Feature], Query | None]:
-        concepts = concepts_in(text, self.kb.glossary) if self.kb.glossary else []
-        absorbed: set[str] = set()
-        for concept in concepts:
-            absorbed |= self._concept_terms.get(concept, set())
-        words = list(dict.fromkeys(_words(norm)))
-        features: list[_Feature] = []
+    def _build_query(self, text: str) -> tuple[dict[str, float], Query | None]:
+        """The question's weighted features and a Whoosh query of its selective terms."""
+        norm = normalize(text)
+        features: dict[str, float] = {}
         terms: list[Query] = []
-        for concept in concepts:
-            df = self._df("concepts", concept)
-            features.append(_Feature(_term_keys(("concepts",), concept), self._idf(df)))
-            terms.append(Term("concepts", concept, boost=CONCEPT_BOOST))
-        for word in words:
-            ascii_word = bool(_ASCII.match(word))
-            fields = _TEXT_FIELDS_EN + _TEXT_FIELDS_JA if ascii_word else _TEXT_FIELDS_JA
-            df = max(self._df(f, word) for f in fields)
-            if df == 0 and ascii_word and len(word) >= FUZZY_MIN_LENGTH and not _DIGITS.match(word):
-                word = self._correct(word)
-                df = max(self._df(f, word) for f in fields)
-            if _DIGITS.match(word):
+        for key in phrase_features(text, self.kb.glossary):
+            if key.startswith("@"):
+                features[key] = self._weight(key)
+                terms.append(Term("concepts", key[1:], boost=CONCEPT_BOOST))
+                continue
+            if self._df(key) == 0 and _ASCII.match(key) and len(key) >= FUZZY_MIN_LENGTH and not _DIGITS.match(key):
+                key = self._correct(key)
+            df = self._df(key)
+            if _DIGITS.match(key):
                 # Numbers are parameters for checks; only a number the content never
                 # mentions says something about the topic, and only a little.
                 if df == 0:
-                    features.append(_Feature(frozenset(), UNKNOWN_NUMBER_WEIGHT))
+                    features[key] = UNKNOWN_NUMBER_WEIGHT
                 continue
-            if word not in absorbed:
-                features.append(_Feature(_term_keys(fields, word), self._idf(df)))
+            features[key] = self._weight(key)
             if df:
-                terms.extend(Term(f, word) for f in fields)
-        grams = [(self._df("bigram", g), g) for g in dict.fromkeys(bigrams(norm))]
+                terms.extend(Term(f, key) for f in _fields_for(key))
+        # Words a concept absorbed still help ranking, so they join the query (not the features).
+        for word in dict.fromkeys(content_words(norm)):
+            if word not in features and not _DIGITS.match(word) and self._df(word):
+                terms.extend(Term(f, word, boost=0.5) for f in _fields_for(word))
+        grams = [(self._df_field("bigram", g), g) for g in dict.fromkeys(bigrams(norm))]
         limit = max(1, int(self.n_docs * BIGRAM_MAX_DF_RATIO))
         selective = sorted((df, g) for df, g in grams if 0 < df <= limit)[:MAX_BIGRAMS]
         terms.extend(Term("bigram", g) for _, g in selective)
-        if not terms:
-            return features, None
-        return features, Or(terms)
+        return features, (Or(terms) if terms else None)
 
     def _correct(self, word: str) -> str:
         """The indexed English word closest to a misspelt one ("migraton" -> "migrat"), or itself."""
@@ -211,20 +207,33 @@ class Engine:
             best, best_df = word, 0
             for fieldname in _TEXT_FIELDS_EN:
                 for candidate in reader.terms_within(fieldname, word, maxdist, prefix=1):
-                    df = self._df(fieldname, candidate)
+                    df = self._df_field(fieldname, candidate)
                     if df > best_df:
                         best, best_df = candidate, df
             self._fix_cache[word] = best
         return self._fix_cache[word]
 
-    def _df(self, fieldname: str, text: str) -> int:
-        key = (fieldname, text)
+    def _df(self, key: str) -> int:
+        """Entries using a feature key: a concept, or a word in any text field."""
         if key not in self._df_cache:
-            self._df_cache[key] = self.searcher.doc_frequency(fieldname, text)
+            if key.startswith("@"):
+                self._df_cache[key] = self._df_field("concepts", key[1:])
+            else:
+                self._df_cache[key] = max(self._df_field(f, key) for f in _fields_for(key))
         return self._df_cache[key]
 
-    def _idf(self, df: int) -> float:
-        return math.log(1 + (self.n_docs - df + 0.5) / (df + 0.5))
+    def _df_field(self, fieldname: str, text: str) -> int:
+        return int(self.searcher.doc_frequency(fieldname, text))
+
+    def _weight(self, key: str) -> float:
+        if key in FRAMING:
+            return FRAMING_WEIGHT
+        df = self._df(key)
+        if df == 0:
+            return UNKNOWN_WORD_WEIGHT
+        idf = math.log(1 + (self.n_docs - df + 0.5) / (df + 0.5))
+        # A glossary concept says "this is about our domain" even when every entry has it.
+        return max(idf, CONCEPT_MIN_WEIGHT) if key.startswith("@") else idf
 
     # -- keyword search ----------------------------------------------------------------------
 
@@ -256,7 +265,7 @@ class Engine:
         if query is None or _is_null(query):
             # Malformed syntax: search the plain words instead.
             plain = re.sub(r"[\"'():*?~^\[\]{}]", " ", text)
-            features, fallback = self._build_query(plain, normalize(plain))
+            _features, fallback = self._build_query(plain)
             return fallback
         return query
 
@@ -270,16 +279,14 @@ def _versions(norm: str) -> set[str]:
     return {f"{m.group(1)} {m.group(2).replace(' ', '')}" for m in _VERSION.finditer(norm)}
 
 
-def _term_keys(fields: tuple[str, ...], text: str) -> frozenset[tuple[str, bytes]]:
-    # Whoosh reports matched terms as (field, utf-8 bytes).
-    return frozenset((f, text.encode("utf-8")) for f in fields)
+def _feature_key(fieldname: str, text: bytes | str) -> str:
+    # Whoosh reports matched terms as (field, utf-8 bytes); concepts become "@id" keys.
+    word = text.decode("utf-8") if isinstance(text, bytes) else text
+    return f"@{word}" if fieldname == "concepts" else word
 
 
-def _words(norm: str) -> list[str]:
-    """Content words of normalized text: Japanese morphemes and English stems."""
-    out = morph_terms(norm)
-    out.extend(t for t in english_terms(norm) if _ASCII.match(t))
-    return out
+def _fields_for(word: str) -> tuple[str, ...]:
+    return _TEXT_FIELDS_EN + _TEXT_FIELDS_JA if _ASCII.match(word) else _TEXT_FIELDS_JA
 
 
 def make_snippet(text: str, query: str, width: int = 160) -> Snippet:

@@ -1,0 +1,1 @@
+"""Benchmarks and the synthetic knowledge bases they run against."""
