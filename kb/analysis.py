@@ -64,7 +64,7 @@ def normalize(text: str) -> str:
 def _tokenizer() -> Any:
     from sudachipy import Dictionary, SplitMode
 
-    return Dictionary(dict="core").create(SplitMode.A)
+    return Dictionary(dict="core").tokenizer(SplitMode.A)
 
 
 def english_terms(text: str) -> list[str]:

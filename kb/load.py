@@ -71,7 +71,11 @@ def load_kb(root: Path, known_checks: Iterable[str] | None = None) -> KnowledgeB
     if glossary_text is not None:
         kb.glossary = _parse_glossary(glossary_text, str(root / "glossary.toml"), kb.problems)
     lines: dict[str, tuple[str, str]] = {}
-    for path in sorted((root / "entries").glob("*.md")):
+    paths = sorted((root / "entries").glob("*.md"))
+    # An entry that fails to load is still a known id: its own problem is reported once,
+    # not again as an "unknown related id" in every entry that links to it.
+    named = {p.stem for p in paths}
+    for path in paths:
         text = _read(path, kb.problems, digest)
         if text is None:
             continue
@@ -89,7 +93,7 @@ def load_kb(root: Path, known_checks: Iterable[str] | None = None) -> KnowledgeB
     for entry in kb.entries.values():
         text, path = lines[entry.id]
         for rel in entry.related:
-            if rel not in kb.entries:
+            if rel not in kb.entries and rel not in named:
                 kb.problems.append(ContentError(f"unknown related id {rel!r}", path=path,
                                                 line=_line_of(text, "related", rel), field="related"))
     kb.digest = digest.hexdigest()
@@ -117,7 +121,7 @@ def _read(path: Path, problems: list[ContentError], digest: Any) -> str | None:
 
 def _line_of(text: str, key: str, value: str | None = None, start: int = 1) -> int | None:
     """The first line (from ``start``) that sets ``key``, or holds ``"value"`` when given."""
-    key_re = re.compile(rf"^\s*{re.escape(key)}\s*=")
+    key_re = re.compile(rf"^\s*({re.escape(key)}\s*=|\[{re.escape(key)}\])")
     lines = text.split("\n")
     for number, line in enumerate(lines[start - 1 :], start=start):
         if value is not None:
@@ -142,7 +146,8 @@ def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], str, int]:
         meta = tomllib.loads("\n".join(lines[1:end]))
     except tomllib.TOMLDecodeError as exc:
         match = _TOML_LINE.search(str(exc))
-        line = int(match.group(1)) + 1 if match else 2
+        # "at end of document" has no line: the problem runs up to the closing fence.
+        line = int(match.group(1)) + 1 if match else end + 1
         message = _TOML_LINE.sub("", str(exc)).replace("(, column", "(column").strip()
         raise ContentError(f"front matter is not valid TOML: {message}", path=path, line=line) from None
     return meta, "\n".join(lines[end + 1 :]), end + 2
