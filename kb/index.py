@@ -57,14 +57,19 @@ def concepts_in(text: str, glossary: dict[str, GlossaryTerm]) -> list[str]:
     """Glossary term ids whose spellings occur in the text: one concept, any language or spelling."""
     norm = normalize(text)
     compact = norm.replace(" ", "")
-    found = []
-    for term in glossary.values():
-        for name in term.synonyms:
-            key = normalize(name)
-            if _contains(norm, compact, key):
-                found.append(term.id)
-                break
-    return found
+    return [term_id for term_id, keys in _spellings(glossary) if any(_contains(norm, compact, k) for k in keys)]
+
+
+_SPELLINGS: dict[int, tuple[Any, list[tuple[str, tuple[str, ...]]]]] = {}
+
+
+def _spellings(glossary: dict[str, GlossaryTerm]) -> list[tuple[str, tuple[str, ...]]]:
+    """Each term's normalized spellings, computed once per glossary object."""
+    cached = _SPELLINGS.get(id(glossary))
+    if cached is None or cached[0] is not glossary:
+        table = [(t.id, tuple(normalize(n) for n in t.synonyms)) for t in glossary.values()]
+        cached = _SPELLINGS[id(glossary)] = (glossary, table)
+    return cached[1]
 
 
 def phrase_features(text: str, glossary: dict[str, GlossaryTerm]) -> list[str]:

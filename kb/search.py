@@ -98,6 +98,8 @@ class Engine:
         self.n_docs = max(1, self.searcher.doc_count())
         self._df_cache: dict[str, int] = {}
         self._fix_cache: dict[str, str] = {}
+        self._weight_cache: dict[str, float] = {}
+        self._phrase_mass: dict[tuple[str, ...], float] = {}
         parser = qparser.MultifieldParser(_SEARCH_FIELDS, ix.schema, group=qparser.AndGroup)
         parser.add_plugin(qparser.FieldAliasPlugin({"tags": ["tag"]}))
         self._parser = parser
@@ -148,9 +150,14 @@ class Engine:
 
     def _dice(self, features: dict[str, float], total: float, phrasing: list[str]) -> float:
         """Weighted Dice overlap of the question with one phrasing of an entry."""
-        weights = [self._weight(k) for k in phrasing]
         both = sum(features.get(k, 0.0) for k in phrasing)
-        return 2 * both / (total + sum(weights)) if both else 0.0
+        if not both:
+            return 0.0
+        key = tuple(phrasing)
+        mass = self._phrase_mass.get(key)
+        if mass is None:
+            mass = self._phrase_mass[key] = sum(self._weight(k) for k in phrasing)
+        return 2 * both / (total + mass)
 
     def _applies(self, entry_id: str, versions: set[str]) -> bool:
         entry = self.kb.entries.get(entry_id)
@@ -187,17 +194,20 @@ class Engine:
                     features[key] = UNKNOWN_NUMBER_WEIGHT
                 continue
             features[key] = self._weight(key)
-            if df:
-                terms.extend(Term(f, key) for f in _fields_for(key))
+            terms.extend(self._terms(key, 1.0))
         # Words a concept absorbed still help ranking, so they join the query (not the features).
         for word in dict.fromkeys(content_words(norm)):
-            if word not in features and not _DIGITS.match(word) and self._df(word):
-                terms.extend(Term(f, word, boost=0.5) for f in _fields_for(word))
+            if word not in features and not _DIGITS.match(word):
+                terms.extend(self._terms(word, 0.5))
         grams = [(self._df_field("bigram", g), g) for g in dict.fromkeys(bigrams(norm))]
         limit = max(1, int(self.n_docs * BIGRAM_MAX_DF_RATIO))
         selective = sorted((df, g) for df, g in grams if 0 < df <= limit)[:MAX_BIGRAMS]
         terms.extend(Term("bigram", g) for _, g in selective)
         return features, (Or(terms) if terms else None)
+
+    def _terms(self, word: str, boost: float) -> list[Query]:
+        # Only fields that hold the word: a matcher per empty field costs time and finds nothing.
+        return [Term(f, word, boost=boost) for f in _fields_for(word) if self._df_field(f, word)]
 
     def _correct(self, word: str) -> str:
         """The indexed English word closest to a misspelt one ("migraton" -> "migrat"), or itself."""
@@ -223,9 +233,19 @@ class Engine:
         return self._df_cache[key]
 
     def _df_field(self, fieldname: str, text: str) -> int:
-        return int(self.searcher.doc_frequency(fieldname, text))
+        key = f"{fieldname}\0{text}"
+        df = self._df_cache.get(key)
+        if df is None:
+            df = self._df_cache[key] = int(self.searcher.doc_frequency(fieldname, text))
+        return df
 
     def _weight(self, key: str) -> float:
+        weight = self._weight_cache.get(key)
+        if weight is None:
+            weight = self._weight_cache[key] = self._compute_weight(key)
+        return weight
+
+    def _compute_weight(self, key: str) -> float:
         if key in FRAMING:
             return FRAMING_WEIGHT
         df = self._df(key)

@@ -1,0 +1,101 @@
+"""Finds a check's parameters in a free-text question: node count, memory, link, dirty rate."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from kb.checks.migration import LOAD_DIRTY_RATE
+from kb.checks.units import ABSURD, normalize
+
+# (spelling, kind, factor, case-sensitive). Factors give MB, Mbps or MB/s. Case matters
+# only where it carries meaning: "Gb" is gigabits (a link), "GB" and "gb" gigabytes.
+_UNITS: list[tuple[str, str, float, bool]] = [
+    *[(u, "rate", 1.0, False) for u in ("mb/s", "mb/sec", "mb/秒", "メガバイト/秒")],
+    *[(u, "rate", 1000.0, False) for u in ("gb/s", "gb/sec", "gb/秒", "ギガバイト/秒")],
+    ("mib/s", "rate", 1.048576, False), ("gib/s", "rate", 1073.741824, False),
+    ("Mb/s", "link", 1.0, True), ("Gb/s", "link", 1000.0, True),
+    ("Mb", "link", 1.0, True), ("Gb", "link", 1000.0, True),
+    *[(u, "link", 1.0, False) for u in ("mbps", "mbit/s", "mbit", "megabit", "メガビット")],
+    *[(u, "link", 1000.0, False)
+      for u in ("gbps", "gbit/s", "gbit", "gbe", "gige", "gigabit", "ギガビット", "ギガ")],
+    ("mb", "memory", 1.0, False), ("mib", "memory", 1.048576, False),
+    ("gb", "memory", 1000.0, False), ("gib", "memory", 1073.741824, False),
+    ("tb", "memory", 1e6, False), ("tib", "memory", 1099511.627776, False),
+    ("メガバイト", "memory", 1.0, False), ("ギガバイト", "memory", 1000.0, False),
+    ("テラバイト", "memory", 1e6, False),
+]
+_UNIT_INFO = {(u if cs else u.lower()): (kind, factor) for u, kind, factor, cs in _UNITS}
+
+# A number not glued to a word or another number: "R2" is no 2, "x64" no 64.
+_NUM = r"(?<![A-Za-z0-9.,])(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+_INT = r"(?<![A-Za-z0-9.,])(?P<num>\d+)(?![\d.,])"
+_UNIT_ALT = "|".join(
+    re.escape(u) if cs else f"(?i:{re.escape(u)})"
+    # Longest first, and case-sensitive before the same letters in any case.
+    for u, _kind, _f, cs in sorted(_UNITS, key=lambda t: (-len(t[0]), not t[3]))
+)
+_QUANTITY = re.compile(_NUM + r"\s*(?P<unit>" + _UNIT_ALT + r")(?![A-Za-z])")
+# "1 ノードあたり 8 GB" is a rate per node, not a node count.
+_PER = r"(?!\s*(?:あたり|当たり|ごと|毎))"
+_NODES_AFTER = re.compile(
+    _INT + r"\s*-?\s*(?P<word>(?:つの|個の)?\s*(?:ノード|ホスト)|台"
+    r"|(?i:nodes?|hosts?|servers?)(?![A-Za-z]))" + _PER
+)
+_NODES_BEFORE = re.compile(
+    r"(?:ノード|ホスト|(?i:\bnodes?|\bhosts?))\s*(?:数|の数|count)?\s*(?:が|は|:|=|を|\s+is)?\s*"
+    + _INT + r"(?!\s*(?:[A-Za-z/]|ギガ|メガ|テラ))\s*+(?:つ|台|個)?+" + _PER
+)
+# "VM を 3 台", "10 台の仮想マシン": machines being moved, not cluster nodes.
+_VM_BEFORE = re.compile(r"(?i:vm|仮想マシン|ゲスト)\s*(?:を|が|は|も)?\s*$")
+_VM_AFTER = re.compile(r"\s*の?\s*(?i:vm|仮想|ゲスト|virtual)")
+_MEMORY_AFTER = re.compile(r"\s*の?\s*(?i:メモリ|ram|memory)")
+_VERSION = re.compile(r"(?i)(?:(?:windows|hyper-v)\s*server\s*)?\b(?:2008|2012)\s*r2\b")
+_LOADS = [
+    ("heavy", r"(?i:\bheavy\b|\bbusy\b)|高負荷|重負荷|負荷が(?:高|重|大き)|重い"),
+    ("medium", r"(?i:\bmedium\b|\bmoderate\b)|中程度|中負荷|普通の負荷|通常の負荷"),
+    ("light", r"(?i:\blight\b|\bidle\b)|軽い|軽負荷|低負荷|負荷が(?:低|軽|小さ)|アイドル"),
+]
+_LOAD = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in _LOADS))
+
+
+def extract_parameters(question: str) -> dict[str, Any]:
+    """The parameters found in ``question``: any of nodes, memory_mb, link_mbps, dirty_rate_mbps.
+
+    The first mention of each wins. A load word (light, 高負荷 ...) stands for its default
+    dirty rate when no rate is written out.
+    """
+    text = _VERSION.sub(" ", normalize(question))
+    found: dict[str, Any] = {}
+    for match in _QUANTITY.finditer(text):
+        unit = match.group("unit")
+        kind, factor = _UNIT_INFO.get(unit, None) or _UNIT_INFO[unit.lower()]
+        if unit == "ギガ" and _MEMORY_AFTER.match(text, match.end()):
+            kind = "memory"  # "8ギガのメモリ": gigabytes of RAM, not a gigabit link
+        value = float(match.group("num").replace(",", "")) * factor
+        key = {"memory": "memory_mb", "link": "link_mbps", "rate": "dirty_rate_mbps"}[kind]
+        if key not in found and (0 < value <= ABSURD or (kind == "rate" and value == 0)):
+            found[key] = value
+    nodes = _find_nodes(text)
+    if nodes is not None:
+        found["nodes"] = nodes
+    if "dirty_rate_mbps" not in found:
+        load = _LOAD.search(text)
+        if load and load.lastgroup:
+            found["dirty_rate_mbps"] = LOAD_DIRTY_RATE[load.lastgroup]
+    return found
+
+
+def _find_nodes(text: str) -> int | None:
+    """The first node count in ``text``, either "4 ノード" or "ノード数は 4"."""
+    candidates: list[tuple[int, int]] = []
+    for match in _NODES_AFTER.finditer(text):
+        if match.group("word") == "台" and (
+            _VM_BEFORE.search(text, 0, match.start())
+            or _VM_AFTER.match(text, match.end())
+        ):
+            continue
+        candidates.append((match.start(), int(match.group("num"))))
+    for match in _NODES_BEFORE.finditer(text):
+        candidates.append((match.start("num"), int(match.group("num"))))
+    return min(candidates)[1] if candidates else None

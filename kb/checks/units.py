@@ -1,0 +1,168 @@
+"""Numbers with units as people write them: "8 GiB", "10GbE", "５０MB/s", "十六"."""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+
+from kb.errors import InputError
+
+# Sizes are decimal: 1 MB = 10**6 bytes, so a link of L megabits/s moves L/8 MB per second
+# with no conversion factor. Binary units (GiB, MiB) convert exactly to decimal MB.
+MB_PER_UNIT: dict[str, float] = {
+    "": 1.0, "m": 1.0, "mb": 1.0, "mbyte": 1.0, "メガ": 1.0, "メガバイト": 1.0,
+    "mib": 1.048576,
+    "g": 1000.0, "gb": 1000.0, "gbyte": 1000.0, "ギガ": 1000.0, "ギガバイト": 1000.0,
+    "gib": 1073.741824,
+    "t": 1e6, "tb": 1e6, "テラ": 1e6, "テラバイト": 1e6,
+    "tib": 1099511.627776,
+}
+
+# Link speeds are quoted in bits; "1GB NIC" in a link field still means a gigabit NIC.
+MBPS_PER_UNIT: dict[str, float] = {
+    "": 1.0, "m": 1.0, "mb": 1.0, "mbps": 1.0, "mbit": 1.0, "mbit/s": 1.0, "mb/s": 1.0,
+    "megabit": 1.0, "メガ": 1.0, "メガビット": 1.0,
+    "g": 1000.0, "gb": 1000.0, "gbps": 1000.0, "gbit": 1000.0, "gbit/s": 1000.0, "gb/s": 1000.0,
+    "gbe": 1000.0, "gige": 1000.0, "gigabit": 1000.0, "ギガ": 1000.0, "ギガビット": 1000.0,
+}
+# ...except an explicit byte rate, spelled with a capital B.
+_BYTE_RATE_MBPS = {"MB/s": 8.0, "MBps": 8.0, "GB/s": 8000.0, "GBps": 8000.0}
+
+RATE_MB_PER_UNIT: dict[str, float] = {
+    "": 1.0, "mb/s": 1.0, "mb/sec": 1.0, "mb/秒": 1.0, "mb": 1.0, "メガバイト/秒": 1.0,
+    "mib/s": 1.048576, "mib": 1.048576,
+    "gb/s": 1000.0, "gb/sec": 1000.0, "gb/秒": 1000.0, "gb": 1000.0, "ギガバイト/秒": 1000.0,
+    "gib/s": 1073.741824, "gib": 1073.741824,
+}
+
+# Bigger than any memory, link or rate a person means: "1e99" is a typo, not a request.
+ABSURD = 1e9
+
+_NUMBER = re.compile(
+    # Commas only as thousands separators: "1,5GB" is refused rather than read as 15 GB.
+    r"^(?P<num>[-+]?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?"
+    r"|[-+]?(?:nan|inf(?:inity)?))"
+    r"\s*(?P<unit>.*?)$",
+    re.IGNORECASE,
+)
+_KANJI_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
+                 "六": 6, "七": 7, "八": 8, "九": 9}
+_KANJI_UNITS = {"十": 10, "百": 100, "千": 1000}
+_KANJI_RUN = re.compile(f"[{''.join(_KANJI_DIGITS)}{''.join(_KANJI_UNITS)}]+")
+
+
+def kanji_to_int(run: str) -> int:
+    """The value of a kanji numeral: 十六 -> 16, 二十 -> 20, 三百五 -> 305, 二〇〇八 -> 2008."""
+    if not any(ch in _KANJI_UNITS for ch in run):
+        return int("".join(str(_KANJI_DIGITS[ch]) for ch in run))
+    total = current = 0
+    for ch in run:
+        if ch in _KANJI_UNITS:
+            total += (current or 1) * _KANJI_UNITS[ch]
+            current = 0
+        else:
+            current = _KANJI_DIGITS[ch]
+    return total + current
+
+
+def normalize(text: str) -> str:
+    """NFKC (full-width digits and letters become ASCII) and kanji numerals become digits."""
+    text = unicodedata.normalize("NFKC", text)
+    return _KANJI_RUN.sub(lambda m: str(kanji_to_int(m.group())), text)
+
+
+def check_number(value: float, field: str, *, low: float, high: float,
+                 low_open: bool = False, why: str = "") -> float:
+    """``value`` if it is a finite number in range, else an InputError naming ``field``."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InputError(f"expected a number, got {type(value).__name__}", field=field)
+    if not math.isfinite(value):
+        raise InputError(f"must be a finite number, not {value}", field=field)
+    too_low = value <= low if low_open else value < low
+    if too_low:
+        bound = f"greater than {low:g}" if low_open else f"at least {low:g}"
+        raise InputError(f"must be {bound}, not {value:g}", field=field)
+    if value > high:
+        reason = why or f"at most {high:g}"
+        raise InputError(f"{value:g} is too large: {reason}", field=field)
+    return float(value)
+
+
+def _split(text: str, field: str, what: str) -> tuple[float, str]:
+    """The number and the unit of ``text``; an InputError if there is no number first."""
+    if not isinstance(text, str):
+        raise InputError(f"expected text like {what}", field=field)
+    clean = normalize(text).strip()
+    match = _NUMBER.match(clean)
+    if not match:
+        raise InputError(f"{text!r} is not {what}", field=field)
+    try:
+        number = float(match.group("num").replace(",", ""))
+    except ValueError:
+        raise InputError(f"{text!r} is not {what}", field=field) from None
+    return number, match.group("unit").strip()
+
+
+def _unit_factor(table: dict[str, float], unit: str, text: str, field: str) -> float:
+    factor = table.get(unit.lower().replace(" ", ""))
+    if factor is None:
+        raise InputError(f"unknown unit {unit!r} in {text!r}", field=field)
+    return factor
+
+
+def parse_size_mb(text: str, field: str = "memory") -> float:
+    """A memory size in decimal MB: "8GB" -> 8000, "8 GiB" -> 8589.934592, bare "512" -> 512."""
+    number, unit = _split(text, field, "a size such as 8GB")
+    value = number * _unit_factor(MB_PER_UNIT, unit, text, field)
+    return check_number(value, field, low=0, low_open=True, high=ABSURD)
+
+
+def parse_link_mbps(text: str, field: str = "link") -> float:
+    """A link speed in megabits/s: "1Gbps" -> 1000, "10 GbE" -> 10000, bare "100" -> 100."""
+    number, unit = _split(text, field, "a link speed such as 1Gbps")
+    factor = _BYTE_RATE_MBPS.get(unit.replace(" ", ""))
+    if factor is None:
+        factor = _unit_factor(MBPS_PER_UNIT, unit, text, field)
+    return check_number(number * factor, field, low=0, low_open=True, high=ABSURD)
+
+
+def parse_rate_mbps(text: str, field: str = "dirty_rate") -> float:
+    """A memory dirty rate in MB/s: "50MB/s" -> 50, bare "50" -> 50."""
+    number, unit = _split(text, field, "a rate such as 50MB/s")
+    value = number * _unit_factor(RATE_MB_PER_UNIT, unit, text, field)
+    return check_number(value, field, low=0, high=ABSURD)
+
+
+def parse_number(text: str, field: str) -> float:
+    """A plain number with no unit: "0.7", "７"."""
+    number, unit = _split(text, field, "a number")
+    if unit:
+        raise InputError(f"{text!r} is not a plain number", field=field)
+    return check_number(number, field, low=-ABSURD, high=ABSURD)
+
+
+def parse_count(text: str, field: str) -> int:
+    """A whole number of things, zero or more: "6", "６", "六"."""
+    number = parse_number(text, field)
+    if number != int(number) or number < 0:
+        raise InputError(f"{text!r} is not a whole number of 0 or more", field=field)
+    return int(number)
+
+
+def format_number(x: float) -> str:
+    """About three significant figures, as a person would write the number in a sentence."""
+    if x >= 100:
+        return f"{x:,.0f}"
+    if x >= 10:
+        return f"{x:.1f}".removesuffix(".0")
+    return f"{x:.3g}"
+
+
+def format_seconds(seconds: float, lang: str) -> str:
+    """A duration in seconds, with minutes too once it is long enough to think in minutes."""
+    unit = "秒" if lang == "ja" else "s"
+    text = f"{format_number(seconds)} {unit}"
+    if seconds >= 90:
+        text += f" ({seconds / 60:.1f} {'分' if lang == 'ja' else 'min'})"
+    return text

@@ -1,0 +1,202 @@
+"""The quiz items a trainee answers (authored and generated), answer checking and quiz lint."""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+
+from kb.entry import LANGS, Entry, QuizItem, QuizText
+from kb.errors import ContentError
+from kb.training.answer import parse_bool, parse_choice, parse_numeric, within
+
+KINDS = ("choice", "truefalse", "numeric")
+MIN_ITEMS_PER_ENTRY = 2
+GENERATED_PREFIX = "gen"  # card ids "gen/<template>"; no entry may take this id
+
+_Problem = Callable[[str, "QuizItem | None", str], None]
+
+
+@dataclass(frozen=True)
+class TrainingItem:
+    """One question as the trainee sees it, with its card id and the entry it teaches.
+
+    Authored items come from an entry's ``[[quiz]]`` tables (card id ``<entry>/<id>``);
+    generated items have fresh numbers each time but a card id stable per template
+    (``gen/<template>``), so progress on "the max-concurrent question" accumulates.
+    A numeric answer is right within ``tolerance`` (absolute) or ``rel_tolerance``
+    (fraction of the answer), whichever is larger; ``unit="s"`` lets "2 min" mean 120.
+    """
+
+    card_id: str
+    entry: str
+    kind: str
+    answer: int | float | bool
+    text: dict[str, QuizText]
+    tolerance: float = 0.0
+    rel_tolerance: float = 0.0
+    unit: str | None = None
+    generated: bool = False
+    params: dict[str, float | str] = field(default_factory=dict, compare=False)
+
+    def localized(self, lang: str) -> QuizText:
+        """The wording in ``lang``, falling back to the other language."""
+        return self.text.get(lang) or next(iter(self.text.values()))
+
+    def prompt(self, lang: str) -> str:
+        return self.localized(lang).prompt
+
+    def choices(self, lang: str) -> tuple[str, ...]:
+        return self.localized(lang).choices
+
+    def explanation(self, lang: str) -> str:
+        return self.localized(lang).explanation
+
+    def is_correct(self, text: str) -> bool:
+        """Whether the typed ``text`` is right; an InputError if it is not an answer at all.
+
+        An unreadable answer ("abc" to a choice item) is not counted wrong: the caller
+        asks again, so a typo does not cost the trainee a review.
+        """
+        if self.kind == "choice":
+            return parse_choice(text, len(self.choices("en") or self.choices("ja"))) == self.answer
+        if self.kind == "truefalse":
+            return parse_bool(text) is bool(self.answer)
+        value = parse_numeric(text, self.unit)
+        return within(value, float(self.answer), self.tolerance, self.rel_tolerance)
+
+    def expected(self, lang: str) -> str:
+        """The right answer as a person reads it: "2. Only one…", "false / 誤", "about 42 s"."""
+        if self.kind == "choice":
+            index = int(self.answer)
+            choices = self.choices(lang)
+            label = choices[index - 1] if 0 < index <= len(choices) else ""
+            return f"{index}. {label}".rstrip()
+        if self.kind == "truefalse":
+            if lang == "ja":
+                return "正しい (○)" if self.answer else "誤り (×)"
+            return "true" if self.answer else "false"
+        return _format_number(float(self.answer), self.unit, self.rel_tolerance, lang)
+
+
+def _format_number(value: float, unit: str | None, rel: float, lang: str) -> str:
+    shown = f"{value:.0f}" if value >= 10 or value == int(value) else f"{value:.1f}"
+    suffix = ("秒" if lang == "ja" else " s") if unit == "s" else ""
+    if rel <= 0:
+        return f"{shown}{suffix}"
+    low, high = value * (1 - rel), value * (1 + rel)
+    span = f"{low:.0f}–{high:.0f}{suffix}"
+    if lang == "ja":
+        return f"約 {shown}{suffix} ({span} を正解とします)"
+    return f"about {shown}{suffix} ({span} counts as right)"
+
+
+def from_quiz(item: QuizItem) -> TrainingItem:
+    """The training view of an authored quiz item; its card id is the item's own."""
+    return TrainingItem(
+        card_id=item.card_id, entry=item.entry, kind=item.kind, answer=item.answer,
+        text=dict(item.text), tolerance=float(item.tolerance),
+    )
+
+
+def collect_items(entries: Mapping[str, Entry], rng: random.Random | None = None) -> list[TrainingItem]:
+    """Every authored item in entry order, then generated items whose entry exists.
+
+    ``rng`` draws the generated items' numbers; without it only authored items are
+    returned. Items that fail :func:`validate_quiz` are left out, so a broken item
+    in the content never reaches a trainee (lint reports it).
+    """
+    items: list[TrainingItem] = []
+    for entry in entries.values():
+        bad = {e.field for e in validate_quiz(entry) if e.field}
+        items.extend(from_quiz(q) for q in entry.quiz
+                     if not any(f.startswith(f"quiz[{q.id}].") for f in bad))
+    if rng is not None:
+        from kb.training.generate import generate_items
+
+        items.extend(i for i in generate_items(rng) if i.entry in entries)
+    return items
+
+
+def validate_quiz(entry: Entry) -> list[ContentError]:
+    """Problems with ``entry``'s quiz items, for `faq lint`: one ContentError each.
+
+    Checks: at least MIN_ITEMS_PER_ENTRY items, unique ids, a known kind, prompt and
+    explanation in every language, for choice items exactly one right choice
+    (1 <= answer <= number of choices) and equal choice counts in ja and en, a
+    true/false answer that is a boolean, a numeric answer that is a finite number,
+    and each item linked to its own entry.
+    """
+    problems: list[ContentError] = []
+
+    def problem(message: str, item: QuizItem | None, what: str) -> None:
+        where = f"quiz[{item.id}].{what}" if item else what
+        problems.append(ContentError(message, path=entry.path or None,
+                                     line=item.line if item else None, field=where))
+
+    if entry.id == GENERATED_PREFIX:
+        problem(f"the entry id {GENERATED_PREFIX!r} is reserved for generated quiz items", None, "id")
+    if len(entry.quiz) < MIN_ITEMS_PER_ENTRY:
+        problem(f"has {len(entry.quiz)} quiz item(s); each entry needs at least {MIN_ITEMS_PER_ENTRY}",
+                None, "quiz")
+    seen: set[str] = set()
+    for item in entry.quiz:
+        if not item.id:
+            problem("quiz item needs an id", item, "id")
+        elif item.id in seen:
+            problem(f"duplicate quiz id {item.id!r} in this entry", item, "id")
+        seen.add(item.id)
+        if item.entry != entry.id:
+            problem(f"links to entry {item.entry!r}, not to its own entry {entry.id!r}", item, "entry")
+        for lang in LANGS:
+            text = item.text.get(lang)
+            if text is None:
+                problem(f"missing [quiz.{lang}] wording", item, lang)
+                continue
+            if not text.prompt.strip():
+                problem("prompt is empty", item, f"{lang}.prompt")
+            if not text.explanation.strip():
+                problem("explanation is empty", item, f"{lang}.explanation")
+        _validate_answer(item, problem)
+    return problems
+
+
+def _validate_answer(item: QuizItem, problem: _Problem) -> None:
+    answer = item.answer
+    if item.kind not in KINDS:
+        problem(f"kind must be one of {', '.join(KINDS)}, not {item.kind!r}", item, "kind")
+    elif item.kind == "choice":
+        counts = {lang: len(t.choices) for lang, t in item.text.items()}
+        if len(set(counts.values())) > 1:
+            detail = ", ".join(f"{lang} {n}" for lang, n in counts.items())
+            problem(f"ja and en have different numbers of choices ({detail})", item, "choices")
+        count = min(counts.values(), default=0)
+        if count < 2:
+            problem("a choice item needs at least 2 choices", item, "choices")
+        if isinstance(answer, bool) or not isinstance(answer, int):
+            problem(f"answer must be the number of the right choice, not {answer!r}", item, "answer")
+        elif not 1 <= answer <= count:
+            problem(f"answer {answer} is not a choice (1 to {count}): no choice would be right",
+                    item, "answer")
+        if any(not c.strip() for t in item.text.values() for c in t.choices):
+            problem("a choice is empty", item, "choices")
+    elif item.kind == "truefalse":
+        if not isinstance(answer, bool):
+            problem(f"a true/false answer must be true or false, not {answer!r}", item, "answer")
+    elif isinstance(answer, bool) or not isinstance(answer, int | float) or not math.isfinite(answer):
+        problem(f"a numeric answer must be a finite number, not {answer!r}", item, "answer")
+    if item.tolerance < 0 or not math.isfinite(item.tolerance):
+        problem(f"tolerance must be 0 or more, not {item.tolerance!r}", item, "tolerance")
+    if item.kind != "choice" and any(t.choices for t in item.text.values()):
+        problem(f"a {item.kind} item has no choices", item, "choices")
+
+
+def validate_links(items: Iterable[TrainingItem], entry_ids: Collection[str]) -> list[ContentError]:
+    """A ContentError for each item whose entry link names no entry (generated items too)."""
+    return [
+        ContentError(f"quiz item links to entry {item.entry!r}, which does not exist",
+                     field=item.card_id)
+        for item in items
+        if item.entry not in entry_ids
+    ]

@@ -1,0 +1,191 @@
+"""A training session: a queue of items (due first, then new), answers checked, scheduled and saved.
+
+The CLI and the TUI Training screen drive the same :class:`Session`: ask
+``next_item()``, ``submit()`` what the trainee typed, show the :class:`Feedback`,
+optionally ``override()`` the rating, and finally show ``summary()``.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from kb.entry import Entry
+from kb.errors import InputError
+from kb.training.items import TrainingItem, collect_items
+from kb.training.scheduler import Card, Rating, choose_rating, new_card, retrievability, review, utc
+from kb.training.store import ProgressStore, ReviewRecord, validate_profile
+
+DEFAULT_COUNT = 10
+MAX_ANSWER_CHARS = 200  # what is kept of a typed answer; enough to see what was meant
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """What the trainee learns after one answer, and what was saved for it."""
+
+    item: TrainingItem
+    answer: str
+    correct: bool
+    rating: Rating  # in effect: the suggested one unless overridden
+    suggested: Rating  # what the answer earned (Again / Good / Easy)
+    due: datetime  # when this item is next due
+    review_id: int
+
+    @property
+    def entry(self) -> str:
+        """The entry to read next: `faq show <entry>`."""
+        return self.item.entry
+
+    def explanation(self, lang: str) -> str:
+        return self.item.explanation(lang)
+
+    def expected(self, lang: str) -> str:
+        return self.item.expected(lang)
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    """How the session went."""
+
+    profile: str
+    answered: int
+    correct: int
+    remaining: int  # queued items not answered (the session ended early)
+    ratings: dict[str, int] = field(default_factory=dict)  # "Again" -> 2, ...
+    missed: tuple[TrainingItem, ...] = ()
+    next_due: datetime | None = None  # earliest due date among the items answered
+
+
+class Session:
+    """One pass through a queue of items for one profile, saving each answer as it is given."""
+
+    def __init__(self, store: ProgressStore, profile: str, queue: Sequence[TrainingItem],
+                 cards: Mapping[str, Card]) -> None:
+        self.store = store
+        self.profile = validate_profile(profile)
+        self.queue: tuple[TrainingItem, ...] = tuple(queue)
+        self._cards = dict(cards)
+        self._position = 0
+        self._feedback: list[Feedback] = []
+        self._before: Card | None = None  # the last answered card before its review, for override
+
+    @property
+    def position(self) -> int:
+        """How many items have been answered."""
+        return self._position
+
+    def next_item(self) -> TrainingItem | None:
+        """The item to ask now (the same until it is answered), or None when the queue is done."""
+        return self.queue[self._position] if self._position < len(self.queue) else None
+
+    def submit(self, answer: str, now: datetime, duration_s: float | None = None) -> Feedback:
+        """Check, schedule and save the answer to the current item, then move on.
+
+        An unreadable answer raises InputError and changes nothing: ask again. If saving
+        fails the error propagates and the session stays on the same item.
+        ``duration_s`` is the time the trainee took (None if not measured).
+        """
+        item = self.next_item()
+        if item is None:
+            raise InputError("the session has no more items", field="answer")
+        correct = item.is_correct(answer)
+        rating = choose_rating(correct, duration_s)
+        before = self._cards.get(item.card_id) or new_card(item.card_id, now)
+        duration_ms = None if duration_s is None else max(0, round(duration_s * 1000))
+        after, _log = review(before, rating, now, duration_ms)
+        record = ReviewRecord(card_id=item.card_id, reviewed_at=utc(now), rating=int(rating),
+                              correct=correct, duration_ms=duration_ms,
+                              answer=answer.strip()[:MAX_ANSWER_CHARS])
+        review_id = self.store.record_answer(self.profile, after, record)
+        self._cards[item.card_id] = after
+        self._before = before
+        self._position += 1
+        feedback = Feedback(item, record.answer, correct, rating, rating, after.due, review_id)
+        self._feedback.append(feedback)
+        return feedback
+
+    def override(self, rating: Rating) -> Feedback:
+        """Replace the last answer's rating with the trainee's own, rescheduling its item."""
+        if not self._feedback or self._before is None:
+            raise InputError("there is no answer to rate yet", field="rating")
+        last = self._feedback[-1]
+        rating = Rating(int(rating))
+        after, _log = review(self._before, rating, self._review_time(last))
+        self.store.amend_rating(self.profile, last.review_id, last.item.card_id, after, int(rating))
+        self._cards[last.item.card_id] = after
+        updated = Feedback(last.item, last.answer, last.correct, rating, last.suggested,
+                           after.due, last.review_id)
+        self._feedback[-1] = updated
+        return updated
+
+    def _review_time(self, feedback: Feedback) -> datetime:
+        # Reschedule as of the moment of the answer, not of the override.
+        card = self._cards[feedback.item.card_id]
+        assert card.last_review is not None
+        return card.last_review
+
+    def summary(self) -> SessionSummary:
+        """Counts so far: answered, right, by rating; items missed; when the next review is due."""
+        ratings: dict[str, int] = {}
+        for f in self._feedback:
+            ratings[f.rating.name] = ratings.get(f.rating.name, 0) + 1
+        dues = [self._cards[f.item.card_id].due for f in self._feedback]
+        return SessionSummary(
+            profile=self.profile, answered=len(self._feedback),
+            correct=sum(f.correct for f in self._feedback),
+            remaining=len(self.queue) - self._position, ratings=ratings,
+            missed=tuple(f.item for f in self._feedback if not f.correct),
+            next_due=min(dues) if dues else None,
+        )
+
+
+def build_queue(items: Sequence[TrainingItem], cards: Mapping[str, Card], now: datetime, *,
+                entries: Mapping[str, Entry], count: int | None = DEFAULT_COUNT,
+                tag: str | None = None, placement: bool = False,
+                rng: random.Random | None = None) -> list[TrainingItem]:
+    """The items to ask, in order.
+
+    Normal: items due at ``now`` (longest overdue first), then never-seen items in
+    content order, at most ``count``. Placement: one item for every entry, the least
+    known one (unseen first; ties drawn with ``rng``), ``count`` ignored. ``tag``
+    keeps only items whose entry carries it.
+    """
+    now = utc(now)
+    pool = [i for i in items if i.entry in entries and (tag is None or tag in entries[i.entry].tags)]
+    if placement:
+        chooser = rng or random.Random(0)
+        queue = []
+        for entry_id in entries:
+            candidates = [i for i in pool if i.entry == entry_id]
+            if candidates:
+                chooser.shuffle(candidates)
+                queue.append(min(candidates, key=lambda i: retrievability(cards.get(i.card_id), now)))
+        return queue
+    due = sorted((i for i in pool if i.card_id in cards and cards[i.card_id].due <= now),
+                 key=lambda i: cards[i.card_id].due)
+    new = [i for i in pool if i.card_id not in cards]
+    queue = due + new
+    return queue if count is None else queue[: max(0, count)]
+
+
+def start_session(store: ProgressStore, profile: str, entries: Mapping[str, Entry], now: datetime,
+                  rng: random.Random, *, count: int | None = DEFAULT_COUNT, tag: str | None = None,
+                  placement: bool = False) -> Session:
+    """A session for ``profile`` over the content ``entries``, generated numbers drawn from ``rng``.
+
+    An unknown ``tag`` or a bad profile name raises InputError.
+    """
+    validate_profile(profile)
+    if tag is not None and not any(tag in e.tags for e in entries.values()):
+        known = sorted({t for e in entries.values() for t in e.tags})
+        raise InputError(f"no entry has the tag {tag!r}; tags: {', '.join(known)}", field="tag")
+    if count is not None and count < 1:
+        raise InputError(f"count must be 1 or more, not {count}", field="count")
+    items = collect_items(entries, rng)
+    cards = store.load_cards(profile)
+    queue = build_queue(items, cards, now, entries=entries, count=count, tag=tag,
+                        placement=placement, rng=rng)
+    return Session(store, profile, queue, cards)

@@ -1,0 +1,272 @@
+"""The SQLite progress store: profiles, one FSRS card per quiz item, and every answer given.
+
+One transaction per answer, so a session killed mid-way loses at most the answer being
+given. WAL mode and a busy timeout let two processes (the TUI and `faq progress`) share
+the file. An older schema is migrated in place; a file that is not a readable SQLite
+database is moved aside to ``<name>.corrupt-<timestamp>`` and reported, never replaced.
+Cards are never deleted: a card whose quiz item left the content is kept and ignored.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import NoReturn
+
+from kb.errors import InputError, StoreError
+from kb.training.scheduler import Card, card_from_json, card_to_json, utc
+
+SCHEMA_VERSION = 2
+BUSY_TIMEOUT_MS = 5000
+_HEADER = b"SQLite format 3\x00"
+_PROFILE = re.compile(r"^\w[\w.-]{0,63}$")
+
+_SCHEMA = [
+    "CREATE TABLE profiles (name TEXT PRIMARY KEY, created_at TEXT NOT NULL)",
+    "CREATE TABLE cards (profile TEXT NOT NULL REFERENCES profiles(name), card_id TEXT NOT NULL,"
+    " card_json TEXT NOT NULL, due TEXT NOT NULL, PRIMARY KEY (profile, card_id))",
+    "CREATE TABLE reviews (id INTEGER PRIMARY KEY, profile TEXT NOT NULL REFERENCES profiles(name),"
+    " card_id TEXT NOT NULL, reviewed_at TEXT NOT NULL, rating INTEGER NOT NULL,"
+    " correct INTEGER NOT NULL, answer TEXT NOT NULL DEFAULT '', duration_ms INTEGER,"
+    " overridden INTEGER NOT NULL DEFAULT 0)",
+    "CREATE INDEX reviews_by_card ON reviews (profile, card_id, reviewed_at)",
+    "CREATE INDEX cards_by_due ON cards (profile, due)",
+]
+
+# MIGRATIONS[v] takes a version-v file to version v + 1. Version 1 had no time taken
+# per answer and no record of overridden ratings; its answers keep NULL durations.
+MIGRATIONS: dict[int, list[str]] = {
+    1: [
+        "ALTER TABLE reviews ADD COLUMN duration_ms INTEGER",
+        "ALTER TABLE reviews ADD COLUMN overridden INTEGER NOT NULL DEFAULT 0",
+        "CREATE INDEX IF NOT EXISTS reviews_by_card ON reviews (profile, card_id, reviewed_at)",
+        "CREATE INDEX IF NOT EXISTS cards_by_due ON cards (profile, due)",
+    ],
+}
+
+
+def validate_profile(name: str) -> str:
+    """``name`` if it is a usable profile name (letters, digits, ``. _ -``; up to 64), else InputError."""
+    if not _PROFILE.match(name):
+        raise InputError(f"{name!r} is not a profile name: use letters, digits, '.', '_' or '-' "
+                         f"(up to 64, starting with a letter or digit)", field="profile")
+    return name
+
+
+def profile_from_user(user: str | None) -> str:
+    """A profile name made from a login name: other characters become ``-``; "trainee" if none left."""
+    text = unicodedata.normalize("NFKC", user or "")
+    text = re.sub(r"[^\w.-]", "-", text).lstrip(".-")[:64]
+    return text if _PROFILE.match(text) else "trainee"
+
+
+def timestamp(moment: datetime) -> str:
+    """The fixed-width UTC text stored for a moment, so text order is time order."""
+    return utc(moment).isoformat(timespec="microseconds")
+
+
+@dataclass(frozen=True)
+class ReviewRecord:
+    """One answer: which card, when, the rating it got, right or not, time taken, what was typed."""
+
+    card_id: str
+    reviewed_at: datetime
+    rating: int
+    correct: bool
+    duration_ms: int | None
+    answer: str
+    overridden: bool = False
+    id: int | None = None
+    profile: str = ""
+
+
+class ProgressStore:
+    """An open progress file. Use from one thread at a time; close when done."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self._conn = conn
+        self.path = path
+
+    def __enter__(self) -> ProgressStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._conn.close()
+
+    @property
+    def schema_version(self) -> int:
+        with self._errors():
+            return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot use the progress file: {exc}", path=str(self.path)) from exc
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        with self._errors():
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    def profiles(self) -> list[str]:
+        """Every profile that has answered at least once, by name."""
+        with self._errors():
+            return [r[0] for r in self._conn.execute("SELECT name FROM profiles ORDER BY name")]
+
+    def load_cards(self, profile: str) -> dict[str, Card]:
+        """The profile's cards by card id, including cards of items no longer in the content."""
+        with self._errors():
+            rows = self._conn.execute(
+                "SELECT card_id, card_json FROM cards WHERE profile = ?", (profile,))
+            return {card_id: card_from_json(text) for card_id, text in rows}
+
+    def load_reviews(self, profile: str | None = None) -> list[ReviewRecord]:
+        """Every answer in time order, of one profile or of all."""
+        sql = ("SELECT id, profile, card_id, reviewed_at, rating, correct, duration_ms, answer,"
+               " overridden FROM reviews")
+        args: tuple[str, ...] = ()
+        if profile is not None:
+            sql, args = sql + " WHERE profile = ?", (profile,)
+        with self._errors():
+            rows = self._conn.execute(sql + " ORDER BY reviewed_at, id", args).fetchall()
+        return [
+            ReviewRecord(card_id=r[2], reviewed_at=datetime.fromisoformat(r[3]), rating=r[4],
+                         correct=bool(r[5]), duration_ms=r[6], answer=r[7],
+                         overridden=bool(r[8]), id=r[0], profile=r[1])
+            for r in rows
+        ]
+
+    def record_answer(self, profile: str, card: Card, answer: ReviewRecord) -> int:
+        """Save the reviewed card and the answer together, in one transaction; the answer's id."""
+        validate_profile(profile)
+        with self._transaction():
+            self._conn.execute("INSERT OR IGNORE INTO profiles (name, created_at) VALUES (?, ?)",
+                               (profile, timestamp(answer.reviewed_at)))
+            self._save_card(profile, answer.card_id, card)
+            return self._insert_review(profile, answer)
+
+    def amend_rating(self, profile: str, review_id: int, card_id: str, card: Card, rating: int) -> None:
+        """Replace an answer's rating (the trainee overrode it) and its card, in one transaction."""
+        with self._transaction():
+            cursor = self._conn.execute(
+                "UPDATE reviews SET rating = ?, overridden = 1 WHERE id = ? AND profile = ? AND card_id = ?",
+                (int(rating), review_id, profile, card_id))
+            if cursor.rowcount != 1:
+                raise StoreError(f"no answer {review_id} for {card_id} in profile {profile!r}",
+                                 path=str(self.path))
+            self._save_card(profile, card_id, card)
+
+    def _save_card(self, profile: str, card_id: str, card: Card) -> None:
+        self._conn.execute(
+            "INSERT INTO cards (profile, card_id, card_json, due) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (profile, card_id) DO UPDATE SET card_json = excluded.card_json,"
+            " due = excluded.due",
+            (profile, card_id, card_to_json(card), timestamp(card.due)))
+
+    def _insert_review(self, profile: str, answer: ReviewRecord) -> int:
+        cursor = self._conn.execute(
+            "INSERT INTO reviews (profile, card_id, reviewed_at, rating, correct, duration_ms,"
+            " answer, overridden) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (profile, answer.card_id, timestamp(answer.reviewed_at), int(answer.rating),
+             int(answer.correct), answer.duration_ms, answer.answer, int(answer.overridden)))
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+
+def open_store(path: Path, now: datetime) -> ProgressStore:
+    """Open (creating or migrating) the progress file at ``path``.
+
+    A file that is not a SQLite database, or fails SQLite's integrity check, is moved
+    to ``<name>.corrupt-<now as YYYYmmddTHHMMSSZ>`` and a StoreError says where; the
+    next open starts a fresh file. A file from a newer version is left alone.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        head = path.read_bytes()[:16] if path.exists() else b""
+    except OSError as exc:
+        raise StoreError(f"cannot open the progress file: {exc.strerror or exc}", path=str(path)) from exc
+    if head and head != _HEADER[: len(head)]:
+        _move_aside(path, now, "not a SQLite database")
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                           check_same_thread=False)
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        status = conn.execute("PRAGMA quick_check").fetchone()[0]
+        if status != "ok":
+            raise sqlite3.DatabaseError(status)
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        _prepare_schema(conn, path)
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        if "malformed" in str(exc) or "not a database" in str(exc):
+            _move_aside(path, now, str(exc))
+        raise StoreError(f"cannot open the progress file: {exc}", path=str(path)) from exc
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        _move_aside(path, now, str(exc))
+    except BaseException:
+        conn.close()
+        raise
+    return ProgressStore(conn, path)
+
+
+def _prepare_schema(conn: sqlite3.Connection, path: Path) -> None:
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if version > SCHEMA_VERSION:
+        raise StoreError(f"this progress file has schema version {version}, newer than this "
+                         f"program's ({SCHEMA_VERSION}): update faq-assistant", path=str(path))
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if version == 0 and tables:
+        raise StoreError("this SQLite file is not a faq-assistant progress file", path=str(path))
+    steps = _SCHEMA if version == 0 else [s for v in range(version, SCHEMA_VERSION) for s in MIGRATIONS[v]]
+    if not steps:
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        # Re-read under the write lock: another process may have just done this.
+        if int(conn.execute("PRAGMA user_version").fetchone()[0]) == version:
+            for statement in steps:
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def _move_aside(path: Path, now: datetime, reason: str) -> NoReturn:
+    """Rename the unreadable file (and its -wal/-shm) out of the way, then raise StoreError."""
+    stem = f"{path.name}.corrupt-{utc(now).strftime('%Y%m%dT%H%M%SZ')}"
+    target = path.with_name(stem)
+    n = 1
+    while target.exists():
+        target, n = path.with_name(f"{stem}-{n}"), n + 1
+    try:
+        path.rename(target)
+        for suffix in ("-wal", "-shm"):
+            side = path.with_name(path.name + suffix)
+            if side.exists():
+                side.rename(target.with_name(target.name + suffix))
+    except OSError as exc:
+        raise StoreError(f"the progress file is unreadable ({reason}) and could not be moved "
+                         f"aside: {exc.strerror or exc}", path=str(path)) from exc
+    raise StoreError(f"the progress file was unreadable ({reason}); it was moved to {target} "
+                     f"and a new one will be started next time", path=str(path))
