@@ -509,27 +509,8 @@ _ASCII_NOUNS = tuple(ja for ja, _ in NOUNS if re.search("[A-Za-z0-9]", ja))
 
 # One slot per query in a repeating cycle of 20, so the mix is the same for any n.
 _MIX = (
-    "jakw",
-    "en",
-    "jaq",
-    "enkw",
-    "jakw",
-    "jaalt",
-    "en",
-    "jakw",
-    "enkw",
-    "off",
-    "jaq",
-    "jakw",
-    "entypo",
-    "jawide",
-    "enkw",
-    "jakw",
-    "jaalt",
-    "en",
-    "jaq",
-    "enkw",
-)
+    "jakw en jaq enkw jakw jaalt en jakw enkw off jaq jakw entypo jawide enkw jakw jaalt en jaq enkw"
+).split()
 
 
 def generate_queries(n: int, seed: int = 0) -> list[str]:
@@ -559,7 +540,7 @@ def generate_queries(n: int, seed: int = 0) -> list[str]:
             out.append(_sentence(rng.choice(_QUESTIONS), f, rng)[1])
         else:  # entypo
             words = f"{f['a_']} {f['vb']} {f['b_']}".split()
-            k = rng.randrange(len(words))
+            k = max(range(len(words)), key=lambda w: len(words[w]))
             words[k] = _typo(words[k], rng)
             out.append(" ".join(words).lower())
     return out

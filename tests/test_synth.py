@@ -158,3 +158,11 @@ def test_cli_writes_the_corpus(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert main([str(tmp_path), "3", "--seed", "2"]) == 0
     assert len(list((tmp_path / "entries").glob("*.md"))) == 3
     assert "wrote 3 entries" in capsys.readouterr().out
+
+
+def test_the_project_loader_accepts_the_corpus(corpus: Path) -> None:
+    from kb.load import load_kb
+
+    kb = load_kb(corpus, known_checks=())
+    assert [str(p) for p in kb.problems] == []
+    assert len(kb.entries) == N and len(kb.tags) == 30 and len(kb.glossary) >= 200
