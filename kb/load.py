@@ -91,10 +91,10 @@ def load_kb(root: Path, known_checks: Iterable[str] | None = None) -> KnowledgeB
         kb.entries[entry.id] = entry
         lines[entry.id] = (text, str(path))
     for entry in kb.entries.values():
-        text, path = lines[entry.id]
+        text, where = lines[entry.id]
         for rel in entry.related:
             if rel not in kb.entries and rel not in named:
-                kb.problems.append(ContentError(f"unknown related id {rel!r}", path=path,
+                kb.problems.append(ContentError(f"unknown related id {rel!r}", path=where,
                                                 line=_line_of(text, "related", rel), field="related"))
     kb.digest = digest.hexdigest()
     return kb
