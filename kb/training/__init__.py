@@ -7,7 +7,7 @@ The names re-exported here are the API the CLI and the TUI Training screen use.
 from __future__ import annotations
 
 from kb.training.answer import parse_bool, parse_choice, parse_numeric
-from kb.training.generate import GENERATED_LINKS, generate_items
+from kb.training.generate import GENERATED_LINKS, generate_items, validate_generated_links
 from kb.training.items import TrainingItem, collect_items, from_quiz, validate_links, validate_quiz
 from kb.training.progress import (
     Mastery,
@@ -60,6 +60,7 @@ __all__ = [
     "retrievability",
     "review",
     "start_session",
+    "validate_generated_links",
     "validate_links",
     "validate_profile",
     "validate_quiz",

@@ -85,8 +85,12 @@ def _format_number(value: float, unit: str | None, rel: float, lang: str) -> str
     suffix = ("秒" if lang == "ja" else " s") if unit == "s" else ""
     if rel <= 0:
         return f"{shown}{suffix}"
-    low, high = value * (1 - rel), value * (1 + rel)
-    span = f"{low:.0f}–{high:.0f}{suffix}"
+    # The shown range holds only answers that count: bounds rounded inwards.
+    digits = 0 if value >= 10 else 1
+    scale = 10**digits
+    low = math.ceil(value * (1 - rel) * scale) / scale
+    high = math.floor(value * (1 + rel) * scale) / scale
+    span = f"{low:.{digits}f}–{high:.{digits}f}{suffix}"
     if lang == "ja":
         return f"約 {shown}{suffix} ({span} を正解とします)"
     return f"about {shown}{suffix} ({span} counts as right)"
@@ -101,21 +105,24 @@ def from_quiz(item: QuizItem) -> TrainingItem:
 
 
 def collect_items(entries: Mapping[str, Entry], rng: random.Random | None = None) -> list[TrainingItem]:
-    """Every authored item in entry order, then generated items whose entry exists.
+    """Every item in entry order: each entry's authored items, then generated ones linked to it.
 
     ``rng`` draws the generated items' numbers; without it only authored items are
-    returned. Items that fail :func:`validate_quiz` are left out, so a broken item
-    in the content never reaches a trainee (lint reports it).
+    returned, and generated items whose entry is missing are left out. Items that
+    fail :func:`validate_quiz` are left out too, so a broken item in the content
+    never reaches a trainee (lint reports it).
     """
+    generated: list[TrainingItem] = []
+    if rng is not None:
+        from kb.training.generate import generate_items
+
+        generated = generate_items(rng)
     items: list[TrainingItem] = []
     for entry in entries.values():
         bad = {e.field for e in validate_quiz(entry) if e.field}
         items.extend(from_quiz(q) for q in entry.quiz
                      if not any(f.startswith(f"quiz[{q.id}].") for f in bad))
-    if rng is not None:
-        from kb.training.generate import generate_items
-
-        items.extend(i for i in generate_items(rng) if i.entry in entries)
+        items.extend(i for i in generated if i.entry == entry.id)
     return items
 
 

@@ -72,8 +72,10 @@ def retrievability(card: Card | None, now: datetime) -> float:
 
 
 def card_to_json(card: Card) -> str:
+    """The card as stored in the progress file (the fsrs package's own JSON form)."""
     return card.to_json()
 
 
 def card_from_json(text: str) -> Card:
+    """A card read back from the progress file."""
     return Card.from_json(text)
