@@ -1,11 +1,4 @@
-"""Reads a cluster description from TOML, strictly, into the typed model of kb.checks.cluster.
-
-Any problem with the file itself (bad TOML, an unknown key, a wrong type, a VM on an
-unknown node, a bad address) is a ClusterFileError naming the file, the line and the
-field. Fields are written ``nodes[2].ip``: the index is 0-based, counting ``[[nodes]]``
-tables from the top of the file. Problems with the cluster the file describes are not
-errors here; they are findings of :mod:`kb.checks.rules`.
-"""
+"""Reads a cluster description from TOML, strictly, into the typed model of kb.checks.cluster."""
 
 from __future__ import annotations
 
@@ -17,15 +10,15 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from kb.checks.cluster import ROLES, Adapter, Cluster, Network, Node, Vm
-from kb.checks.migration import MAX_LINK_MBPS, MAX_VM_MEMORY_MB
+from kb.checks.migration import MAX_LINK_MBPS
 from kb.checks.toml_lines import TomlLines
-from kb.checks.units import ABSURD
-from kb.errors import ClusterFileError
+from kb.checks.units import ABSURD, check_number
+from kb.errors import ClusterFileError, InputError
 
 # The calculator's limits, in the file's units (decimal GB, Gbps). A VM over 64 GiB cannot
-# exist in Hyper-V 2008 R2, so such a file describes no real cluster.
+# exist in Hyper-V 2008 R2, so a file with one describes no real cluster.
 MAX_LINK_GBPS = MAX_LINK_MBPS / 1000
-MAX_VM_MEMORY_GB = MAX_VM_MEMORY_MB / 1000
+MAX_VM_MEMORY_GB = 64 * 2**30 / 10**9
 
 _CHOICES = {
     "installation": {"full": "full", "core": "core", "server core": "core"},
@@ -54,13 +47,21 @@ def load_cluster(path: Path) -> Cluster:
 
 
 def parse_cluster(text: str, path: str = "<string>") -> Cluster:
-    """Parse and check cluster TOML text; ``path`` is only for messages."""
+    """Parse and check cluster TOML text; ``path`` is only for messages.
+
+    Any problem with the file itself (bad TOML, an unknown key, a wrong type, a VM on an
+    unknown node, a bad address) is a ClusterFileError naming the file, the line and the
+    field, written ``nodes[2].ip``: 0-based, counting ``[[nodes]]`` tables from the top.
+    Problems with the cluster the file describes are findings of ``validate_cluster``.
+    """
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         at = _TOML_AT.search(message)
-        line = int(at.group(1)) if at and at.group(1) else None
+        line = None
+        if at:  # "at end of document" is the last line
+            line = int(at.group(1)) if at.group(1) else max(1, len(text.splitlines()))
         message = _TOML_AT.sub("", message)
         raise ClusterFileError(f"not valid TOML: {message}", path=path, line=line) from None
     return _Reader(text, path).cluster(data)
@@ -238,15 +239,11 @@ class _Reader:
 
     def number(self, t: dict[str, Any], key: str, table: str, i: int | None, high: float,
                zero_ok: bool = False) -> float:
-        value = float(self.get(t, key, table, i, None, (int, float), "a number"))
-        if value != value or value in (float("inf"), float("-inf")):
-            self.fail(f"must be a finite number, not {value}", table, i, key)
-        if value < 0 or (value == 0 and not zero_ok):
-            self.fail(f"must be {'0 or more' if zero_ok else 'more than 0'}, not {value:g}",
-                      table, i, key)
-        if value > high:
-            self.fail(f"{value:g} is too large (at most {high:g})", table, i, key)
-        return value
+        value = self.get(t, key, table, i, None, (int, float), "a number")
+        try:  # the calculators' own range check, so both refuse the same values
+            return check_number(value, key, low=0, low_open=not zero_ok, high=high)
+        except InputError as exc:
+            self.fail(exc.message, table, i, key)
 
     def unique(self, names: list[str], table: str) -> None:
         first: dict[str, int] = {}

@@ -6,24 +6,29 @@ import re
 from typing import Any
 
 from kb.checks.migration import LOAD_DIRTY_RATE
-from kb.checks.units import ABSURD, normalize
+from kb.checks.units import (
+    ABSURD,
+    MB_PER_UNIT,
+    MBPS_PER_UNIT,
+    RATE_MB_PER_UNIT,
+    normalize,
+)
 
-# (spelling, kind, factor, case-sensitive). Factors give MB, Mbps or MB/s. Case matters
-# only where it carries meaning: "Gb" is gigabits (a link), "GB" and "gb" gigabytes.
+# The spellings free text may use, by kind; factors come from the unit tables. Narrower
+# than the option parsers: a bare "G" or "8" in a sentence is no unit. Case matters only
+# where it carries meaning: "Gb" is gigabits (a link), "GB" and "gb" gigabytes.
+_RATE_WORDS = ("mb/s", "mb/sec", "mb/秒", "メガバイト/秒", "mib/s",
+               "gb/s", "gb/sec", "gb/秒", "ギガバイト/秒", "gib/s")
+_BIT_WORDS = ("Mb/s", "Gb/s", "Mb", "Gb")  # case-sensitive
+_LINK_WORDS = ("mbps", "mbit/s", "mbit", "megabit", "メガビット",
+               "gbps", "gbit/s", "gbit", "gbe", "gige", "gigabit", "ギガビット", "ギガ")
+_MEMORY_WORDS = ("mb", "mib", "gb", "gib", "tb", "tib", "メガバイト", "ギガバイト", "テラバイト")
+# (spelling, kind, factor, case-sensitive); factors give MB/s, Mbps or MB.
 _UNITS: list[tuple[str, str, float, bool]] = [
-    *[(u, "rate", 1.0, False) for u in ("mb/s", "mb/sec", "mb/秒", "メガバイト/秒")],
-    *[(u, "rate", 1000.0, False) for u in ("gb/s", "gb/sec", "gb/秒", "ギガバイト/秒")],
-    ("mib/s", "rate", 1.048576, False), ("gib/s", "rate", 1073.741824, False),
-    ("Mb/s", "link", 1.0, True), ("Gb/s", "link", 1000.0, True),
-    ("Mb", "link", 1.0, True), ("Gb", "link", 1000.0, True),
-    *[(u, "link", 1.0, False) for u in ("mbps", "mbit/s", "mbit", "megabit", "メガビット")],
-    *[(u, "link", 1000.0, False)
-      for u in ("gbps", "gbit/s", "gbit", "gbe", "gige", "gigabit", "ギガビット", "ギガ")],
-    ("mb", "memory", 1.0, False), ("mib", "memory", 1.048576, False),
-    ("gb", "memory", 1000.0, False), ("gib", "memory", 1073.741824, False),
-    ("tb", "memory", 1e6, False), ("tib", "memory", 1099511.627776, False),
-    ("メガバイト", "memory", 1.0, False), ("ギガバイト", "memory", 1000.0, False),
-    ("テラバイト", "memory", 1e6, False),
+    *[(u, "rate", RATE_MB_PER_UNIT[u], False) for u in _RATE_WORDS],
+    *[(u, "link", MBPS_PER_UNIT[u.lower()], True) for u in _BIT_WORDS],
+    *[(u, "link", MBPS_PER_UNIT[u], False) for u in _LINK_WORDS],
+    *[(u, "memory", MB_PER_UNIT[u], False) for u in _MEMORY_WORDS],
 ]
 _UNIT_INFO = {(u if cs else u.lower()): (kind, factor) for u, kind, factor, cs in _UNITS}
 
@@ -65,6 +70,11 @@ def extract_parameters(question: str) -> dict[str, Any]:
     The first mention of each wins. A load word (light, 高負荷 ...) stands for its default
     dirty rate when no rate is written out.
     """
+    return scan_question(question)[0]
+
+
+def scan_question(question: str) -> tuple[dict[str, Any], str | None]:
+    """Like :func:`extract_parameters`, also naming the load word the dirty rate came from."""
     text = _VERSION.sub(" ", normalize(question))
     found: dict[str, Any] = {}
     for match in _QUANTITY.finditer(text):
@@ -79,11 +89,13 @@ def extract_parameters(question: str) -> dict[str, Any]:
     nodes = _find_nodes(text)
     if nodes is not None:
         found["nodes"] = nodes
+    load = None
     if "dirty_rate_mbps" not in found:
-        load = _LOAD.search(text)
-        if load and load.lastgroup:
-            found["dirty_rate_mbps"] = LOAD_DIRTY_RATE[load.lastgroup]
-    return found
+        word = _LOAD.search(text)
+        if word and word.lastgroup:
+            load = word.lastgroup
+            found["dirty_rate_mbps"] = LOAD_DIRTY_RATE[load]
+    return found, load
 
 
 def _find_nodes(text: str) -> int | None:

@@ -82,7 +82,7 @@ def migration_time(memory_mb: float, link_mbps: float, dirty_rate_mbps: float | 
         label = ("指定値", "as given")
     inputs = {"memory_mb": memory, "link_mbps": link, "dirty_rate_mbps": dirty,
               "load": load if dirty_rate_mbps is None else None, "efficiency": eff}
-    if memory > MAX_VM_MEMORY_MB:
+    if round(memory, 6) > MAX_VM_MEMORY_MB:  # 64 GiB from GB x 1000 lands a hair above
         text = {
             "ja": f"Hyper-V (Windows Server 2008 R2) で仮想マシンに割り当てられるメモリは最大 "
                   f"64 GB です。{format_number(memory)} MB の仮想マシンは構成できないため、"
@@ -127,7 +127,10 @@ def _explain(facts: tuple[float, float, float, float, float, tuple[str, str]], p
     en = (f"Iterative pre-copy estimate: effective bandwidth {format_number(bandwidth)} MB/s "
           f"({format_number(link)} Mbps × efficiency {eff:g} ÷ 8), memory {format_number(memory)} MB, "
           f"dirty rate {format_number(dirty)} MB/s ({load_en}). ")
-    when_ja = f"一時停止は約 {format_number(pause)} 秒、合計は約 {format_seconds(total, 'ja')} です。"
+    total_ja = format_seconds(total, "ja")
+    # Japanese style: no space before です, but one after a closing half-width parenthesis.
+    when_ja = (f"一時停止は約 {format_number(pause)} 秒、合計は約 {total_ja}"
+               f"{' ' if total_ja.endswith(')') else ''}です。")
     when_en = (f"The VM pauses for about {format_number(pause)} s; the migration takes about "
                f"{format_seconds(total, 'en')} in all.")
     if converges:

@@ -22,7 +22,7 @@ def validate_cluster(cluster: Cluster) -> Report:
 
 def concurrency(c: Cluster) -> Iterator[Finding]:
     result = max_concurrent_migrations(len(c.nodes))
-    if result.ok:  # a node count out of range is node-count's error already
+    if result.value:  # fewer than 2 or more than 16 nodes is node-count's error already
         yield make_finding("concurrency", result.explanation["ja"], result.explanation["en"])
 
 
@@ -35,6 +35,10 @@ def estimated_migration_time(c: Cluster) -> Iterator[Finding]:
     via_en = f"network {best.name} ({best.speed_gbps:g} Gbps)" if best else "1 Gbps (default)"
     for vm in c.vms:
         r = migration_time(vm.memory_gb * 1000, link, vm.dirty_rate_mbps)
+        if r.value is None:  # beyond what the calculator covers: its reason says why
+            yield make_finding("migration-time", r.explanation["ja"], r.explanation["en"],
+                               [vm.node], [vm.name])
+            continue
         pause = format_number(r.extra["pause_seconds"])
         ja = (f"{vm.name} ({vm.memory_gb:g} GB): {via_ja} 経由で約 "
               f"{format_seconds(r.value, 'ja')}、一時停止は約 {pause} 秒。")

@@ -77,16 +77,19 @@ def check_number(value: float, field: str, *, low: float, high: float,
     """``value`` if it is a finite number in range, else an InputError naming ``field``."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise InputError(f"expected a number, got {type(value).__name__}", field=field)
-    if not math.isfinite(value):
-        raise InputError(f"must be a finite number, not {value}", field=field)
-    too_low = value <= low if low_open else value < low
+    try:
+        number = float(value)
+    except OverflowError:  # an integer past float range, e.g. from TOML
+        raise InputError(f"too large: {why or f'at most {high:g}'}", field=field) from None
+    if not math.isfinite(number):
+        raise InputError(f"must be a finite number, not {number}", field=field)
+    too_low = number <= low if low_open else number < low
     if too_low:
         bound = f"greater than {low:g}" if low_open else f"at least {low:g}"
-        raise InputError(f"must be {bound}, not {value:g}", field=field)
-    if value > high:
-        reason = why or f"at most {high:g}"
-        raise InputError(f"{value:g} is too large: {reason}", field=field)
-    return float(value)
+        raise InputError(f"must be {bound}, not {number:g}", field=field)
+    if number > high:
+        raise InputError(f"{number:g} is too large: {why or f'at most {high:g}'}", field=field)
+    return number
 
 
 def _split(text: str, field: str, what: str) -> tuple[float, str]:
