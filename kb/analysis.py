@@ -8,10 +8,11 @@ import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
-from whoosh.analysis import StemmingAnalyzer, Token, Tokenizer
+from whoosh.analysis import Token, Tokenizer
+from whoosh.lang.porter import stem as porter_stem
 
 # Bump when any function here changes what it emits: the cached index is keyed by it.
-ANALYSIS_VERSION = "5"
+ANALYSIS_VERSION = "6"
 
 _CJK = "\u3041-\u309f\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u30fc\u3005"
 _CJK_RUN = re.compile(f"[{_CJK}]+")
@@ -41,7 +42,6 @@ EN_STOP = frozenset(
     "up out get got want wanted please tell know explain explained anyone someone way ways thing things "
     "also still even much many".split()
 )
-_stemmer = StemmingAnalyzer(stoplist=EN_STOP)
 
 # Words that frame a question ("overview", "is it OK", "目安", "おすすめ") rather than name its
 # topic. They are neither evidence for an entry nor against the domain, so they weigh little.
@@ -67,9 +67,13 @@ def _tokenizer() -> Any:
     return Dictionary(dict="core").tokenizer(SplitMode.A)
 
 
+_WORD = re.compile(r"\w+(?:\.?\w+)*")
+_stem = functools.lru_cache(maxsize=100_000)(porter_stem)
+
+
 def english_terms(text: str) -> list[str]:
-    """Lower-cased, stop-worded, stemmed English words (Whoosh's stemming analyzer)."""
-    return [t.text for t in _stemmer(text)]
+    """Lower-cased, stop-worded, stemmed English words (what Whoosh's stemming analyzer gives)."""
+    return [_stem(w) for w in _WORD.findall(text.lower()) if len(w) >= 2 and w not in EN_STOP]
 
 
 def morph_terms(text: str) -> list[str]:
@@ -130,7 +134,11 @@ class _ListTokenizer(Tokenizer):  # type: ignore[misc]
                  keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
                  start_char: int = 0, tokenize: bool = True, mode: str = "", **kwargs: Any) -> Iterator[Token]:
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        terms = self.terms(normalize(value)) if tokenize else [value]
+        # The index builder passes terms it has already analysed; queries pass text.
+        if isinstance(value, list):
+            terms = value
+        else:
+            terms = self.terms(normalize(value)) if tokenize else [value]
         for pos, term in enumerate(terms):
             token.text = term
             token.boost = 1.0
@@ -150,6 +158,13 @@ class MorphTokenizer(_ListTokenizer):
 
     def terms(self, text: str) -> list[str]:
         return morph_terms(text)
+
+
+class EnglishTokenizer(_ListTokenizer):
+    """Stemmed English words, stop words removed."""
+
+    def terms(self, text: str) -> list[str]:
+        return english_terms(text)
 
 
 class BigramTokenizer(_ListTokenizer):

@@ -12,124 +12,82 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
-from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
 
 from kb.analysis import (
     ANALYSIS_VERSION,
-    EN_STOP,
     BigramTokenizer,
+    EnglishTokenizer,
     MorphTokenizer,
+    bigrams,
     english_terms,
     morph_terms,
     normalize,
 )
-from kb.entry import Entry, GlossaryTerm
+from kb.concepts import ConceptMatcher, concepts_in, matcher_for, phrase_features
+from kb.entry import Entry
 from kb.load import KnowledgeBase
 
-INDEX_VERSION = f"2.{ANALYSIS_VERSION}"
+INDEX_VERSION = f"3.{ANALYSIS_VERSION}"
+__all__ = ["concepts_in", "phrase_features", "make_schema", "open_index", "IndexInfo", "cache_key"]
 _READY = "READY"
 
 
 def make_schema() -> Schema:
     """Fields by language and by source; their weights are tuned on tests/data/eval.jsonl."""
-    morph = MorphTokenizer()
-    bigram = BigramTokenizer()
+    morph, english, bigram = MorphTokenizer(), EnglishTokenizer(), BigramTokenizer()
     return Schema(
         id=ID(stored=True, unique=True),
         tags=KEYWORD(stored=True, commas=True, scorable=False),
         concepts=KEYWORD(scorable=True),
         q_ja=TEXT(analyzer=morph, field_boost=3.0),
-        q_en=TEXT(analyzer=StemmingAnalyzer(stoplist=EN_STOP), field_boost=3.0),
+        q_en=TEXT(analyzer=english, field_boost=3.0),
         alt_ja=TEXT(analyzer=morph, field_boost=2.0),
-        alt_en=TEXT(analyzer=StemmingAnalyzer(stoplist=EN_STOP), field_boost=2.0),
+        alt_en=TEXT(analyzer=english, field_boost=2.0),
         body_ja=TEXT(analyzer=morph, field_boost=1.0),
-        body_en=TEXT(analyzer=StemmingAnalyzer(stoplist=EN_STOP), field_boost=1.0),
+        body_en=TEXT(analyzer=english, field_boost=1.0),
         bigram=TEXT(analyzer=bigram, field_boost=0.5),
         title_ja=STORED(),
         title_en=STORED(),
         phrasings=STORED(),
+        vocab=STORED(),
     )
 
 
-def concepts_in(text: str, glossary: dict[str, GlossaryTerm]) -> list[str]:
-    """Glossary term ids whose spellings occur in the text: one concept, any language or spelling."""
-    norm = normalize(text)
-    compact = norm.replace(" ", "")
-    return [term_id for term_id, keys in _spellings(glossary) if any(_contains(norm, compact, k) for k in keys)]
-
-
-_SPELLINGS: dict[int, tuple[Any, list[tuple[str, tuple[str, ...]]]]] = {}
-
-
-def _spellings(glossary: dict[str, GlossaryTerm]) -> list[tuple[str, tuple[str, ...]]]:
-    """Each term's normalized spellings, computed once per glossary object."""
-    cached = _SPELLINGS.get(id(glossary))
-    if cached is None or cached[0] is not glossary:
-        table = [(t.id, tuple(normalize(n) for n in t.synonyms)) for t in glossary.values()]
-        cached = _SPELLINGS[id(glossary)] = (glossary, table)
-    return cached[1]
-
-
-def phrase_features(text: str, glossary: dict[str, GlossaryTerm]) -> list[str]:
-    """What a question or phrasing is about: ``@concept`` keys, then its other content words.
-
-    Words that only spell out a glossary concept are absorbed by it, so "live migration"
-    counts once, the same in Japanese and English.
-    """
-    norm = normalize(text)
-    concepts = concepts_in(text, glossary)
-    absorbed = {w for c in concepts for name in glossary[c].synonyms for w in content_words(normalize(name))}
-    words = [w for w in dict.fromkeys(content_words(norm)) if w not in absorbed]
-    return [f"@{c}" for c in concepts] + words
-
-
-def content_words(norm: str) -> list[str]:
-    """Content words of normalized text: Japanese morphemes and English stems."""
-    out = morph_terms(norm)
-    out.extend(t for t in english_terms(norm) if t.isascii())
-    return out
-
-
-def _contains(norm: str, compact: str, key: str) -> bool:
-    if not key:
-        return False
-    if key.isascii():
-        # Latin names match whole words only ("lm" must not hit "film").
-        start = norm.find(key)
-        while start >= 0:
-            end = start + len(key)
-            before = norm[start - 1] if start else " "
-            after = norm[end] if end < len(norm) else " "
-            if not (before.isascii() and before.isalnum()) and not (after.isascii() and after.isalnum()):
-                return True
-            start = norm.find(key, start + 1)
-        return False
-    return key.replace(" ", "") in compact
-
-
-def entry_document(entry: Entry, glossary: dict[str, GlossaryTerm]) -> dict[str, Any]:
+def entry_document(entry: Entry, matcher: ConceptMatcher) -> dict[str, Any]:
+    """One entry as index fields, each text analysed exactly once."""
     ja, en = entry.localized("ja"), entry.localized("en")
-    all_text = "\n".join([ja.question, *ja.alternates, ja.answer, en.question, *en.alternates, en.answer])
+    ja_norm = [normalize(t) for t in (ja.question, *ja.alternates, ja.answer)]
+    en_norm = [normalize(t) for t in (en.question, *en.alternates, en.answer)]
+    ja_terms = [morph_terms(t) for t in ja_norm]
+    en_terms = [english_terms(t) for t in en_norm]
+    concepts = matcher.find("\n".join([*ja_norm, *en_norm]))
+    fields = {
+        "q_ja": ja_terms[0], "alt_ja": _flat(ja_terms[1:-1]), "body_ja": ja_terms[-1],
+        "q_en": en_terms[0], "alt_en": _flat(en_terms[1:-1]), "body_en": en_terms[-1],
+    }
+    vocab = {f"@{c}" for c in concepts}
+    for terms in fields.values():
+        vocab.update(terms)
     return {
         "id": entry.id,
         "tags": ",".join(entry.tags),
-        "concepts": " ".join(concepts_in(all_text, glossary)),
-        "q_ja": ja.question,
-        "q_en": en.question,
-        "alt_ja": "\n".join(ja.alternates),
-        "alt_en": "\n".join(en.alternates),
-        "body_ja": ja.answer,
-        "body_en": en.answer,
-        "bigram": "\n".join([ja.question, *ja.alternates, ja.answer]),
+        "concepts": " ".join(concepts),
+        **fields,
+        "bigram": _flat(bigrams(t) for t in ja_norm),
         "title_ja": ja.question,
         "title_en": en.question,
-        # Each way of asking, analysed once here, so `ask` can compare a question with
-        # the closest phrasing without re-analysing content per query.
-        "phrasings": [phrase_features(p, glossary)
-                      for p in (ja.question, *ja.alternates, en.question, *en.alternates)],
+        # Each way of asking, analysed here once, so `ask` compares a question with the
+        # closest phrasing, and checks which of its words an entry uses, without
+        # re-analysing content per query.
+        "phrasings": [matcher.features(p) for p in (ja.question, *ja.alternates, en.question, *en.alternates)],
+        "vocab": sorted(vocab),
     }
+
+
+def _flat(lists: Any) -> list[str]:
+    return [term for terms in lists for term in terms]
 
 
 @dataclass
@@ -219,9 +177,10 @@ def _build_in_memory(kb: KnowledgeBase, start: float, warning: str | None) -> tu
 
 def _write(ix: Any, kb: KnowledgeBase) -> None:
     writer = ix.writer(limitmb=256)
+    matcher = matcher_for(kb.glossary)
     try:
         for entry in kb.entries.values():
-            writer.add_document(**entry_document(entry, kb.glossary))
+            writer.add_document(**entry_document(entry, matcher))
     except BaseException:
         writer.cancel()
         raise

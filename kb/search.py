@@ -12,7 +12,8 @@ from whoosh import qparser
 from whoosh.query import Every, Or, Query, Term
 
 from kb.analysis import FRAMING, bigrams, morph_terms, normalize
-from kb.index import IndexInfo, content_words, open_index, phrase_features
+from kb.concepts import content_words, matcher_for
+from kb.index import IndexInfo, open_index
 from kb.load import KnowledgeBase
 
 # Questions longer than this are cut: nobody types more, and analysis time stays bounded.
@@ -23,6 +24,11 @@ MAX_BIGRAMS = 8
 BIGRAM_MAX_DF_RATIO = 0.25
 CONCEPT_BOOST = 2.0
 CANDIDATES = 8
+# A term in more than this share of entries (and more than COMMON_MIN_DF of them) is too
+# common to search by; it still counts towards confidence.
+COMMON_DF_RATIO = 0.05
+COMMON_MIN_DF = 50
+MIN_QUERY_TERMS = 2
 PHRASE_WEIGHT = 0.3
 SCORE_DAMPING = 0.1
 UNKNOWN_WORD_WEIGHT = 3.0
@@ -100,6 +106,7 @@ class Engine:
         self._fix_cache: dict[str, str] = {}
         self._weight_cache: dict[str, float] = {}
         self._phrase_mass: dict[tuple[str, ...], float] = {}
+        self._matcher = matcher_for(kb.glossary)
         parser = qparser.MultifieldParser(_SEARCH_FIELDS, ix.schema, group=qparser.AndGroup)
         parser.add_plugin(qparser.FieldAliasPlugin({"tags": ["tag"]}))
         self._parser = parser
@@ -123,15 +130,15 @@ class Engine:
         total = sum(features.values())
         if query is None or total <= 0:
             return result
-        hits = self.searcher.search(query, limit=max(top, CANDIDATES), terms=True)
+        hits = self.searcher.search(query, limit=max(top, CANDIDATES))
         if not hits:
             return result
         versions = _versions(normalize(text))
         best_score = hits[0].score or 1.0
         ranked = []
         for hit in hits:
-            matched = {_feature_key(f, t) for f, t in hit.matched_terms()}
-            coverage = sum(w for k, w in features.items() if k in matched) / total
+            vocab = set(hit.get("vocab", ()))
+            coverage = sum(w for k, w in features.items() if k in vocab) / total
             closeness = max((self._dice(features, total, p) for p in hit.get("phrasings", ())), default=0.0)
             relative = hit.score / best_score
             confidence = coverage * (1 - PHRASE_WEIGHT) + closeness * PHRASE_WEIGHT
@@ -175,14 +182,19 @@ class Engine:
         return list(checks_for_question(text, entry.checks))
 
     def _build_query(self, text: str) -> tuple[dict[str, float], Query | None]:
-        """The question's weighted features and a Whoosh query of its selective terms."""
+        """The question's weighted features and a Whoosh query of its selective terms.
+
+        Terms that most entries contain find nothing in particular and cost the most
+        (long posting lists), so they stay features for confidence but leave the query
+        whenever rarer terms are there to find candidates.
+        """
         norm = normalize(text)
         features: dict[str, float] = {}
-        terms: list[Query] = []
-        for key in phrase_features(text, self.kb.glossary):
+        terms: list[tuple[int, Query]] = []
+        for key in self._matcher.features(text):
             if key.startswith("@"):
                 features[key] = self._weight(key)
-                terms.append(Term("concepts", key[1:], boost=CONCEPT_BOOST))
+                terms.append((self._df(key), Term("concepts", key[1:], boost=CONCEPT_BOOST)))
                 continue
             if self._df(key) == 0 and _ASCII.match(key) and len(key) >= FUZZY_MIN_LENGTH and not _DIGITS.match(key):
                 key = self._correct(key)
@@ -194,16 +206,22 @@ class Engine:
                     features[key] = UNKNOWN_NUMBER_WEIGHT
                 continue
             features[key] = self._weight(key)
-            terms.extend(self._terms(key, 1.0))
+            terms.extend((df, t) for t in self._terms(key, 1.0))
         # Words a concept absorbed still help ranking, so they join the query (not the features).
         for word in dict.fromkeys(content_words(norm)):
             if word not in features and not _DIGITS.match(word):
-                terms.extend(self._terms(word, 0.5))
+                terms.extend((self._df(word), t) for t in self._terms(word, 0.5))
         grams = [(self._df_field("bigram", g), g) for g in dict.fromkeys(bigrams(norm))]
         limit = max(1, int(self.n_docs * BIGRAM_MAX_DF_RATIO))
         selective = sorted((df, g) for df, g in grams if 0 < df <= limit)[:MAX_BIGRAMS]
-        terms.extend(Term("bigram", g) for _, g in selective)
-        return features, (Or(terms) if terms else None)
+        terms.extend((df, Term("bigram", g)) for df, g in selective)
+        if not terms:
+            return features, None
+        common = max(COMMON_MIN_DF, int(self.n_docs * COMMON_DF_RATIO))
+        rare = [t for df, t in terms if df <= common]
+        if len(rare) < MIN_QUERY_TERMS:
+            rare = [t for _df, t in sorted(terms, key=lambda x: x[0])[:MIN_QUERY_TERMS * 3]]
+        return features, Or(rare)
 
     def _terms(self, word: str, boost: float) -> list[Query]:
         # Only fields that hold the word: a matcher per empty field costs time and finds nothing.
@@ -297,12 +315,6 @@ def _is_null(query: Query) -> bool:
 def _versions(norm: str) -> set[str]:
     """Normalized product versions named in text: {"windows server 2008 r2", "windows 10"}."""
     return {f"{m.group(1)} {m.group(2).replace(' ', '')}" for m in _VERSION.finditer(norm)}
-
-
-def _feature_key(fieldname: str, text: bytes | str) -> str:
-    # Whoosh reports matched terms as (field, utf-8 bytes); concepts become "@id" keys.
-    word = text.decode("utf-8") if isinstance(text, bytes) else text
-    return f"@{word}" if fieldname == "concepts" else word
 
 
 def _fields_for(word: str) -> tuple[str, ...]:
