@@ -47,9 +47,9 @@ EN_STOP = frozenset(
 # topic. They are neither evidence for an entry nor against the domain, so they weigh little.
 FRAMING = frozenset(
     "概要 目安 すすめ 勧め 大丈夫 平気 駄目 不味い 関係 意味 説明 詳細 仕組み ポイント 注意 点 一覧 可能 本当 "
-    "問題 ばらばら 違い 遣る 方 仕方 分 秒 時間 最大 最小 具体 例 場合 必要 "
+    "問題 ばらばら 違い 遣る 方 仕方 具体 例 場合 "
     "overview recommend okai ok fine safe best practic possibl summari work explain detail exampl "
-    "differ problem issu possibl guid help need".split()
+    "problem issu guid help".split()
 )
 
 

@@ -29,16 +29,17 @@ CANDIDATES = 8
 COMMON_DF_RATIO = 0.05
 COMMON_MIN_DF = 50
 MIN_QUERY_TERMS = 2
-PHRASE_WEIGHT = 0.3
-SCORE_DAMPING = 0.1
+PHRASE_WEIGHT = 0.5
+SCORE_DAMPING = 0.3
 UNKNOWN_WORD_WEIGHT = 3.0
 FRAMING_WEIGHT = 0.2
-CONCEPT_MIN_WEIGHT = 0.7
+CONCEPT_MIN_WEIGHT = 1.0
 UNKNOWN_NUMBER_WEIGHT = 0.5
 _TEXT_FIELDS_JA = ("q_ja", "alt_ja", "body_ja")
 _TEXT_FIELDS_EN = ("q_en", "alt_en", "body_en")
 _SEARCH_FIELDS = ["q_ja", "q_en", "alt_ja", "alt_en", "body_ja", "body_en", "bigram"]
-_DIGITS = re.compile(r"^[0-9.]+$")
+# Numbers, alone or with a unit ("16gb", "1gbp" after stemming): parameters, not topic words.
+_DIGITS = re.compile(r"^[0-9][0-9.,]*[a-z/]{0,5}$")
 # Product versions a question may name; an entry that does not apply to the named version
 # is not the answer, however well the words match ("install Windows Server 2019").
 _VERSION = re.compile(r"(windows(?: server)?|hyper-v(?: server)?|vmm|system center)\s*(\d{1,4}(?:\s*r2)?)")

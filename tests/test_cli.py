@@ -197,3 +197,10 @@ def test_language_follows_locale(monkeypatch):
     assert default_lang() == "en"
     monkeypatch.setenv("LANG", "ja_JP.UTF-8")
     assert default_lang() == "ja"
+
+
+def test_common_options_work_before_the_subcommand(capsys):
+    code, out, _ = run(capsys, "--json", "--lang", "en", "ask", "Is TCP Chimney supported?")
+    data = json.loads(out)
+    assert code == 0 and data["answers"][0]["id"] == "tcp-chimney"
+    assert data["answers"][0]["question"].isascii()

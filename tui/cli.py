@@ -38,23 +38,33 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
-def common_options() -> argparse.ArgumentParser:
-    """Options every subcommand takes, so they may be given after the subcommand."""
+def common_options(defaults: bool = True) -> argparse.ArgumentParser:
+    """Options every command takes, before or after the subcommand.
+
+    The copy given to subcommands has no defaults of its own, so ``faq --json ask`` keeps
+    the ``--json`` given before the subcommand instead of resetting it.
+    """
     common = _Parser(add_help=False)
-    common.add_argument("--json", action="store_true", help="machine-readable output")
-    common.add_argument("--lang", choices=["ja", "en"], default=None, help="language (default: locale, else ja)")
-    common.add_argument("--data", type=Path, default=None, help="content folder (default: $FAQ_DATA or the bundled faq_data)")
-    common.add_argument("--debug", action="store_true", help="show a traceback on errors")
+
+    def default(value: object) -> object:
+        return value if defaults else argparse.SUPPRESS
+
+    common.add_argument("--json", action="store_true", default=default(False), help="machine-readable output")
+    common.add_argument("--lang", choices=["ja", "en"], default=default(None),
+                        help="language (default: locale, else ja)")
+    common.add_argument("--data", type=Path, default=default(None),
+                        help="content folder (default: $FAQ_DATA or the bundled faq_data)")
+    common.add_argument("--debug", action="store_true", default=default(False), help="show a traceback on errors")
     return common
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = common_options()
     parser = _Parser(
         prog="faq",
         description="Hyper-V live migration FAQ: ask, search, compute, train. / Hyper-V ライブ マイグレーション FAQ",
-        parents=[common],
+        parents=[common_options()],
     )
+    common = common_options(defaults=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     from tui import cmd_checks, cmd_kb, cmd_training
 
