@@ -1,22 +1,23 @@
-"""Benchmarks: `faq ask` whole-process time and per-query ask/search latency, real and generated.
+"""Benchmarks: build, size, memory, ask/search latency and whole-process `faq ask`, with FTS5 beside.
 
-Run with `make bench` (or `python -m bench.run [--sizes 13,10000]`). Prints a table; the
-figures go into BENCHMARKS.md and the closing notes. Nothing here is asserted by tests.
+`make bench` (or `python -m bench.run [--sizes 1000,10000,100000]`) measures the real content
+and generated corpora (bench/synth.py), each in its own process so peak memory is its own,
+and prints one table. Figures go into BENCHMARKS.md; tests never assert timings.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-
-from kb.load import load_kb
-from kb.search import open_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,16 +31,19 @@ REAL_QUERIES = [
     "When should I refresh the VM configuration?", "Macintosh の値段", "What is Dllhost.exe?",
     "PowerShell スプラッティング", "how to install windows server 2019", "天気",
 ]
+COLUMNS = [("corpus", 12, "s"), ("entries", 7, "d"), ("build_s", 8, ".2f"), ("peak_mb", 8, ".0f"),
+           ("index_mb", 8, ".1f"), ("ask_p50", 8, ".2f"), ("ask_p95", 8, ".2f"), ("search_p50", 10, ".2f"),
+           ("search_p95", 10, ".2f"), ("process_s", 9, ".3f"), ("fts_build_s", 11, ".2f"),
+           ("fts_mb", 7, ".1f"), ("fts_p50", 8, ".2f"), ("fts_p95", 8, ".2f"), ("ratio_p95", 9, ".2f")]
 
 
 def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
-    k = max(0, min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1))))
-    return ordered[k]
+    return ordered[max(0, min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1))))]
 
 
-def time_queries(fn, queries: list[str], rounds: int) -> tuple[float, float]:
-    """p50 and p95 in milliseconds over ``rounds`` passes of the query set (after a warm-up)."""
+def time_queries(fn: Callable[[str], object], queries: list[str], rounds: int) -> tuple[float, float]:
+    """p50 and p95 in milliseconds over ``rounds`` passes of the query set, after a warm-up pass."""
     for q in queries:
         fn(q)
     samples = []
@@ -55,49 +59,78 @@ def whole_process(data: Path, cache: Path, runs: int = 5) -> float:
     """Median wall time of `faq ask --json` in a fresh process with a warm cache, in seconds."""
     env = {**os.environ, "FAQ_CACHE_DIR": str(cache), "FAQ_DATA": str(data)}
     cmd = [sys.executable, "-m", "tui.cli", "ask", "--json", "CSV は必須ですか"]
-    subprocess.run(cmd, env=env, capture_output=True, cwd=ROOT)  # warm the cache
+    subprocess.run(cmd, env=env, capture_output=True, cwd=ROOT, check=False)
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run(cmd, env=env, capture_output=True, cwd=ROOT)
+        subprocess.run(cmd, env=env, capture_output=True, cwd=ROOT, check=False)
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
 
-def bench_corpus(label: str, data: Path, queries: list[str], rounds: int) -> dict[str, float]:
+def folder_mb(path: Path) -> float:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 1e6
+
+
+def measure(label: str, data: Path, queries: list[str], rounds: int) -> dict[str, float | str]:
+    """Every figure for one content folder (run in a process of its own)."""
+    from bench.fts5 import build_fts, search_fts
+    from kb.load import load_kb
+    from kb.search import open_engine
+
     cache = Path(tempfile.mkdtemp(prefix="faq-bench-cache-"))
-    start = time.perf_counter()
     kb = load_kb(data)
-    load_s = time.perf_counter() - start
     engine, info = open_engine(kb, cache)
     ask = time_queries(lambda q: engine.ask(q), queries, rounds)
     search = time_queries(lambda q: engine.search(q), queries, rounds)
-    proc = whole_process(data, cache)
-    size = sum(f.stat().st_size for f in cache.rglob("*") if f.is_file())
-    row = {"entries": len(kb.entries), "load_s": load_s, "build_s": info.seconds, "index_mb": size / 1e6,
-           "ask_p50": ask[0], "ask_p95": ask[1], "search_p50": search[0], "search_p95": search[1],
-           "process_s": proc}
-    print(f"{label:>10} {row['entries']:>7} {load_s:7.2f} {info.seconds:8.2f} {row['index_mb']:8.1f} "
-          f"{ask[0]:8.2f} {ask[1]:8.2f} {search[0]:8.2f} {search[1]:8.2f} {proc:8.3f}", flush=True)
+    db, fts_build = build_fts(kb, cache / "fts.sqlite3")
+    fts = time_queries(lambda q: search_fts(db, q), queries, rounds)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     engine.close()
-    return row
+    return {"corpus": label, "entries": len(kb.entries), "build_s": info.seconds, "peak_mb": peak,
+            "index_mb": folder_mb(cache) - (cache / "fts.sqlite3").stat().st_size / 1e6,
+            "ask_p50": ask[0], "ask_p95": ask[1], "search_p50": search[0], "search_p95": search[1],
+            "process_s": whole_process(data, cache), "fts_build_s": fts_build,
+            "fts_mb": (cache / "fts.sqlite3").stat().st_size / 1e6, "fts_p50": fts[0], "fts_p95": fts[1],
+            "ratio_p95": search[1] / fts[1] if fts[1] else 0.0}
+
+
+def print_row(row: dict[str, float | str]) -> None:
+    print(" ".join(format(row[name], f">{width}{spec}") for name, width, spec in COLUMNS), flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--sizes", default="10000", help="generated corpus sizes, comma-separated ('' for none)")
+    parser.add_argument("--sizes", default="1000,10000", help="generated corpus sizes, comma-separated")
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--one", nargs=2, metavar=("LABEL", "DIR"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    print(f"{'corpus':>10} {'entries':>7} {'load s':>7} {'build s':>8} {'index MB':>8} "
-          f"{'ask p50':>8} {'ask p95':>8} {'srch p50':>8} {'srch p95':>8} {'faq ask s':>8}  (ms unless s)")
-    bench_corpus("real", ROOT / "faq_data", REAL_QUERIES, args.rounds)
-    from bench.synth import generate_corpus, generate_queries
+    if args.one:
+        label, folder = args.one
+        real = label == "real"
+        if real:
+            queries = REAL_QUERIES
+        else:
+            from bench.synth import generate_queries
+
+            queries = generate_queries(50, seed=2)
+        print(json.dumps(measure(label, Path(folder), queries, args.rounds if real else max(1, args.rounds // 2))))
+        return 0
+    print(" ".join(format(name, f">{width}") for name, width, _ in COLUMNS) + "   (ms unless _s / _mb)")
+    corpora = [("real", ROOT / "faq_data")]
+    from bench.synth import generate_corpus
 
     for size in [int(s) for s in args.sizes.split(",") if s.strip()]:
         out = Path(tempfile.mkdtemp(prefix=f"faq-synth-{size}-"))
         generate_corpus(out, size, seed=1)
-        queries = generate_queries(50, seed=2)
-        bench_corpus(f"synth-{size}", out, queries, max(1, args.rounds // 2))
+        corpora.append((f"synth-{size}", out))
+    for label, folder in corpora:
+        proc = subprocess.run([sys.executable, "-m", "bench.run", "--rounds", str(args.rounds), "--one", label,
+                               str(folder)], capture_output=True, text=True, cwd=ROOT, check=False)
+        if proc.returncode != 0:
+            print(f"{label}: failed\n{proc.stderr}", file=sys.stderr)
+            continue
+        print_row(json.loads(proc.stdout.strip().splitlines()[-1]))
     return 0
 
 

@@ -29,9 +29,10 @@ from kb.concepts import ConceptMatcher, concepts_in, matcher_for, phrase_feature
 from kb.entry import Entry
 from kb.load import KnowledgeBase
 
-INDEX_VERSION = f"3.{ANALYSIS_VERSION}"
+INDEX_VERSION = f"4.{ANALYSIS_VERSION}"
 __all__ = ["concepts_in", "phrase_features", "make_schema", "open_index", "IndexInfo", "cache_key"]
 _READY = "READY"
+QUESTION_REPEAT = 3
 
 
 def make_schema() -> Schema:
@@ -41,12 +42,8 @@ def make_schema() -> Schema:
         id=ID(stored=True, unique=True),
         tags=KEYWORD(stored=True, commas=True, scorable=False),
         concepts=KEYWORD(scorable=True),
-        q_ja=TEXT(analyzer=morph, field_boost=3.0),
-        q_en=TEXT(analyzer=english, field_boost=3.0),
-        alt_ja=TEXT(analyzer=morph, field_boost=2.0),
-        alt_en=TEXT(analyzer=english, field_boost=2.0),
-        body_ja=TEXT(analyzer=morph, field_boost=1.0),
-        body_en=TEXT(analyzer=english, field_boost=1.0),
+        text_ja=TEXT(analyzer=morph),
+        text_en=TEXT(analyzer=english),
         bigram=TEXT(analyzer=bigram, field_boost=0.5),
         title_ja=STORED(),
         title_en=STORED(),
@@ -63,9 +60,12 @@ def entry_document(entry: Entry, matcher: ConceptMatcher) -> dict[str, Any]:
     ja_terms = [morph_terms(t) for t in ja_norm]
     en_terms = [english_terms(t) for t in en_norm]
     concepts = matcher.find("\n".join([*ja_norm, *en_norm]))
+    # One field per language: a third of the posting lists to walk per word compared with
+    # separate question / alternates / answer fields. The question's words are repeated, so
+    # matching the question still weighs more than matching the answer.
     fields = {
-        "q_ja": ja_terms[0], "alt_ja": _flat(ja_terms[1:-1]), "body_ja": ja_terms[-1],
-        "q_en": en_terms[0], "alt_en": _flat(en_terms[1:-1]), "body_en": en_terms[-1],
+        "text_ja": _flat([*[ja_terms[0]] * QUESTION_REPEAT, *ja_terms[1:]]),
+        "text_en": _flat([*[en_terms[0]] * QUESTION_REPEAT, *en_terms[1:]]),
     }
     vocab = {f"@{c}" for c in concepts}
     for terms in fields.values():

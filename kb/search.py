@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from whoosh import qparser
 from whoosh.query import Every, Or, Query, Term
 
 from kb.analysis import FRAMING, bigrams, morph_terms, normalize
 from kb.concepts import content_words, matcher_for
 from kb.index import IndexInfo, open_index
 from kb.load import KnowledgeBase
+from kb.query import KeywordQueryBuilder
 
 # Questions longer than this are cut: nobody types more, and analysis time stays bounded.
 MAX_QUERY_CHARS = 1000
@@ -30,14 +30,13 @@ COMMON_DF_RATIO = 0.05
 COMMON_MIN_DF = 50
 MIN_QUERY_TERMS = 2
 PHRASE_WEIGHT = 0.5
-SCORE_DAMPING = 0.3
+SCORE_DAMPING = 0.1
 UNKNOWN_WORD_WEIGHT = 3.0
 FRAMING_WEIGHT = 0.2
 CONCEPT_MIN_WEIGHT = 1.0
 UNKNOWN_NUMBER_WEIGHT = 0.5
-_TEXT_FIELDS_JA = ("q_ja", "alt_ja", "body_ja")
-_TEXT_FIELDS_EN = ("q_en", "alt_en", "body_en")
-_SEARCH_FIELDS = ["q_ja", "q_en", "alt_ja", "alt_en", "body_ja", "body_en", "bigram"]
+_TEXT_FIELDS_JA = ("text_ja",)
+_TEXT_FIELDS_EN = ("text_en",)
 # Numbers, alone or with a unit ("16gb", "1gbp" after stemming): parameters, not topic words.
 _DIGITS = re.compile(r"^[0-9][0-9.,]*[a-z/]{0,5}$")
 # Product versions a question may name; an entry that does not apply to the named version
@@ -108,9 +107,7 @@ class Engine:
         self._weight_cache: dict[str, float] = {}
         self._phrase_mass: dict[tuple[str, ...], float] = {}
         self._matcher = matcher_for(kb.glossary)
-        parser = qparser.MultifieldParser(_SEARCH_FIELDS, ix.schema, group=qparser.AndGroup)
-        parser.add_plugin(qparser.FieldAliasPlugin({"tags": ["tag"]}))
-        self._parser = parser
+        self._keywords = KeywordQueryBuilder(self._df_field)
 
     def close(self) -> None:
         self.searcher.close()
@@ -221,7 +218,7 @@ class Engine:
         common = max(COMMON_MIN_DF, int(self.n_docs * COMMON_DF_RATIO))
         rare = [t for df, t in terms if df <= common]
         if len(rare) < MIN_QUERY_TERMS:
-            rare = [t for _df, t in sorted(terms, key=lambda x: x[0])[:MIN_QUERY_TERMS * 3]]
+            rare = [t for _df, t in sorted(terms, key=lambda x: x[0])[:MIN_QUERY_TERMS + 1]]
         return features, Or(rare)
 
     def _terms(self, word: str, boost: float) -> list[Query]:
@@ -279,13 +276,19 @@ class Engine:
     def search(self, terms: str, tag: str | None = None, limit: int = 20, lang: str = "ja") -> list[SearchHit]:
         """Keyword search with Whoosh syntax (AND/OR/NOT, "phrases", tag:); never raises on syntax."""
         text = terms[:MAX_QUERY_CHARS]
-        query = self._parse(text)
+        query = self._keywords.build(text)
         tag_filter = Term("tags", tag) if tag else None
         if query is None:
             if tag_filter is None:
                 return []
             query = Every()
-        hits = self.searcher.search(query, limit=limit, filter=tag_filter)
+        try:
+            hits = self.searcher.search(query, limit=limit, filter=tag_filter)
+        except Exception:  # noqa: BLE001 - a query Whoosh cannot run falls back to plain words
+            plain = self._keywords.plain(text)
+            if plain is None:
+                return []
+            hits = self.searcher.search(plain, limit=limit, filter=tag_filter)
         out = []
         for hit in hits:
             entry = self.kb.entries.get(hit["id"])
@@ -295,22 +298,6 @@ class Engine:
             out.append(SearchHit(entry.id, loc.question, float(hit.score),
                                  make_snippet(loc.question + "\n" + loc.answer, text), entry.tags))
         return out
-
-    def _parse(self, text: str) -> Query | None:
-        try:
-            query = self._parser.parse(text)
-        except Exception:  # noqa: BLE001 - Whoosh's parser can fail in odd ways; fall back below
-            query = None
-        if query is None or _is_null(query):
-            # Malformed syntax: search the plain words instead.
-            plain = re.sub(r"[\"'():*?~^\[\]{}]", " ", text)
-            _features, fallback = self._build_query(plain)
-            return fallback
-        return query
-
-
-def _is_null(query: Query) -> bool:
-    return type(query).__name__ == "_NullQuery"
 
 
 def _versions(norm: str) -> set[str]:
