@@ -204,3 +204,14 @@ def test_common_options_work_before_the_subcommand(capsys):
     data = json.loads(out)
     assert code == 0 and data["answers"][0]["id"] == "tcp-chimney"
     assert data["answers"][0]["question"].isascii()
+
+
+def test_lint_checks_quiz_items(capsys, data_copy):
+    path = data_copy / "entries" / "tcp-chimney.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("answer = ", "answer = 9 #", 1), encoding="utf-8")
+    code, _out, err = run(capsys, "lint", "--data", str(data_copy))
+    assert code == 1
+    [line] = [x for x in err.splitlines() if "tcp-chimney.md" in x]
+    number = next(i for i, t in enumerate(path.read_text(encoding="utf-8").split("\n"), 1) if t == "[[quiz]]")
+    assert f"tcp-chimney.md:{number}:" in line and "answer" in line

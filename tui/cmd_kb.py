@@ -11,6 +11,7 @@ from typing import Any
 from kb.entry import Entry
 from kb.errors import ContentError, InputError
 from kb.evaluate import evaluate, read_cases
+from kb.lint import lint_kb
 from kb.load import load_kb
 from kb.search import AskResult, Engine
 from tui import context
@@ -270,7 +271,7 @@ def cmd_glossary(args: argparse.Namespace) -> int:
 def cmd_lint(args: argparse.Namespace) -> int:
     root = context.data_dir(args)
     kb = load_kb(root)
-    problems = sorted(kb.problems, key=lambda p: (p.path or "", p.line or 0))
+    problems = lint_kb(kb)
     if args.json:
         _json({"ok": not problems, "entries": len(kb.entries), "problems": [
             {"path": p.path, "line": p.line, "field": p.field, "message": p.message} for p in problems]})
