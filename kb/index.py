@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import multiprocessing
 import os
 import shutil
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,13 +28,15 @@ from kb.analysis import (
     normalize,
 )
 from kb.concepts import ConceptMatcher, concepts_in, matcher_for, phrase_features
-from kb.entry import Entry
+from kb.entry import Entry, GlossaryTerm
 from kb.load import KnowledgeBase
 
 INDEX_VERSION = f"4.{ANALYSIS_VERSION}"
 __all__ = ["concepts_in", "phrase_features", "make_schema", "open_index", "IndexInfo", "cache_key"]
 _READY = "READY"
 QUESTION_REPEAT = 3
+PARALLEL_MIN_ENTRIES = 2000
+MAX_WORKERS = 4
 
 
 def make_schema() -> Schema:
@@ -177,14 +181,44 @@ def _build_in_memory(kb: KnowledgeBase, start: float, warning: str | None) -> tu
 
 def _write(ix: Any, kb: KnowledgeBase) -> None:
     writer = ix.writer(limitmb=256)
-    matcher = matcher_for(kb.glossary)
     try:
-        for entry in kb.entries.values():
-            writer.add_document(**entry_document(entry, matcher))
+        for document in _documents(kb):
+            writer.add_document(**document)
     except BaseException:
         writer.cancel()
         raise
     writer.commit()
+
+
+def _documents(kb: KnowledgeBase) -> Iterator[dict[str, Any]]:
+    """Analysed documents in content order; big knowledge bases are analysed by worker
+    processes while this one writes, which is most of the build time on two cores."""
+    entries = list(kb.entries.values())
+    workers = min(os.cpu_count() or 1, MAX_WORKERS)
+    if len(entries) < PARALLEL_MIN_ENTRIES or workers < 2:
+        matcher = matcher_for(kb.glossary)
+        for entry in entries:
+            yield entry_document(entry, matcher)
+        return
+    # forkserver/spawn, not fork: the app builds the index from a worker thread, and
+    # forking a threaded process can deadlock.
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    with context.Pool(workers, initializer=_init_worker, initargs=(kb.glossary,)) as pool:
+        yield from pool.imap(_analyse, entries, chunksize=100)
+
+
+_worker_matcher: ConceptMatcher | None = None
+
+
+def _init_worker(glossary: dict[str, GlossaryTerm]) -> None:
+    global _worker_matcher
+    _worker_matcher = ConceptMatcher(glossary)
+
+
+def _analyse(entry: Entry) -> dict[str, Any]:
+    assert _worker_matcher is not None
+    return entry_document(entry, _worker_matcher)
 
 
 def _remove_stale(cache_dir: Path, keep: Path) -> None:

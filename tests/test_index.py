@@ -104,3 +104,18 @@ def test_cache_folder_deleted_between_runs(kb, tmp_path):
     shutil.rmtree(cache)
     _ix, info = open_index(kb, cache)
     assert info.built and Path(info.path).exists()
+
+
+def test_parallel_build_gives_the_same_index(real_kb, tmp_path, monkeypatch):
+    import kb.index as index_module
+    from kb.search import Engine
+
+    _ix, serial_info = open_index(real_kb, tmp_path / "serial")
+    monkeypatch.setattr(index_module, "PARALLEL_MIN_ENTRIES", 2)
+    monkeypatch.setattr(index_module.os, "cpu_count", lambda: 2)
+    parallel_ix, _info = open_index(real_kb, tmp_path / "parallel")
+    serial = Engine(real_kb, open_index(real_kb, tmp_path / "serial")[0])
+    parallel = Engine(real_kb, parallel_ix)
+    for question in ["CSV は必要?", "How many NICs?", "仮想スイッチの名前"]:
+        assert [a.id for a in serial.ask(question).candidates] == [a.id for a in parallel.ask(question).candidates]
+    assert serial_info.documents == parallel_ix.doc_count() == 13
