@@ -8,8 +8,9 @@ from argparse import Namespace
 from pathlib import Path
 
 from kb.errors import ContentError
-from kb.load import KnowledgeBase, load_kb, resolve_data_dir
+from kb.load import KnowledgeBase, resolve_data_dir
 from kb.search import Engine, open_engine
+from kb.snapshot import load_kb_cached
 from tui.safe import clean_line
 
 APP_NAME = "faq-assistant"
@@ -39,7 +40,7 @@ def user_data_dir() -> Path:
 
 def load(args: Namespace, quiet: bool = False) -> KnowledgeBase:
     """Load the content; warn (stderr) about broken files, fail only when nothing loaded."""
-    kb = load_kb(data_dir(args))
+    kb = load_kb_cached(data_dir(args), cache_dir())
     if kb.problems and not quiet:
         first = clean_line(str(kb.problems[0]))
         more = f" (and {len(kb.problems) - 1} more)" if len(kb.problems) > 1 else ""
