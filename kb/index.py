@@ -15,7 +15,7 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
-from whoosh.filedb.filestore import RamStorage
+from whoosh.filedb.filestore import FileStorage, RamStorage
 
 from kb.analysis import (
     ANALYSIS_VERSION,
@@ -36,7 +36,11 @@ __all__ = ["concepts_in", "phrase_features", "make_schema", "open_index", "Index
 _READY = "READY"
 QUESTION_REPEAT = 3
 PARALLEL_MIN_ENTRIES = 2000
+BATCH = 2000
 MAX_WORKERS = 4
+# Whoosh's in-memory posting buffer before it flushes a segment; its Python objects take
+# several times this, so it is the main lever on peak memory while building.
+WRITER_MB = 96
 
 
 def make_schema() -> Schema:
@@ -173,14 +177,23 @@ def _build_on_disk(kb: KnowledgeBase, cache_dir: Path, target: Path, rebuild: bo
     return opened
 
 
+class _PrivateRamStorage(RamStorage):  # type: ignore[misc]
+    """Whoosh's RAM storage spills big builds to a fixed /tmp/MAIN.tmp that every process
+    shares (one process's cleanup deletes another's files); spill to a private folder."""
+
+    def temp_storage(self, name: str | None = None) -> Any:
+        # Whoosh destroys the temp storage (this folder) when the build is done.
+        return FileStorage(tempfile.mkdtemp(prefix="faq-index-spill-")).create()
+
+
 def _build_in_memory(kb: KnowledgeBase, start: float, warning: str | None) -> tuple[Any, IndexInfo]:
-    ix = RamStorage().create_index(make_schema())
+    ix = _PrivateRamStorage().create_index(make_schema())
     _write(ix, kb)
     return ix, IndexInfo(None, True, time.perf_counter() - start, ix.doc_count(), warning)
 
 
 def _write(ix: Any, kb: KnowledgeBase) -> None:
-    writer = ix.writer(limitmb=256)
+    writer = ix.writer(limitmb=WRITER_MB)
     try:
         for document in _documents(kb):
             writer.add_document(**document)
@@ -205,7 +218,16 @@ def _documents(kb: KnowledgeBase) -> Iterator[dict[str, Any]]:
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     with context.Pool(workers, initializer=_init_worker, initargs=(kb.glossary,)) as pool:
-        yield from pool.imap(_analyse, entries, chunksize=100)
+        # Batches with one in flight: the workers analyse the next batch while this
+        # process writes the current one, and memory holds at most two batches.
+        batches = [entries[i : i + BATCH] for i in range(0, len(entries), BATCH)]
+        pending = pool.map_async(_analyse, batches[0], chunksize=50)
+        for following in [*batches[1:], None]:
+            done = pending.get()
+            if following is not None:
+                pending = pool.map_async(_analyse, following, chunksize=50)
+            yield from done
+            del done
 
 
 _worker_matcher: ConceptMatcher | None = None
