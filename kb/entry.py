@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 LANGS: tuple[str, ...] = ("ja", "en")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Localized:
     """One entry's text in one language."""
 
@@ -16,7 +16,7 @@ class Localized:
     alternates: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class QuizText:
     """A quiz item's wording in one language."""
 
@@ -25,7 +25,7 @@ class QuizText:
     choices: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class QuizItem:
     """A question for training, written for learning, tied to one entry.
 
@@ -47,7 +47,7 @@ class QuizItem:
         return f"{self.entry}/{self.id}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     """One FAQ entry in every language, with its metadata."""
 
@@ -70,7 +70,7 @@ class Entry:
         return self.localized(lang).question
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GlossaryTerm:
     """A domain term: its spellings in each language (first is the display name)."""
 
@@ -87,7 +87,7 @@ class GlossaryTerm:
         return tuple(s for lang in LANGS for s in self.names.get(lang, ()))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Tag:
     """A tag an entry may carry, with its label in each language."""
 
