@@ -12,7 +12,7 @@ from whoosh.analysis import Token, Tokenizer
 from whoosh.lang.porter import stem as porter_stem
 
 # Bump when any function here changes what it emits: the cached index is keyed by it.
-ANALYSIS_VERSION = "6"
+ANALYSIS_VERSION = "7"
 
 _CJK = "\u3041-\u309f\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u30fc\u3005"
 _CJK_RUN = re.compile(f"[{_CJK}]+")
@@ -53,9 +53,16 @@ FRAMING = frozenset(
 )
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def normalize(text: str) -> str:
-    """NFKC, lower case, one space between words, no space inside Japanese runs."""
-    text = unicodedata.normalize("NFKC", text).lower()
+    """NFKC, lower case, one space between words, no space inside Japanese runs.
+
+    Lone surrogates (what Python makes of bytes that are not UTF-8) become U+FFFD, an
+    unknown character, instead of reaching the tokenizer, which cannot encode them.
+    """
+    text = unicodedata.normalize("NFKC", _SURROGATE.sub("\ufffd", text)).lower()
     text = _SPACES.sub(" ", text).strip()
     return _JA_SPACE.sub("", text)
 

@@ -41,6 +41,7 @@ MAX_WORKERS = 4
 # Whoosh's in-memory posting buffer before it flushes a segment; its Python objects take
 # several times this, so it is the main lever on peak memory while building.
 WRITER_MB = 96
+ABANDONED_BUILD_S = 3600
 
 
 def make_schema() -> Schema:
@@ -182,8 +183,12 @@ class _PrivateRamStorage(RamStorage):  # type: ignore[misc]
     shares (one process's cleanup deletes another's files); spill to a private folder."""
 
     def temp_storage(self, name: str | None = None) -> Any:
-        # Whoosh destroys the temp storage (this folder) when the build is done.
-        return FileStorage(tempfile.mkdtemp(prefix="faq-index-spill-")).create()
+        # Whoosh destroys the temp storage (this folder) when the build is done. With no
+        # disk to spill to (full, read-only), spill to memory: the point is to answer.
+        try:
+            return FileStorage(tempfile.mkdtemp(prefix="faq-index-spill-")).create()
+        except OSError:
+            return RamStorage()
 
 
 def _build_in_memory(kb: KnowledgeBase, start: float, warning: str | None) -> tuple[Any, IndexInfo]:
@@ -248,3 +253,8 @@ def _remove_stale(cache_dir: Path, keep: Path) -> None:
         if old != keep:
             with contextlib.suppress(OSError):
                 shutil.rmtree(old)
+    # A build killed part-way leaves its folder; one untouched for an hour is nobody's.
+    for leftover in cache_dir.glob(".build-*"):
+        with contextlib.suppress(OSError):
+            if time.time() - leftover.stat().st_mtime > ABANDONED_BUILD_S:
+                shutil.rmtree(leftover)

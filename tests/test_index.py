@@ -119,3 +119,13 @@ def test_parallel_build_gives_the_same_index(real_kb, tmp_path, monkeypatch):
     for question in ["CSV は必要?", "How many NICs?", "仮想スイッチの名前"]:
         assert [a.id for a in serial.ask(question).candidates] == [a.id for a in parallel.ask(question).candidates]
     assert serial_info.documents == parallel_ix.doc_count() == 13
+
+
+def test_abandoned_build_folders_are_cleaned_but_fresh_ones_kept(kb, tmp_path):
+    old = tmp_path / ".build-killed"
+    fresh = tmp_path / ".build-running"
+    old.mkdir(parents=True)
+    fresh.mkdir()
+    os.utime(old, (1_000_000, 1_000_000))
+    open_index(kb, tmp_path)
+    assert not old.exists() and fresh.exists()

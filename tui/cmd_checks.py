@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +26,7 @@ from kb.checks.units import (
     parse_size_mb,
 )
 from kb.errors import InputError
-from tui.safe import clean, clean_line
+from tui.safe import clean, clean_line, dumps_json
 
 EXIT_OK, EXIT_PROBLEM = 0, 1
 # migration_time names its own parameters; on the command line the user typed options.
@@ -94,7 +93,7 @@ def _calc_migration(args: argparse.Namespace) -> int:
 
 def _print_result(args: argparse.Namespace, result: CheckResult) -> int:
     if args.json:
-        print(json.dumps(result.to_json(args.lang), ensure_ascii=False, indent=2))
+        print(dumps_json(result.to_json(args.lang), indent=2))
     else:
         print(format_result(result, args.lang))
     return EXIT_OK if result.ok else EXIT_PROBLEM
@@ -137,7 +136,7 @@ def _check(args: argparse.Namespace) -> int:
             return run_app(args)
     report = validate_cluster(load_cluster(args.cluster))
     if args.json:
-        print(json.dumps(report.to_json(args.lang), ensure_ascii=False, indent=2))
+        print(dumps_json(report.to_json(args.lang), indent=2))
     else:
         print(format_report(report, args.lang, str(args.cluster)))
     return EXIT_PROBLEM if report.summary()["errors"] else EXIT_OK

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,7 @@ from kb.search import AskResult, Engine
 from tui import context
 from tui.i18n import t
 from tui.render import Style, cell_width, pad, render_markdown, render_snippet
-from tui.safe import clean_line
+from tui.safe import clean_line, dumps_json, from_terminal
 
 EXIT_OK, EXIT_NO_ANSWER, EXIT_USAGE = 0, 1, 2
 
@@ -84,7 +83,7 @@ def _style() -> Style:
 
 
 def _json(obj: Any) -> None:
-    _out(json.dumps(obj, ensure_ascii=False))
+    _out(dumps_json(obj))
 
 
 # -- ask -----------------------------------------------------------------------------------
@@ -99,7 +98,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     engine = context.engine(args)
     if args.question == ["-"]:
         for line in sys.stdin:
-            question = line.rstrip("\n")
+            question = from_terminal(line.rstrip("\n"))
             result = engine.ask(question, top=args.top, lang=args.lang)
             if args.json:
                 _json(result.to_json(args.lang))
@@ -108,7 +107,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
                 _out("")
             sys.stdout.flush()
         return EXIT_OK
-    result = engine.ask(" ".join(args.question), top=args.top, lang=args.lang)
+    result = engine.ask(from_terminal(" ".join(args.question)), top=args.top, lang=args.lang)
     if args.json:
         _json(result.to_json(args.lang))
     else:
@@ -148,8 +147,8 @@ def format_entry(kb: Any, entry: Entry, lang: str, style: Style, confidence: flo
         head += style.dim(f"  [{entry.id}]")
     lines = [head, "", render_markdown(loc.answer, style), ""]
     tag_labels = [kb.tags[x].label[lang] if x in kb.tags else x for x in entry.tags]
-    lines.append(style.dim(f"{t('tags', lang)}: {', '.join(tag_labels)}   "
-                           f"{t('applies_to', lang)}: {', '.join(entry.applies_to)}"))
+    lines.append(style.dim(f"{t('tags', lang)}: {clean_line(', '.join(tag_labels))}   "
+                           f"{t('applies_to', lang)}: {clean_line(', '.join(entry.applies_to))}"))
     if entry.related:
         lines.append(style.bold(t("related", lang)) + ":")
         for rel in entry.related:
@@ -165,9 +164,10 @@ def cmd_search(args: argparse.Namespace) -> int:
     engine = context.engine(args)
     if args.tag and args.tag not in engine.kb.tags:
         raise InputError(t("unknown_tag", args.lang, tag=args.tag), field="--tag")
-    hits = engine.search(" ".join(args.terms), tag=args.tag, limit=args.limit, lang=args.lang)
+    query = from_terminal(" ".join(args.terms))
+    hits = engine.search(query, tag=args.tag, limit=args.limit, lang=args.lang)
     if args.json:
-        _json({"query": " ".join(args.terms), "tag": args.tag, "hits": [
+        _json({"query": query, "tag": args.tag, "hits": [
             {"id": h.id, "question": h.question, "score": round(h.score, 4), "tags": list(h.tags),
              "snippet": h.snippet.text, "highlights": [list(s) for s in h.snippet.spans]} for h in hits]})
         return EXIT_OK if hits else EXIT_NO_ANSWER
@@ -232,9 +232,10 @@ def cmd_tags(args: argparse.Namespace) -> int:
     if args.json:
         _json([{"id": tag.id, "label": tag.label, "entries": counts[tag.id]} for tag in kb.tags.values()])
         return EXIT_OK
-    width = max((len(x) for x in kb.tags), default=0)
+    ids = {tag: clean_line(tag) for tag in kb.tags}  # a quoted TOML key may hold anything
+    width = max((cell_width(x) for x in ids.values()), default=0)
     for tag in kb.tags.values():
-        _out(f"{tag.id.ljust(width)}  {counts[tag.id]:3d}  {clean_line(tag.label[args.lang])}")
+        _out(f"{pad(ids[tag.id], width)}  {counts[tag.id]:3d}  {clean_line(tag.label[args.lang])}")
     return EXIT_OK
 
 
@@ -313,7 +314,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         return EXIT_OK
     for miss in report.misses:
         _out(f"{t('eval_miss', args.lang)} {args.file}:{miss.case.line}: {clean_line(miss.case.question)}")
-        _out(f"    {t('expected', args.lang)}: {', '.join(miss.case.expect) or '-'}   "
+        _out(f"    {t('expected', args.lang)}: {clean_line(', '.join(miss.case.expect)) or '-'}   "
              f"{t('got', args.lang)}: {', '.join(miss.got) or '-'}  ({miss.confidence:.2f})")
     _out(t("eval_summary", args.lang, n=len(cases), acc=report.accuracy, mrr=report.mrr, rej=report.rejection))
     return EXIT_OK

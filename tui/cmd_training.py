@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import csv
 import getpass
-import json
 import random
 import sys
 import time
@@ -27,7 +26,7 @@ from kb.training.session import DEFAULT_COUNT, Feedback, Session, start_session
 from kb.training.store import open_store, profile_from_user, validate_profile
 from tui import context
 from tui.render import pad
-from tui.safe import clean, clean_line
+from tui.safe import clean, clean_line, dumps_json
 
 EXIT_OK = 0
 PROGRESS_FILE = "progress.sqlite3"
@@ -251,7 +250,7 @@ def cmd_progress(args: argparse.Namespace) -> int:
         writer.writerows(overview_row(r) for r in reports)
     elif args.json:
         data = [overview_row(r) for r in reports] if args.all else report_to_dict(reports[0])
-        _out(json.dumps(data, ensure_ascii=False, indent=2))
+        _out(dumps_json(data, indent=2))
     elif args.all:
         _print_overview(reports, args.lang)
     else:

@@ -97,9 +97,11 @@ def _inline(children: list, style: Style) -> str:
         elif child.type == "strong_close":
             bold = False
         elif child.type == "text":
-            parts.append(style.bold(child.content) if bold else child.content)
+            # Cleaned again after parsing: a character reference (&#13;) becomes a control here.
+            text = clean(child.content)
+            parts.append(style.bold(text) if bold else text)
         elif child.type == "code_inline":
-            parts.append(style.code(child.content))
+            parts.append(style.code(clean(child.content)))
         elif child.type in ("softbreak", "hardbreak"):
             parts.append(" " if child.type == "softbreak" else "\n")
     return "".join(parts)

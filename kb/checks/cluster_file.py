@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from kb.checks.cluster import ROLES, Adapter, Cluster, Network, Node, Vm
-from kb.checks.migration import MAX_LINK_MBPS
+from kb.checks.migration import MAX_LINK_MBPS, MIN_LINK_MBPS
 from kb.checks.toml_lines import TomlLines
 from kb.checks.units import ABSURD, check_number
 from kb.errors import ClusterFileError, InputError
@@ -18,6 +18,7 @@ from kb.errors import ClusterFileError, InputError
 # The calculator's limits, in the file's units (decimal GB, Gbps). A VM over 64 GiB cannot
 # exist in Hyper-V 2008 R2, so a file with one describes no real cluster.
 MAX_LINK_GBPS = MAX_LINK_MBPS / 1000
+MIN_LINK_GBPS = MIN_LINK_MBPS / 1000
 MAX_VM_MEMORY_GB = 64 * 2**30 / 10**9
 
 _CHOICES = {
@@ -114,7 +115,8 @@ class _Reader:
                 self.fail(f"unknown role {role!r} (expected any of {', '.join(ROLES)})",
                           "networks", i, "roles")
         return Network(name=self.text(t, "name", "networks", i), subnet=net,
-                       speed_gbps=self.number(t, "speed_gbps", "networks", i, MAX_LINK_GBPS),
+                       speed_gbps=self.number(t, "speed_gbps", "networks", i, MAX_LINK_GBPS,
+                                              least=MIN_LINK_GBPS),
                        roles=roles, private=self.flag(t, "private", "networks", i, False))
 
     def node(self, raw: Any, i: int, networks: set[str]) -> Node:
@@ -238,10 +240,10 @@ class _Reader:
         return choices[value.lower()]
 
     def number(self, t: dict[str, Any], key: str, table: str, i: int | None, high: float,
-               zero_ok: bool = False) -> float:
+               zero_ok: bool = False, least: float | None = None) -> float:
         value = self.get(t, key, table, i, None, (int, float), "a number")
         try:  # the calculators' own range check, so both refuse the same values
-            return check_number(value, key, low=0, low_open=not zero_ok, high=high)
+            return check_number(value, key, low=0, low_open=not zero_ok, high=high, least=least)
         except InputError as exc:
             self.fail(exc.message, table, i, key)
 

@@ -34,7 +34,8 @@ _UNIT_INFO = {(u if cs else u.lower()): (kind, factor) for u, kind, factor, cs i
 
 # A number not glued to a word or another number: "R2" is no 2, "x64" no 64.
 _NUM = r"(?<![A-Za-z0-9.,])(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-_INT = r"(?<![A-Za-z0-9.,])(?P<num>\d+)(?![\d.,])"
+# At most 9 digits: a longer run is no count of anything (and int() refuses over 4300 digits).
+_INT = r"(?<![A-Za-z0-9.,])(?P<num>\d{1,9})(?![\d.,])"
 _UNIT_ALT = "|".join(
     re.escape(u) if cs else f"(?i:{re.escape(u)})"
     # Longest first, and case-sensitive before the same letters in any case.

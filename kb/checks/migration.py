@@ -54,6 +54,9 @@ MAX_PASSES = 10
 PAUSE_TARGET_S = 0.5
 MAX_VM_MEMORY_MB = 64 * 2**30 / 10**6  # 64 GiB, the Hyper-V 2008 R2 limit per VM
 MAX_LINK_MBPS = 100_000.0
+# Below these no figure means anything, and a link of 1e-320 Mbps makes every time infinite.
+MIN_LINK_MBPS = 1.0
+MIN_EFFICIENCY = 0.01
 
 _LOAD_LABEL = {
     "light": ("軽い負荷", "light load"),
@@ -69,8 +72,8 @@ def migration_time(memory_mb: float, link_mbps: float, dirty_rate_mbps: float | 
     """Total time, pause, passes and data sent to live-migrate one VM (see the module doc)."""
     memory = check_number(memory_mb, "memory_mb", low=0, low_open=True, high=ABSURD)
     link = check_number(link_mbps, "link_mbps", low=0, low_open=True, high=MAX_LINK_MBPS,
-                        why="at most 100 Gbps")
-    eff = check_number(efficiency, "efficiency", low=0, low_open=True, high=1)
+                        why="at most 100 Gbps", least=MIN_LINK_MBPS)
+    eff = check_number(efficiency, "efficiency", low=0, low_open=True, high=1, least=MIN_EFFICIENCY)
     if dirty_rate_mbps is None:
         if load not in LOAD_DIRTY_RATE:
             raise InputError(f"must be one of {', '.join(LOAD_DIRTY_RATE)}, not {load!r}",

@@ -50,12 +50,17 @@ _KANJI_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "�
                  "六": 6, "七": 7, "八": 8, "九": 9}
 _KANJI_UNITS = {"十": 10, "百": 100, "千": 1000}
 _KANJI_RUN = re.compile(f"[{''.join(_KANJI_DIGITS)}{''.join(_KANJI_UNITS)}]+")
+_KANJI_TO_ASCII = str.maketrans({ch: str(d) for ch, d in _KANJI_DIGITS.items()})
 
 
 def kanji_to_int(run: str) -> int:
     """The value of a kanji numeral: 十六 -> 16, 二十 -> 20, 三百五 -> 305, 二〇〇八 -> 2008."""
     if not any(ch in _KANJI_UNITS for ch in run):
-        return int("".join(str(_KANJI_DIGITS[ch]) for ch in run))
+        # Digit by digit, not int(text): Python refuses to convert over 4300 digits.
+        value = 0
+        for ch in run:
+            value = value * 10 + _KANJI_DIGITS[ch]
+        return value
     total = current = 0
     for ch in run:
         if ch in _KANJI_UNITS:
@@ -69,12 +74,23 @@ def kanji_to_int(run: str) -> int:
 def normalize(text: str) -> str:
     """NFKC (full-width digits and letters become ASCII) and kanji numerals become digits."""
     text = unicodedata.normalize("NFKC", text)
-    return _KANJI_RUN.sub(lambda m: str(kanji_to_int(m.group())), text)
+    return _KANJI_RUN.sub(_kanji_digits, text)
+
+
+def _kanji_digits(match: re.Match[str]) -> str:
+    run = match.group()
+    if not any(ch in _KANJI_UNITS for ch in run):
+        return run.translate(_KANJI_TO_ASCII)  # 二〇〇八 -> 2008, however long, no int needed
+    return str(kanji_to_int(run))
 
 
 def check_number(value: float, field: str, *, low: float, high: float,
-                 low_open: bool = False, why: str = "") -> float:
-    """``value`` if it is a finite number in range, else an InputError naming ``field``."""
+                 low_open: bool = False, why: str = "", least: float | None = None) -> float:
+    """``value`` if it is a finite number in range, else an InputError naming ``field``.
+
+    ``least`` is a smallest meaningful value above ``low`` (a 1e-320 Mbps link is
+    positive, but every time computed over it is infinite).
+    """
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise InputError(f"expected a number, got {type(value).__name__}", field=field)
     try:
@@ -87,6 +103,8 @@ def check_number(value: float, field: str, *, low: float, high: float,
     if too_low:
         bound = f"greater than {low:g}" if low_open else f"at least {low:g}"
         raise InputError(f"must be {bound}, not {number:g}", field=field)
+    if least is not None and number < least:
+        raise InputError(f"must be at least {least:g}, not {number:g}", field=field)
     if number > high:
         raise InputError(f"{number:g} is too large: {why or f'at most {high:g}'}", field=field)
     return number

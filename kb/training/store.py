@@ -13,7 +13,7 @@ import re
 import sqlite3
 import unicodedata
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -120,10 +120,15 @@ class ProgressStore:
             self._conn.execute("BEGIN IMMEDIATE")
             try:
                 yield
+                self._conn.execute("COMMIT")
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                # SQLite rolls some failures back itself (a full disk, an I/O error) and
+                # leaves others open (a failed COMMIT): undo what is still open, and never
+                # let a failing ROLLBACK hide the error that caused it.
+                if self._conn.in_transaction:
+                    with suppress(sqlite3.Error):
+                        self._conn.execute("ROLLBACK")
                 raise
-            self._conn.execute("COMMIT")
 
     def profiles(self) -> list[str]:
         """Every profile that has answered at least once, by name."""
