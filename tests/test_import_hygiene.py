@@ -22,3 +22,16 @@ def test_faq_ask_does_not_import_textual():
     code = "import sys; from tui import cli, cmd_kb; print('textual' in sys.modules)"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == "False"
+
+
+def test_faq_ask_imports_neither_checks_cli_nor_training():
+    code = ("import sys; from tui.cli import build_parser; build_parser(['ask', 'x'])\n"
+            "print(sorted(m for m in ('tui.cmd_checks', 'tui.cmd_training', 'fsrs') if m in sys.modules))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip() == "[]"
+
+
+def test_help_lists_every_command():
+    proc = subprocess.run([sys.executable, "-m", "tui.cli", "--help"], capture_output=True, text=True, check=True)
+    for command in ("ask", "search", "calc", "check", "quiz", "progress", "lint", "eval"):
+        assert command in proc.stdout

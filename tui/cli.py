@@ -58,7 +58,28 @@ def common_options(defaults: bool = True) -> argparse.ArgumentParser:
     return common
 
 
-def build_parser() -> argparse.ArgumentParser:
+# Which module defines each subcommand: `faq ask` then imports only what it needs.
+_COMMAND_MODULES = {
+    **dict.fromkeys(["ask", "search", "show", "list", "tags", "glossary", "lint", "index", "eval"], "cmd_kb"),
+    **dict.fromkeys(["calc", "check"], "cmd_checks"),
+    **dict.fromkeys(["quiz", "progress"], "cmd_training"),
+}
+_VALUED_OPTIONS = {"--lang", "--data"}
+
+
+def _command_in(argv: Sequence[str]) -> str | None:
+    skip = False
+    for token in argv:
+        if skip:
+            skip = False
+        elif token in _VALUED_OPTIONS:
+            skip = True
+        elif not token.startswith("-"):
+            return token
+    return None
+
+
+def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     parser = _Parser(
         prog="faq",
         description="Hyper-V live migration FAQ: ask, search, compute, train. / Hyper-V ライブ マイグレーション FAQ",
@@ -66,17 +87,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     common = common_options(defaults=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    from tui import cmd_checks, cmd_kb, cmd_training
+    import importlib
 
-    for module in (cmd_kb, cmd_checks, cmd_training):
-        module.register(sub, common)
+    needed = _COMMAND_MODULES.get(_command_in(argv) or "")
+    names = [needed] if needed else sorted(set(_COMMAND_MODULES.values()), key=["cmd_kb", "cmd_checks",
+                                                                                   "cmd_training"].index)
+    for name in names:
+        importlib.import_module(f"tui.{name}").register(sub, common)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `faq` console script."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     if args.lang is None:
         args.lang = default_lang()
