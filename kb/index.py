@@ -40,7 +40,7 @@ BATCH = 2000
 MAX_WORKERS = 4
 # Whoosh's in-memory posting buffer before it flushes a segment; its Python objects take
 # several times this, so it is the main lever on peak memory while building.
-WRITER_MB = 96
+WRITER_MB = 64
 ABANDONED_BUILD_S = 3600
 
 

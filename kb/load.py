@@ -70,7 +70,6 @@ def load_kb(root: Path, known_checks: Iterable[str] | None = None) -> KnowledgeB
         kb.tags = _parse_tags(tags_text, str(root / "tags.toml"), kb.problems)
     if glossary_text is not None:
         kb.glossary = _parse_glossary(glossary_text, str(root / "glossary.toml"), kb.problems)
-    lines: dict[str, tuple[str, str]] = {}
     paths = sorted((root / "entries").glob("*.md"))
     # An entry that fails to load is still a known id: its own problem is reported once,
     # not again as an "unknown related id" in every entry that links to it.
@@ -89,12 +88,13 @@ def load_kb(root: Path, known_checks: Iterable[str] | None = None) -> KnowledgeB
                                             path=str(path), line=_line_of(text, "id"), field="id"))
             continue
         kb.entries[entry.id] = entry
-        lines[entry.id] = (text, str(path))
     for entry in kb.entries.values():
-        text, where = lines[entry.id]
         for rel in entry.related:
             if rel not in kb.entries and rel not in named:
-                kb.problems.append(ContentError(f"unknown related id {rel!r}", path=where,
+                # The file is read again only here: keeping every file's text until the end
+                # would double the memory of a big knowledge base.
+                text = Path(entry.path).read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+                kb.problems.append(ContentError(f"unknown related id {rel!r}", path=entry.path,
                                                 line=_line_of(text, "related", rel), field="related"))
     kb.digest = digest.hexdigest()
     return kb
