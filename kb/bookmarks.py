@@ -1,0 +1,83 @@
+"""Bookmarked entry ids, kept between runs in a small JSON file whose path the caller gives."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+FORMAT_VERSION = 1
+
+
+def load_bookmarks(path: Path) -> tuple[list[str], str | None]:
+    """The bookmarked ids in the order they were added, and what was wrong with the file.
+
+    A missing file is simply no bookmarks. A file that cannot be read or is not the
+    expected JSON gives no bookmarks and a one-line problem to show, never an exception:
+    losing a bookmark list must not stop anyone reading the FAQ.
+    """
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return [], None
+    except OSError as exc:
+        return [], f"cannot read {path}: {exc.strerror or exc}"
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        return [], f"{path} is not UTF-8 text"
+    except json.JSONDecodeError as exc:
+        return [], f"{path} is not valid JSON (line {exc.lineno}): {exc.msg}"
+    if not isinstance(data, dict) or not isinstance(data.get("bookmarks"), list):
+        return [], f'{path} is not a bookmark file (expected {{"bookmarks": [...]}})'
+    ids = [item for item in data["bookmarks"] if isinstance(item, str) and item]
+    problem = None
+    if len(ids) != len(data["bookmarks"]):
+        problem = f"{path}: ignored {len(data['bookmarks']) - len(ids)} item(s) that are not entry ids"
+    return list(dict.fromkeys(ids)), problem
+
+
+def save_bookmarks(path: Path, ids: Sequence[str]) -> None:
+    """Write the bookmarks atomically: a crash or a full disk leaves the old file whole.
+
+    The new content goes to a temporary file in the same folder, is flushed to disk, and
+    then replaces the old file in one step (``os.replace``). Raises OSError on failure.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps({"version": FORMAT_VERSION, "bookmarks": list(dict.fromkeys(ids))},
+                      ensure_ascii=False, indent=2) + "\n"
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def set_aside(path: Path) -> Path | None:
+    """Rename an unusable bookmark file to ``<name>.corrupt`` so saving anew loses nothing.
+
+    Returns the new path, or None when there was no file to move.
+    """
+    target = path.with_name(path.name + ".corrupt")
+    try:
+        os.replace(path, target)
+    except FileNotFoundError:
+        return None
+    return target
+
+
+def toggled(ids: Sequence[str], entry_id: str) -> list[str]:
+    """``ids`` with ``entry_id`` added at the end, or removed if it was there."""
+    if entry_id in ids:
+        return [i for i in ids if i != entry_id]
+    return [*ids, entry_id]
