@@ -8,34 +8,44 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from kb.errors import StoreError
+
 FORMAT_VERSION = 1
 
 
-def load_bookmarks(path: Path) -> tuple[list[str], str | None]:
+def load_bookmarks(path: Path) -> tuple[list[str], StoreError | None]:
     """The bookmarked ids in the order they were added, and what was wrong with the file.
 
     A missing file is simply no bookmarks. A file that cannot be read or is not the
-    expected JSON gives no bookmarks and a one-line problem to show, never an exception:
-    losing a bookmark list must not stop anyone reading the FAQ.
+    expected JSON gives no bookmarks and a problem to show (``render(lang)`` gives one
+    line naming the file), never an exception: losing a bookmark list must not stop
+    anyone reading the FAQ.
     """
+    where = str(path)
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
         return [], None
     except OSError as exc:
-        return [], f"cannot read {path}: {exc.strerror or exc}"
+        reason = exc.strerror or str(exc)
+        return [], StoreError(f"cannot read: {reason}", ja=f"読み取れません: {reason}", path=where)
     try:
         data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
-        return [], f"{path} is not UTF-8 text"
+        return [], StoreError("not UTF-8 text", ja="UTF-8 のテキストではありません", path=where)
     except json.JSONDecodeError as exc:
-        return [], f"{path} is not valid JSON (line {exc.lineno}): {exc.msg}"
+        return [], StoreError(f"not valid JSON: {exc.msg}", ja=f"JSON として正しくありません: {exc.msg}",
+                              path=where, line=exc.lineno)
     if not isinstance(data, dict) or not isinstance(data.get("bookmarks"), list):
-        return [], f'{path} is not a bookmark file (expected {{"bookmarks": [...]}})'
+        return [], StoreError('not a bookmark file (expected {"bookmarks": [...]})',
+                              ja='ブックマークのファイルではありません ({"bookmarks": [...]} の形式が必要です)',
+                              path=where)
     ids = [item for item in data["bookmarks"] if isinstance(item, str) and item]
     problem = None
-    if len(ids) != len(data["bookmarks"]):
-        problem = f"{path}: ignored {len(data['bookmarks']) - len(ids)} item(s) that are not entry ids"
+    skipped = len(data["bookmarks"]) - len(ids)
+    if skipped:
+        problem = StoreError(f"ignored {skipped} item(s) that are not entry ids",
+                             ja=f"項目の id ではない {skipped} 件を無視しました", path=where)
     return list(dict.fromkeys(ids)), problem
 
 

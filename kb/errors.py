@@ -7,7 +7,9 @@ class KbError(Exception):
     """A problem the user can fix: bad content, a bad input, a bad file.
 
     ``path``, ``line`` and ``field`` say where, when known. ``str()`` gives one line
-    fit for a terminal: ``path:line: field: message``.
+    fit for a terminal: ``path:line: field: message``, in English; ``render("ja")`` gives
+    the same line in Japanese when the raiser wrote one (``ja=``), else in English.
+    Paths and field names are identifiers and stay as they are in both languages.
     """
 
     def __init__(
@@ -17,12 +19,26 @@ class KbError(Exception):
         path: str | None = None,
         line: int | None = None,
         field: str | None = None,
+        ja: str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
+        self.message_ja = ja
         self.path = path
         self.line = line
         self.field = field
+
+    def message_in(self, lang: str) -> str:
+        """The message alone, in ``lang`` ("ja" or "en") when written in it, else English."""
+        if lang == "ja" and self.message_ja:
+            return self.message_ja
+        return self.message
+
+    def render(self, lang: str) -> str:
+        """``path:line: field: message`` with the message in ``lang``."""
+        where = self.location()
+        message = self.message_in(lang)
+        return f"{where}: {message}" if where else message
 
     def location(self) -> str:
         parts = []

@@ -68,7 +68,8 @@ def read_cases(path: Path) -> list[Case]:
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
-        raise ContentError(f"cannot read evaluation file: {exc}", path=str(path)) from None
+        raise ContentError(f"cannot read evaluation file: {exc}", path=str(path),
+                           ja=f"評価ファイルを読み取れません: {exc}") from None
     cases = []
     for number, line in enumerate(lines, start=1):
         if not line.strip() or line.lstrip().startswith("#"):
@@ -76,9 +77,11 @@ def read_cases(path: Path) -> list[Case]:
         try:
             item = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise ContentError(f"not JSON: {exc.msg}", path=str(path), line=number) from None
+            raise ContentError(f"not JSON: {exc.msg}", path=str(path), line=number,
+                               ja=f"JSON ではありません: {exc.msg}") from None
         if not isinstance(item, dict) or not isinstance(item.get("q"), str) or not isinstance(item.get("expect"), list):
-            raise ContentError('each line needs {"q": str, "expect": [ids]}', path=str(path), line=number)
+            raise ContentError('each line needs {"q": str, "expect": [ids]}', path=str(path), line=number,
+                               ja='各行は {"q": str, "expect": [ids]} の形式でなければなりません')
         cases.append(Case(item["q"], tuple(str(x) for x in item["expect"]), number))
     return cases
 

@@ -108,6 +108,13 @@ class IndexInfo:
     seconds: float
     documents: int
     warning: str | None = None
+    warning_ja: str | None = None
+
+    def warning_in(self, lang: str) -> str | None:
+        """The warning in ``lang`` ("ja" or "en") when written in it, else in English; None if none."""
+        if lang == "ja" and self.warning_ja:
+            return self.warning_ja
+        return self.warning
 
 
 def cache_key(kb: KnowledgeBase) -> str:
@@ -122,7 +129,7 @@ def open_index(kb: KnowledgeBase, cache_dir: Path | None, rebuild: bool = False)
     """
     start = time.perf_counter()
     if cache_dir is None:
-        return _build_in_memory(kb, start, None)
+        return _build_in_memory(kb, start)
     target = cache_dir / f"index-{cache_key(kb)}"
     if not rebuild:
         ix = _try_open(target)
@@ -132,8 +139,11 @@ def open_index(kb: KnowledgeBase, cache_dir: Path | None, rebuild: bool = False)
         cache_dir.mkdir(parents=True, exist_ok=True)
         ix = _build_on_disk(kb, cache_dir, target, rebuild)
     except OSError as exc:
-        return _build_in_memory(kb, start, f"index cache {cache_dir} is not writable ({exc.strerror or exc}); "
-                                           "using an in-memory index")
+        reason = exc.strerror or exc
+        return _build_in_memory(kb, start, f"index cache {cache_dir} is not writable ({reason}); "
+                                           "using an in-memory index",
+                                f"インデックスのキャッシュ {cache_dir} に書き込めません ({reason})。"
+                                "メモリ上のインデックスを使用します")
     _remove_stale(cache_dir, keep=target)
     return ix, IndexInfo(target, True, time.perf_counter() - start, ix.doc_count())
 
@@ -191,10 +201,11 @@ class _PrivateRamStorage(RamStorage):  # type: ignore[misc]
             return RamStorage()
 
 
-def _build_in_memory(kb: KnowledgeBase, start: float, warning: str | None) -> tuple[Any, IndexInfo]:
+def _build_in_memory(kb: KnowledgeBase, start: float, warning: str | None = None,
+                     warning_ja: str | None = None) -> tuple[Any, IndexInfo]:
     ix = _PrivateRamStorage().create_index(make_schema())
     _write(ix, kb)
-    return ix, IndexInfo(None, True, time.perf_counter() - start, ix.doc_count(), warning)
+    return ix, IndexInfo(None, True, time.perf_counter() - start, ix.doc_count(), warning, warning_ja)
 
 
 def _write(ix: Any, kb: KnowledgeBase) -> None:

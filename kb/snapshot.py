@@ -13,7 +13,8 @@ from pathlib import Path
 from kb.load import KnowledgeBase, load_kb
 
 # Bump when KnowledgeBase, Entry or the loader's output changes shape.
-SNAPSHOT_VERSION = "1"
+# 2: content problems carry a Japanese message (``message_ja``).
+SNAPSHOT_VERSION = "2"
 _KEEP = 4
 
 

@@ -47,7 +47,7 @@ def test_save_replaces_atomically(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 @pytest.mark.parametrize(
     ("content", "fragment"),
     [
-        (b"{not json", "not valid JSON (line 1)"),
+        (b"{not json", "json:1: not valid JSON"),
         (b"\xff\xfe\x00garbage", "not UTF-8"),
         (b'["a", "b"]', "not a bookmark file"),
         (b'{"bookmarks": "a"}', "not a bookmark file"),
@@ -59,7 +59,8 @@ def test_corrupt_file_is_reported_not_raised(tmp_path: Path, content: bytes, fra
     path.write_bytes(content)
     ids, problem = load_bookmarks(path)
     assert ids == []
-    assert problem is not None and fragment in problem
+    assert problem is not None and fragment in str(problem) and str(path) in str(problem)
+    assert str(path) in problem.render("ja") and problem.message_ja
 
 
 def test_items_that_are_not_ids_are_skipped_with_a_note(tmp_path: Path) -> None:
@@ -67,12 +68,12 @@ def test_items_that_are_not_ids_are_skipped_with_a_note(tmp_path: Path) -> None:
     path.write_text(json.dumps({"version": 1, "bookmarks": ["a", 3, None, "", "b"]}))
     ids, problem = load_bookmarks(path)
     assert ids == ["a", "b"]
-    assert problem is not None and "ignored 3" in problem
+    assert problem is not None and "ignored 3" in str(problem) and "3 件を無視" in problem.render("ja")
 
 
 def test_unreadable_path_is_a_problem(tmp_path: Path) -> None:
     ids, problem = load_bookmarks(tmp_path)  # a folder, not a file
-    assert ids == [] and problem is not None and "cannot read" in problem
+    assert ids == [] and problem is not None and "cannot read" in str(problem)
 
 
 def test_set_aside_keeps_the_broken_file(tmp_path: Path) -> None:

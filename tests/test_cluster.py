@@ -365,11 +365,14 @@ def test_check_text_groups_by_severity(capsys: pytest.CaptureFixture[str]) -> No
 def test_check_invalid_file_exits_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     path = tmp_path / "bad.toml"
     path.write_text(HEAD + NET + node_toml(ip='"10.0.0.11"'), encoding="utf-8")
-    code, out, err = run(capsys, "check", str(path))
+    code, out, err = run(capsys, "check", "--lang", "en", str(path))
     assert (code, out) == (2, "")
     # 2 + 4 + 8: the ip line of the first node
     assert err == f"faq: {path}:14: nodes[0].ip: not an address with its subnet: give the " \
                   f"prefix length too, e.g. 10.0.0.11/24\n"
+    code, out, err = run(capsys, "check", "--lang", "ja", str(path))
+    assert (code, out) == (2, "")
+    assert err.startswith(f"faq: {path}:14: nodes[0].ip: ") and "プレフィックス長" in err
 
 
 def test_check_tui_falls_back_to_text(capsys: pytest.CaptureFixture[str],

@@ -23,6 +23,13 @@ import kb.index
 from kb.search import Engine, open_engine
 from tui.cli import main
 
+
+@pytest.fixture(autouse=True)
+def _english_messages(monkeypatch):
+    """These tests read the English wording of warnings; the Japanese is held by test_messages_ja_*."""
+    monkeypatch.setenv("FAQ_LANG", "en")
+
+
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = ["CSV は必要ですか", "Is TCP Chimney supported?", "4 ノードのクラスターで同時にいくつ移行できますか",
              "Macintosh の値段"]
@@ -154,6 +161,7 @@ import os, sys, time
 from pathlib import Path
 go = Path(sys.argv[1])
 from tui.cli import main  # import everything first, so both processes build at the same moment
+
 print("ready", flush=True)
 while not go.exists():
     time.sleep(0.005)

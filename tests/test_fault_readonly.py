@@ -25,6 +25,12 @@ import pytest
 
 from tui.cli import main
 
+
+@pytest.fixture(autouse=True)
+def _english_messages(monkeypatch):
+    """These tests read the English wording of warnings; the Japanese is held by test_messages_ja_*."""
+    monkeypatch.setenv("FAQ_LANG", "en")
+
 REAL = Path(__file__).resolve().parent.parent / "faq_data"
 
 

@@ -18,6 +18,12 @@ from hypothesis import strategies as st
 from kb.load import load_kb
 from tui.cli import main
 
+
+@pytest.fixture(autouse=True)
+def _english_messages(monkeypatch):
+    """These tests read the English wording of warnings; the Japanese is held by test_messages_ja_*."""
+    monkeypatch.setenv("FAQ_LANG", "en")
+
 REAL = Path(__file__).resolve().parent.parent / "faq_data"
 NAMES = sorted(p.name for p in (REAL / "entries").glob("*.md"))
 KINDS = ["truncate", "utf16", "shift_jis", "cp1252", "bad_bytes", "bom_crlf", "cr_only", "no_open_fence",

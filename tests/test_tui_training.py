@@ -173,7 +173,7 @@ async def test_an_unreadable_number_is_explained_at_the_field_and_not_recorded(a
         assert app.is_running and app.screen is screen
         assert screen.view == "question" and screen.session.position == 0
         error = text_of(screen, "#tr-answer-error")
-        assert "'qt'" in error and "not one number" in error
+        assert "'qt'" in error and "1 つの数値" in error  # the app is in Japanese
         assert reviews(home) == []
         await pilot.press("backspace", "backspace", *str(item.answer))
         assert not screen.query_one("#tr-answer-error", Static).display  # editing clears the reason

@@ -156,6 +156,7 @@ class FaqApp(App[int]):
         except Exception as exc:  # noqa: BLE001 - shown on the problems screen, not as a traceback
             kb = KnowledgeBase(root=self.settings.kb_root,
                                problems=[ContentError(f"cannot load: {type(exc).__name__}: {exc}",
+                                                      ja=f"読み込めません: {type(exc).__name__}: {exc}",
                                                       path=str(self.settings.kb_root))])
         bookmarks, problem = load_bookmarks(self.settings.bookmarks_path)
         # mypy cannot match an async callback against call_from_thread's overloads.
@@ -174,14 +175,15 @@ class FaqApp(App[int]):
         except Exception as exc:  # noqa: BLE001 - a broken index must not take the app down
             self.call_from_thread(self._engine_failed, f"{type(exc).__name__}: {exc}")
             return
-        self.call_from_thread(self._engine_ready, engine, info.warning)
+        self.call_from_thread(self._engine_ready, engine, info.warning_in(self.lang))
 
-    async def _content_loaded(self, kb: KnowledgeBase, bookmarks: list[str], problem: str | None) -> None:
+    async def _content_loaded(self, kb: KnowledgeBase, bookmarks: list[str], problem: KbError | None) -> None:
         self.kb = kb
         self.bookmarks = bookmarks
         self._bookmarks_unreadable = problem is not None and not bookmarks
         if problem:
-            self.notify(clean_line(t("bookmark_problem", self.lang, problem=problem)), severity="warning")
+            self.notify(clean_line(t("bookmark_problem", self.lang, problem=problem.render(self.lang))),
+                        severity="warning")
         if not kb.entries:
             await self.push_screen(ProblemsScreen(kb, self.lang))
             if self.settings.exit_after == "ready":
@@ -269,16 +271,16 @@ class FaqApp(App[int]):
         from kb.checks import load_cluster, validate_cluster
 
         try:
-            report: Report | str = validate_cluster(load_cluster(path))
+            report: Report | KbError = validate_cluster(load_cluster(path))
         except KbError as exc:
-            report = str(exc)
+            report = exc
         self.call_from_thread(self._show_cluster, report, path)
 
-    def _show_cluster(self, report: Report | str, path: Path) -> None:
+    def _show_cluster(self, report: Report | KbError, path: Path) -> None:
         view = self.main.query_one(ClusterReport)
         shown = _display_path(path)
-        if isinstance(report, str):
-            view.show_error(report, shown, self.lang)
+        if isinstance(report, KbError):
+            view.show_error(report.render(self.lang), shown, self.lang)
         else:
             if self.kb is not None:
                 view.titles = {f.entry: self.kb.entries[f.entry].question(self.lang)

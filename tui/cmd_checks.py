@@ -26,6 +26,7 @@ from kb.checks.units import (
     parse_size_mb,
 )
 from kb.errors import InputError
+from tui.cli_text import Help
 from tui.safe import clean, clean_line, dumps_json
 
 EXIT_OK, EXIT_PROBLEM = 0, 1
@@ -37,39 +38,48 @@ _SEVERITY_TITLE = {
 }
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser, h: Help) -> None:
     """Add `calc` and `check` to `faq`."""
-    calc = sub.add_parser("calc", help="compute a check / 計算する",
-                          description="Run one calculator. / 計算を 1 つ実行します。")
-    calcs = calc.add_subparsers(dest="calc", metavar="CHECK", required=True)
+    calc = sub.add_parser("calc", help=h("compute a check", "計算する"),
+                          description=h("Run one calculator.", "計算を 1 つ実行します。"))
+    calcs = calc.add_subparsers(dest="calc", metavar=h("CHECK", "計算"), required=True)
     nodes = calcs.add_parser(
         "max-concurrent-migrations", parents=[common],
-        help="live migrations a cluster runs at once / 同時ライブ マイグレーション数")
-    nodes.add_argument("--nodes", required=True, help="cluster nodes, 1-16 / ノード数")
+        help=h("live migrations a cluster runs at once", "同時に実行できるライブ マイグレーションの数"))
+    nodes.add_argument("--nodes", required=True, help=h("cluster nodes, 1-16", "クラスターのノード数 (1 から 16)"))
     nodes.set_defaults(func=_calc_concurrent)
 
     loads = ", ".join(f"{k} {v:g}" for k, v in LOAD_DIRTY_RATE.items())
     mig = calcs.add_parser(
         "migration-time", parents=[common],
-        help="time and pause of one live migration / 移行時間と一時停止",
-        epilog="Memory sizes are decimal (1 GB = 1000 MB; GiB converts exactly). A bare number "
-               "is MB for --memory, Mbps for --link, MB/s for --dirty-rate. Exit status 1 "
-               "when the copy does not converge.")
-    mig.add_argument("--memory", required=True, help="VM memory: 8GB, 8GiB, 512MB / メモリ")
-    mig.add_argument("--link", required=True, help="link speed: 1Gbps, 10GbE / リンク速度")
+        help=h("time and pause of one live migration", "ライブ マイグレーション 1 回の所要時間と一時停止"),
+        epilog=h("Memory sizes are decimal (1 GB = 1000 MB; GiB converts exactly). A bare number "
+                 "is MB for --memory, Mbps for --link, MB/s for --dirty-rate. Exit status 1 "
+                 "when the copy does not converge.",
+                 "メモリ サイズは 10 進 (1 GB = 1000 MB、GiB は正確に換算) です。単位のない数値は "
+                 "--memory では MB、--link では Mbps、--dirty-rate では MB/s です。コピーが収束しない"
+                 "ときの終了コードは 1 です。"))
+    mig.add_argument("--memory", required=True, help=h("VM memory: 8GB, 8GiB, 512MB", "仮想マシンのメモリ: 8GB、8GiB、512MB"))
+    mig.add_argument("--link", required=True, help=h("link speed: 1Gbps, 10GbE", "リンク速度: 1Gbps、10GbE"))
     rate = mig.add_mutually_exclusive_group()
-    rate.add_argument("--dirty-rate", help="memory dirtied per second: 50MB/s / ダーティ率")
-    rate.add_argument("--load", help=f"instead of --dirty-rate, in MB/s: {loads} (default medium)")
+    rate.add_argument("--dirty-rate", help=h("memory dirtied per second: 50MB/s", "1 秒あたりに書き換わるメモリ: 50MB/s"))
+    rate.add_argument("--load", help=h(f"instead of --dirty-rate, in MB/s: {loads} (default medium)",
+                                       f"--dirty-rate の代わりに負荷で指定 (MB/s): {loads} (既定 medium)"))
     mig.add_argument("--efficiency", default=None,
-                     help=f"share of the link migration uses (default {DEFAULT_EFFICIENCY})")
+                     help=h(f"share of the link migration uses (default {DEFAULT_EFFICIENCY})",
+                            f"移行が使えるリンク帯域の割合 (既定 {DEFAULT_EFFICIENCY})"))
     mig.set_defaults(func=_calc_migration)
 
     check = sub.add_parser(
-        "check", parents=[common], help="validate a cluster file / クラスター構成を検証",
-        description="Check a cluster description (TOML) against the live migration "
-                    "requirements. Exit status: 0 no errors, 1 errors, 2 invalid file.")
-    check.add_argument("cluster", type=Path, metavar="CLUSTER.toml")
-    check.add_argument("--tui", action="store_true", help="show the report in the app")
+        "check", parents=[common], help=h("validate a cluster file", "クラスター構成ファイルを検証"),
+        description=h("Check a cluster description (TOML) against the live migration "
+                      "requirements. Exit status: 0 no errors, 1 errors, 2 invalid file.",
+                      "クラスターの構成 (TOML) をライブ マイグレーションの要件に照らして検査します。"
+                      "終了コード: 0 エラーなし、1 エラーあり、2 ファイルが不正。"))
+    check.add_argument("cluster", type=Path, metavar="CLUSTER.toml",
+                       help=h("the cluster file (see faq_data/examples/cluster.toml)",
+                              "クラスター構成ファイル (例: faq_data/examples/cluster.toml)"))
+    check.add_argument("--tui", action="store_true", help=h("show the report in the app", "結果をアプリで表示"))
     check.set_defaults(func=_check)
 
 
@@ -87,7 +97,8 @@ def _calc_migration(args: argparse.Namespace) -> int:
     try:
         result = migration_time(memory, link, dirty, load=args.load or "medium", efficiency=eff)
     except InputError as exc:
-        raise InputError(exc.message, field=_OPTION_OF.get(exc.field or "", exc.field)) from None
+        raise InputError(exc.message, ja=exc.message_ja,
+                         field=_OPTION_OF.get(exc.field or "", exc.field)) from None
     return _print_result(args, result)
 
 

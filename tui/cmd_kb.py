@@ -14,6 +14,7 @@ from kb.lint import lint_kb
 from kb.load import load_kb
 from kb.search import AskResult, Engine
 from tui import context
+from tui.cli_text import Help
 from tui.i18n import t
 from tui.render import Style, cell_width, pad, render_markdown, render_snippet
 from tui.safe import clean_line, dumps_json, from_terminal
@@ -21,46 +22,54 @@ from tui.safe import clean_line, dumps_json, from_terminal
 EXIT_OK, EXIT_NO_ANSWER, EXIT_USAGE = 0, 1, 2
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser, h: Help) -> None:
     """Add the knowledge-base subcommands to `faq`."""
-    p = sub.add_parser("ask", parents=[common], help="answer a question (- reads one per line from stdin)")
-    p.add_argument("question", nargs="+", help="the question, or - for stdin")
-    p.add_argument("--top", type=_positive, default=3, help="how many answers (default 3)")
-    p.add_argument("--tui", action="store_true", help="open the app on this question")
+    p = sub.add_parser("ask", parents=[common],
+                       help=h("answer a question (- reads one per line from stdin)",
+                              "質問に答える (- なら標準入力から 1 行に 1 問)"))
+    p.add_argument("question", nargs="+", help=h("the question, or - for stdin", "質問、または標準入力を表す -"))
+    p.add_argument("--top", type=_positive, default=3, help=h("how many answers (default 3)", "答えの最大件数 (既定 3)"))
+    p.add_argument("--tui", action="store_true", help=h("open the app on this question", "この質問でアプリを開く"))
     p.set_defaults(func=cmd_ask)
 
-    p = sub.add_parser("search", parents=[common], help="keyword search (AND/OR/NOT, \"phrases\", tag:)")
-    p.add_argument("terms", nargs="*", help="search terms")
-    p.add_argument("--tag", help="only entries with this tag")
-    p.add_argument("--limit", type=_positive, default=20)
+    p = sub.add_parser("search", parents=[common],
+                       help=h("keyword search (AND/OR/NOT, \"phrases\", tag:)",
+                              "キーワード検索 (AND/OR/NOT、\"フレーズ\"、tag:)"))
+    p.add_argument("terms", nargs="*", help=h("search terms", "検索語"))
+    p.add_argument("--tag", help=h("only entries with this tag", "このタグの項目だけ"))
+    p.add_argument("--limit", type=_positive, default=20, help=h("how many results (default 20)", "結果の最大件数 (既定 20)"))
     p.set_defaults(func=cmd_search)
 
-    p = sub.add_parser("show", parents=[common], help="show one entry")
-    p.add_argument("id")
-    p.add_argument("--tui", action="store_true", help="open the app on this entry")
+    p = sub.add_parser("show", parents=[common], help=h("show one entry", "項目を 1 つ表示"))
+    p.add_argument("id", help=h("entry id (faq list)", "項目の id (faq list で一覧)"))
+    p.add_argument("--tui", action="store_true", help=h("open the app on this entry", "この項目でアプリを開く"))
     p.set_defaults(func=cmd_show)
 
-    p = sub.add_parser("list", parents=[common], help="list entries")
-    p.add_argument("--tag", help="only entries with this tag")
+    p = sub.add_parser("list", parents=[common], help=h("list entries", "項目の一覧"))
+    p.add_argument("--tag", help=h("only entries with this tag", "このタグの項目だけ"))
     p.set_defaults(func=cmd_list)
 
-    p = sub.add_parser("tags", parents=[common], help="list tags")
+    p = sub.add_parser("tags", parents=[common], help=h("list tags", "タグの一覧"))
     p.set_defaults(func=cmd_tags)
 
-    p = sub.add_parser("glossary", parents=[common], help="glossary, or one term")
-    p.add_argument("term", nargs="?")
+    p = sub.add_parser("glossary", parents=[common], help=h("glossary, or one term", "用語集、または 1 つの用語"))
+    p.add_argument("term", nargs="?", help=h("a term or one of its synonyms", "用語またはその同義語"))
     p.set_defaults(func=cmd_glossary)
 
-    p = sub.add_parser("lint", parents=[common], help="check all content, list every problem")
+    p = sub.add_parser("lint", parents=[common],
+                       help=h("check all content, list every problem", "すべての内容を検査し、問題をすべて表示"))
     p.set_defaults(func=cmd_lint)
 
-    p = sub.add_parser("index", parents=[common], help="build or check the search index")
-    p.add_argument("--rebuild", action="store_true", help="rebuild even when up to date")
+    p = sub.add_parser("index", parents=[common], help=h("build or check the search index", "検索索引の作成・確認"))
+    p.add_argument("--rebuild", action="store_true", help=h("rebuild even when up to date", "最新でも作り直す"))
     p.set_defaults(func=cmd_index)
 
-    p = sub.add_parser("eval", parents=[common], help="measure answer quality on a JSON Lines file")
-    p.add_argument("file", type=Path)
-    p.add_argument("--top", type=_positive, default=3)
+    p = sub.add_parser("eval", parents=[common],
+                       help=h("measure answer quality on a JSON Lines file", "JSON Lines の質問集で答えの質を測る"))
+    p.add_argument("file", type=Path, help=h('one {"q": ..., "expect": [ids]} per line',
+                                             '1 行に 1 つの {"q": ..., "expect": [ids]}'))
+    p.add_argument("--top", type=_positive, default=3, help=h("answers considered per question (default 3)",
+                                                              "質問ごとに見る答えの数 (既定 3)"))
     p.set_defaults(func=cmd_eval)
 
 
@@ -275,10 +284,11 @@ def cmd_lint(args: argparse.Namespace) -> int:
     problems = lint_kb(kb)
     if args.json:
         _json({"ok": not problems, "entries": len(kb.entries), "problems": [
-            {"path": p.path, "line": p.line, "field": p.field, "message": p.message} for p in problems]})
+            {"path": p.path, "line": p.line, "field": p.field, "message": p.message,
+             "message_ja": p.message_in("ja")} for p in problems]})
     elif problems:
         for p in problems:
-            sys.stderr.write(clean_line(str(p)) + "\n")
+            sys.stderr.write(clean_line(p.render(args.lang)) + "\n")
         sys.stderr.write(t("lint_bad", args.lang, n=len(problems)) + "\n")
     else:
         _out(t("lint_ok", args.lang, entries=len(kb.entries), terms=len(kb.glossary), tags=len(kb.tags)))
@@ -291,8 +301,9 @@ def cmd_index(args: argparse.Namespace) -> int:
     kb = context.load(args)
     _ix, info = open_index(kb, context.cache_dir(), rebuild=args.rebuild)
     path = str(info.path) if info.path else t("in_memory", args.lang)
-    if info.warning:
-        sys.stderr.write(f"faq: warning: {clean_line(info.warning)}\n")
+    warning = info.warning_in(args.lang)
+    if warning:
+        sys.stderr.write(t("cli_index_warning", args.lang, warning=clean_line(warning)) + "\n")
     if args.json:
         _json({"entries": info.documents, "built": info.built, "seconds": round(info.seconds, 4),
                "path": str(info.path) if info.path else None, "digest": kb.digest})

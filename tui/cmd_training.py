@@ -25,6 +25,7 @@ from kb.training.scheduler import Rating
 from kb.training.session import DEFAULT_COUNT, Feedback, Session, start_session
 from kb.training.store import open_store, profile_from_user, validate_profile
 from tui import context
+from tui.cli_text import Help
 from tui.render import pad
 from tui.safe import clean, clean_line, dumps_json
 
@@ -79,19 +80,25 @@ def _out(text: str = "") -> None:
     sys.stdout.flush()
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser, h: Help) -> None:
     """Add `quiz` and `progress` to `faq`."""
-    p = sub.add_parser("quiz", parents=[common], help="training: answer quiz items, one per line")
-    p.add_argument("--profile", help="trainee profile (default: from your user name)")
-    p.add_argument("--tag", help="only items of entries with this tag")
-    p.add_argument("--count", type=int, default=DEFAULT_COUNT, help=f"how many items (default {DEFAULT_COUNT})")
-    p.add_argument("--placement", action="store_true", help="placement quiz: one item from every entry")
+    profile_help = h("trainee profile (default: from your user name)", "受講者のプロファイル (既定: ユーザー名から)")
+    p = sub.add_parser("quiz", parents=[common],
+                       help=h("training: answer quiz items, one per line", "練習: 問題に 1 行ずつ答える"))
+    p.add_argument("--profile", help=profile_help)
+    p.add_argument("--tag", help=h("only items of entries with this tag", "このタグの項目の問題だけ"))
+    p.add_argument("--count", type=int, default=DEFAULT_COUNT,
+                   help=h(f"how many items (default {DEFAULT_COUNT})", f"問題数 (既定 {DEFAULT_COUNT})"))
+    p.add_argument("--placement", action="store_true",
+                   help=h("placement quiz: one item from every entry", "実力確認: すべての項目から 1 問ずつ"))
     p.set_defaults(func=cmd_quiz)
 
-    p = sub.add_parser("progress", parents=[common], help="training progress: mastery, due, streak")
-    p.add_argument("--profile", help="trainee profile (default: from your user name)")
-    p.add_argument("--all", action="store_true", help="one row per profile")
-    p.add_argument("--csv", action="store_true", help="CSV rows (with --all: every profile)")
+    p = sub.add_parser("progress", parents=[common],
+                       help=h("training progress: mastery, due, streak", "練習の進み具合: 習熟度、復習予定、連続日数"))
+    p.add_argument("--profile", help=profile_help)
+    p.add_argument("--all", action="store_true", help=h("one row per profile", "プロファイルごとに 1 行"))
+    p.add_argument("--csv", action="store_true",
+                   help=h("CSV rows (with --all: every profile)", "CSV で出力 (--all と併用ですべてのプロファイル)"))
     p.set_defaults(func=cmd_progress)
 
 
@@ -195,7 +202,7 @@ def _answer(session: Session, lang: str, interactive: bool) -> Feedback | None:
         except InputError as exc:
             item = session.next_item()
             hint = _hint(item, lang) if item else ""
-            _out(_t("again", lang, answer=clean_line(line), why=clean_line(exc.message), hint=hint))
+            _out(_t("again", lang, answer=clean_line(line), why=clean_line(exc.message_in(lang)), hint=hint))
 
 
 def _print_feedback(feedback: Feedback, lang: str) -> None:

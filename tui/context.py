@@ -11,6 +11,7 @@ from kb.errors import ContentError
 from kb.load import KnowledgeBase, resolve_data_dir
 from kb.search import Engine, open_engine
 from kb.snapshot import load_kb_cached
+from tui.i18n import t
 from tui.safe import clean_line
 
 APP_NAME = "faq-assistant"
@@ -41,19 +42,24 @@ def user_data_dir() -> Path:
 def load(args: Namespace, quiet: bool = False) -> KnowledgeBase:
     """Load the content; warn (stderr) about broken files, fail only when nothing loaded."""
     kb = load_kb_cached(data_dir(args), cache_dir())
+    lang = getattr(args, "lang", None) or "en"
     if kb.problems and not quiet:
-        first = clean_line(str(kb.problems[0]))
-        more = f" (and {len(kb.problems) - 1} more)" if len(kb.problems) > 1 else ""
-        print(f"faq: warning: {first}{more}; run `faq lint`", file=sys.stderr)
+        first = clean_line(kb.problems[0].render(lang))
+        more = t("and_more", lang, n=len(kb.problems) - 1) if len(kb.problems) > 1 else ""
+        print(t("content_warning", lang, first=first, more=more), file=sys.stderr)
     if not kb.entries:
-        raise ContentError("no entries could be loaded" + (f": {kb.problems[0]}" if kb.problems else ""),
-                           path=str(kb.root))
+        first_problem = kb.problems[0] if kb.problems else None
+        raise ContentError(
+            "no entries could be loaded" + (f": {first_problem}" if first_problem else ""),
+            ja="項目を 1 つも読み込めませんでした" + (f": {first_problem.render('ja')}" if first_problem else ""),
+            path=str(kb.root))
     return kb
 
 
 def engine(args: Namespace, rebuild: bool = False) -> Engine:
     kb = load(args)
     eng, info = open_engine(kb, cache_dir(), rebuild=rebuild)
-    if info.warning:
-        print(f"faq: warning: {clean_line(info.warning)}", file=sys.stderr)
+    warning = info.warning_in(args.lang or "en")
+    if warning:
+        print(t("cli_index_warning", args.lang or "en", warning=clean_line(warning)), file=sys.stderr)
     return eng

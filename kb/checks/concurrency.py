@@ -13,7 +13,8 @@ MAX_NODES = 16  # a Windows Server 2008 R2 failover cluster supports up to 16 no
 def max_concurrent_migrations(nodes: int) -> CheckResult:
     """floor(N/2): each node is in one live migration at a time, as source or destination."""
     if isinstance(nodes, bool) or not isinstance(nodes, int):
-        raise InputError(f"must be a whole number of nodes, not {nodes!r}", field="nodes")
+        raise InputError(f"must be a whole number of nodes, not {nodes!r}", field="nodes",
+                         ja=f"ノード数は整数で指定してください (指定値: {nodes!r})")
     inputs = {"nodes": nodes}
     if nodes < 1 or nodes > MAX_NODES:
         return CheckResult(CHECK, ENTRY, inputs, False, None, None, _out_of_range(nodes))

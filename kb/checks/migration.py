@@ -72,12 +72,15 @@ def migration_time(memory_mb: float, link_mbps: float, dirty_rate_mbps: float | 
     """Total time, pause, passes and data sent to live-migrate one VM (see the module doc)."""
     memory = check_number(memory_mb, "memory_mb", low=0, low_open=True, high=ABSURD)
     link = check_number(link_mbps, "link_mbps", low=0, low_open=True, high=MAX_LINK_MBPS,
-                        why="at most 100 Gbps", least=MIN_LINK_MBPS)
+                        why="at most 100 Gbps", why_ja="100 Gbps 以下の値を指定してください",
+                        least=MIN_LINK_MBPS)
     eff = check_number(efficiency, "efficiency", low=0, low_open=True, high=1, least=MIN_EFFICIENCY)
     if dirty_rate_mbps is None:
         if load not in LOAD_DIRTY_RATE:
             raise InputError(f"must be one of {', '.join(LOAD_DIRTY_RATE)}, not {load!r}",
-                             field="load")
+                             field="load",
+                             ja=f"{', '.join(LOAD_DIRTY_RATE)} のいずれかを指定してください "
+                                f"(指定値: {load!r})")
         dirty = LOAD_DIRTY_RATE[load]
         label = _LOAD_LABEL[load]
     else:

@@ -85,63 +85,87 @@ def _kanji_digits(match: re.Match[str]) -> str:
 
 
 def check_number(value: float, field: str, *, low: float, high: float,
-                 low_open: bool = False, why: str = "", least: float | None = None) -> float:
+                 low_open: bool = False, why: str = "", why_ja: str = "",
+                 least: float | None = None) -> float:
     """``value`` if it is a finite number in range, else an InputError naming ``field``.
 
     ``least`` is a smallest meaningful value above ``low`` (a 1e-320 Mbps link is
-    positive, but every time computed over it is infinite).
+    positive, but every time computed over it is infinite). ``why`` and ``why_ja`` say,
+    in English and Japanese, what the upper limit is when ``high`` alone would not.
     """
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InputError(f"expected a number, got {type(value).__name__}", field=field)
+        name = type(value).__name__
+        raise InputError(f"expected a number, got {name}", field=field,
+                         ja=f"数値を指定してください (指定された型: {name})")
+    high_ja = why_ja or f"{high:g} 以下の値を指定してください"
     try:
         number = float(value)
     except OverflowError:  # an integer past float range, e.g. from TOML
-        raise InputError(f"too large: {why or f'at most {high:g}'}", field=field) from None
+        raise InputError(f"too large: {why or f'at most {high:g}'}", field=field,
+                         ja=f"値が大きすぎます。{high_ja}") from None
     if not math.isfinite(number):
-        raise InputError(f"must be a finite number, not {number}", field=field)
+        raise InputError(f"must be a finite number, not {number}", field=field,
+                         ja=f"有限の数値を指定してください (指定値: {number})")
     too_low = number <= low if low_open else number < low
     if too_low:
         bound = f"greater than {low:g}" if low_open else f"at least {low:g}"
-        raise InputError(f"must be {bound}, not {number:g}", field=field)
+        bound_ja = f"{low:g} より大きい" if low_open else f"{low:g} 以上の"
+        raise InputError(f"must be {bound}, not {number:g}", field=field,
+                         ja=f"{bound_ja}値を指定してください (指定値: {number:g})")
     if least is not None and number < least:
-        raise InputError(f"must be at least {least:g}, not {number:g}", field=field)
+        raise InputError(f"must be at least {least:g}, not {number:g}", field=field,
+                         ja=f"{least:g} 以上の値を指定してください (指定値: {number:g})")
     if number > high:
-        raise InputError(f"{number:g} is too large: {why or f'at most {high:g}'}", field=field)
+        raise InputError(f"{number:g} is too large: {why or f'at most {high:g}'}", field=field,
+                         ja=f"値が大きすぎます (指定値: {number:g})。{high_ja}")
     return number
 
 
-def _split(text: str, field: str, what: str) -> tuple[float, str]:
-    """The number and the unit of ``text``; an InputError if there is no number first."""
+def _split(text: str, field: str, what: tuple[str, str]) -> tuple[float, str]:
+    """The number and the unit of ``text``; an InputError if there is no number first.
+
+    ``what`` describes the expected text as (English, Japanese), e.g. ("a size such as
+    8GB", "8GB のようなサイズ").
+    """
+    what_en, what_ja = what
     if not isinstance(text, str):
-        raise InputError(f"expected text like {what}", field=field)
+        raise InputError(f"expected text like {what_en}", field=field,
+                         ja=f"{what_ja}を文字列で指定してください")
     clean = normalize(text).strip()
     match = _NUMBER.match(clean)
     if not match:
-        raise InputError(f"{text!r} is not {what}", field=field)
+        raise _not_what(text, field, what)
     try:
         number = float(match.group("num").replace(",", ""))
     except ValueError:
-        raise InputError(f"{text!r} is not {what}", field=field) from None
+        raise _not_what(text, field, what) from None
     return number, match.group("unit").strip()
+
+
+def _not_what(text: str, field: str, what: tuple[str, str]) -> InputError:
+    space = " " if what[1][:1].isascii() else ""  # Japanese style spaces off Latin words
+    return InputError(f"{text!r} is not {what[0]}", field=field,
+                      ja=f"{text!r} は{space}{what[1]}ではありません")
 
 
 def _unit_factor(table: dict[str, float], unit: str, text: str, field: str) -> float:
     factor = table.get(unit.lower().replace(" ", ""))
     if factor is None:
-        raise InputError(f"unknown unit {unit!r} in {text!r}", field=field)
+        raise InputError(f"unknown unit {unit!r} in {text!r}", field=field,
+                         ja=f"{text!r} の単位 {unit!r} は不明です")
     return factor
 
 
 def parse_size_mb(text: str, field: str = "memory") -> float:
     """A memory size in decimal MB: "8GB" -> 8000, "8 GiB" -> 8589.934592, bare "512" -> 512."""
-    number, unit = _split(text, field, "a size such as 8GB")
+    number, unit = _split(text, field, ("a size such as 8GB", "8GB のようなサイズ"))
     value = number * _unit_factor(MB_PER_UNIT, unit, text, field)
     return check_number(value, field, low=0, low_open=True, high=ABSURD)
 
 
 def parse_link_mbps(text: str, field: str = "link") -> float:
     """A link speed in megabits/s: "1Gbps" -> 1000, "10 GbE" -> 10000, bare "100" -> 100."""
-    number, unit = _split(text, field, "a link speed such as 1Gbps")
+    number, unit = _split(text, field, ("a link speed such as 1Gbps", "1Gbps のようなリンク速度"))
     factor = _BYTE_RATE_MBPS.get(unit.replace(" ", ""))
     if factor is None:
         factor = _unit_factor(MBPS_PER_UNIT, unit, text, field)
@@ -150,16 +174,17 @@ def parse_link_mbps(text: str, field: str = "link") -> float:
 
 def parse_rate_mbps(text: str, field: str = "dirty_rate") -> float:
     """A memory dirty rate in MB/s: "50MB/s" -> 50, bare "50" -> 50."""
-    number, unit = _split(text, field, "a rate such as 50MB/s")
+    number, unit = _split(text, field, ("a rate such as 50MB/s", "50MB/s のようなレート"))
     value = number * _unit_factor(RATE_MB_PER_UNIT, unit, text, field)
     return check_number(value, field, low=0, high=ABSURD)
 
 
 def parse_number(text: str, field: str) -> float:
     """A plain number with no unit: "0.7", "７"."""
-    number, unit = _split(text, field, "a number")
+    number, unit = _split(text, field, ("a number", "数値"))
     if unit:
-        raise InputError(f"{text!r} is not a plain number", field=field)
+        raise InputError(f"{text!r} is not a plain number", field=field,
+                         ja=f"{text!r} は数値ではありません (単位は付けずに指定してください)")
     return check_number(number, field, low=-ABSURD, high=ABSURD)
 
 
@@ -167,7 +192,8 @@ def parse_count(text: str, field: str) -> int:
     """A whole number of things, zero or more: "6", "６", "六"."""
     number = parse_number(text, field)
     if number != int(number) or number < 0:
-        raise InputError(f"{text!r} is not a whole number of 0 or more", field=field)
+        raise InputError(f"{text!r} is not a whole number of 0 or more", field=field,
+                         ja=f"{text!r} は 0 以上の整数ではありません")
     return int(number)
 
 

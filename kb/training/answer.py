@@ -40,10 +40,12 @@ def parse_choice(text: str, count: int) -> int:
     """The 1-based choice number in ``text`` ("2", "２", "(2)", "2."), checked against ``count``."""
     match = _CHOICE.match(normalize(text))
     if not match:
-        raise InputError(f"{text.strip()!r} is not a choice number", field="answer")
+        raise InputError(f"{text.strip()!r} is not a choice number", field="answer",
+                         ja=f"{text.strip()!r} は選択肢の番号ではありません")
     number = int(match.group(1))
     if not 1 <= number <= count:
-        raise InputError(f"choose a number from 1 to {count}, not {number}", field="answer")
+        raise InputError(f"choose a number from 1 to {count}, not {number}", field="answer",
+                         ja=f"1 から {count} までの番号を選んでください (指定値: {number})")
     return number
 
 
@@ -54,7 +56,8 @@ def parse_bool(text: str) -> bool:
         return True
     if word in FALSE_WORDS:
         return False
-    raise InputError(f"{text.strip()!r} is not true or false", field="answer")
+    raise InputError(f"{text.strip()!r} is not true or false", field="answer",
+                     ja=f"{text.strip()!r} を正誤 (はい / いいえ) の答えとして解釈できません")
 
 
 def parse_numeric(text: str, unit: str | None = None) -> float:
@@ -69,21 +72,28 @@ def parse_numeric(text: str, unit: str | None = None) -> float:
             clean = clean[len(hedge):].strip()
     numbers = _NUMBER.findall(clean)
     if len(numbers) != 1:
-        raise InputError(f"{text.strip()!r} is not one number", field="answer")
+        raise _not_one_number(text)
     match = _NUMBER.search(clean)
     assert match is not None
     if clean[: match.start()].strip():
-        raise InputError(f"{text.strip()!r} is not one number", field="answer")
+        raise _not_one_number(text)
     value = float(match.group())
     if not math.isfinite(value):
-        raise InputError(f"{text.strip()!r} is not a finite number", field="answer")
+        raise InputError(f"{text.strip()!r} is not a finite number", field="answer",
+                         ja=f"{text.strip()!r} は有限の数値ではありません")
     suffix = clean[match.end():].strip().rstrip(".。")
     if unit == "s":
         factor = SECONDS_PER_UNIT.get(suffix.replace(" ", ""))
         if factor is None:
-            raise InputError(f"unknown time unit {suffix!r} in {text.strip()!r}", field="answer")
+            raise InputError(f"unknown time unit {suffix!r} in {text.strip()!r}", field="answer",
+                             ja=f"{text.strip()!r} の時間単位 {suffix!r} を認識できません")
         value *= factor
     return value
+
+
+def _not_one_number(text: str) -> InputError:
+    return InputError(f"{text.strip()!r} is not one number", field="answer",
+                      ja=f"{text.strip()!r} を 1 つの数値として解釈できません")
 
 
 def within(value: float, expected: float, tolerance: float = 0.0, rel_tolerance: float = 0.0) -> bool:

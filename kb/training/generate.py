@@ -144,7 +144,7 @@ def validate_generated_links(entry_ids: Collection[str]) -> list[ContentError]:
     """For `faq lint`: a ContentError for each generated template whose entry is missing."""
     return [
         ContentError(f"generated quiz items link to entry {entry!r}, which does not exist",
-                     field=card_id)
+                     field=card_id, ja=f"生成されるクイズ項目のリンク先のエントリ {entry!r} は存在しません")
         for card_id, entry in GENERATED_LINKS.items()
         if entry not in entry_ids
     ]

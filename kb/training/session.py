@@ -90,7 +90,8 @@ class Session:
         """
         item = self.next_item()
         if item is None:
-            raise InputError("the session has no more items", field="answer")
+            raise InputError("the session has no more items", field="answer",
+                             ja="このセッションには残りの問題がありません")
         correct = item.is_correct(answer)
         rating = choose_rating(correct, duration_s)
         before = self._cards.get(item.card_id) or new_card(item.card_id, now)
@@ -110,7 +111,8 @@ class Session:
     def override(self, rating: Rating) -> Feedback:
         """Replace the last answer's rating with the trainee's own, rescheduling its item."""
         if not self._feedback or self._before is None:
-            raise InputError("there is no answer to rate yet", field="rating")
+            raise InputError("there is no answer to rate yet", field="rating",
+                             ja="評価する回答がまだありません")
         last = self._feedback[-1]
         rating = Rating(int(rating))
         after, _log = review(self._before, rating, self._review_time(last))
@@ -181,9 +183,11 @@ def start_session(store: ProgressStore, profile: str, entries: Mapping[str, Entr
     validate_profile(profile)
     if tag is not None and not any(tag in e.tags for e in entries.values()):
         known = sorted({t for e in entries.values() for t in e.tags})
-        raise InputError(f"no entry has the tag {tag!r}; tags: {', '.join(known)}", field="tag")
+        raise InputError(f"no entry has the tag {tag!r}; tags: {', '.join(known)}", field="tag",
+                         ja=f"タグ {tag!r} が付いたエントリはありません。使用できるタグ: {', '.join(known)}")
     if count is not None and count < 1:
-        raise InputError(f"count must be 1 or more, not {count}", field="count")
+        raise InputError(f"count must be 1 or more, not {count}", field="count",
+                         ja=f"件数には 1 以上を指定してください (指定値: {count})")
     items = collect_items(entries, rng)
     cards = store.load_cards(profile)
     queue = build_queue(items, cards, now, entries=entries, count=count, tag=tag,

@@ -55,7 +55,9 @@ def validate_profile(name: str) -> str:
     """``name`` if it is a usable profile name (letters, digits, ``. _ -``; up to 64), else InputError."""
     if not _PROFILE.match(name):
         raise InputError(f"{name!r} is not a profile name: use letters, digits, '.', '_' or '-' "
-                         f"(up to 64, starting with a letter or digit)", field="profile")
+                         f"(up to 64, starting with a letter or digit)", field="profile",
+                         ja=f"{name!r} はプロファイル名として使用できません: 文字、数字、'.'、'_'、'-' "
+                            f"を使用してください (64 文字以内、先頭は文字または数字)")
     return name
 
 
@@ -112,7 +114,8 @@ class ProgressStore:
         try:
             yield
         except sqlite3.Error as exc:
-            raise StoreError(f"cannot use the progress file: {exc}", path=str(self.path)) from exc
+            raise StoreError(f"cannot use the progress file: {exc}", path=str(self.path),
+                             ja=f"進捗ファイルを使用できません: {exc}") from exc
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
@@ -175,7 +178,8 @@ class ProgressStore:
                 (int(rating), review_id, profile, card_id))
             if cursor.rowcount != 1:
                 raise StoreError(f"no answer {review_id} for {card_id} in profile {profile!r}",
-                                 path=str(self.path))
+                                 path=str(self.path),
+                                 ja=f"プロファイル {profile!r} に {card_id} の回答 {review_id} がありません")
             self._save_card(profile, card_id, card)
 
     def _save_card(self, profile: str, card_id: str, card: Card) -> None:
@@ -206,9 +210,10 @@ def open_store(path: Path, now: datetime) -> ProgressStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         head = path.read_bytes()[:16] if path.exists() else b""
     except OSError as exc:
-        raise StoreError(f"cannot open the progress file: {exc.strerror or exc}", path=str(path)) from exc
+        raise StoreError(f"cannot open the progress file: {exc.strerror or exc}", path=str(path),
+                         ja=f"進捗ファイルを開けません: {exc.strerror or exc}") from exc
     if head and head != _HEADER[: len(head)]:
-        _move_aside(path, now, "not a SQLite database")
+        _move_aside(path, now, "not a SQLite database", "SQLite データベースではありません")
     conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
                            check_same_thread=False)
     try:
@@ -223,7 +228,8 @@ def open_store(path: Path, now: datetime) -> ProgressStore:
         conn.close()
         if "malformed" in str(exc) or "not a database" in str(exc):
             _move_aside(path, now, str(exc))
-        raise StoreError(f"cannot open the progress file: {exc}", path=str(path)) from exc
+        raise StoreError(f"cannot open the progress file: {exc}", path=str(path),
+                         ja=f"進捗ファイルを開けません: {exc}") from exc
     except sqlite3.DatabaseError as exc:
         conn.close()
         _move_aside(path, now, str(exc))
@@ -237,10 +243,14 @@ def _prepare_schema(conn: sqlite3.Connection, path: Path) -> None:
     version = int(conn.execute("PRAGMA user_version").fetchone()[0])
     if version > SCHEMA_VERSION:
         raise StoreError(f"this progress file has schema version {version}, newer than this "
-                         f"program's ({SCHEMA_VERSION}): update faq-assistant", path=str(path))
+                         f"program's ({SCHEMA_VERSION}): update faq-assistant", path=str(path),
+                         ja=f"この進捗ファイルのスキーマ バージョン ({version}) は、このプログラムの"
+                            f"バージョン ({SCHEMA_VERSION}) より新しいため使用できません。"
+                            f"faq-assistant を更新してください")
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     if version == 0 and tables:
-        raise StoreError("this SQLite file is not a faq-assistant progress file", path=str(path))
+        raise StoreError("this SQLite file is not a faq-assistant progress file", path=str(path),
+                         ja="この SQLite ファイルは faq-assistant の進捗ファイルではありません")
     steps = _SCHEMA if version == 0 else [s for v in range(version, SCHEMA_VERSION) for s in MIGRATIONS[v]]
     if not steps:
         return
@@ -257,8 +267,13 @@ def _prepare_schema(conn: sqlite3.Connection, path: Path) -> None:
     conn.execute("COMMIT")
 
 
-def _move_aside(path: Path, now: datetime, reason: str) -> NoReturn:
-    """Rename the unreadable file (and its -wal/-shm) out of the way, then raise StoreError."""
+def _move_aside(path: Path, now: datetime, reason: str, reason_ja: str | None = None) -> NoReturn:
+    """Rename the unreadable file (and its -wal/-shm) out of the way, then raise StoreError.
+
+    ``reason`` is SQLite's own text (kept as is in both languages) unless ``reason_ja``
+    gives a Japanese one.
+    """
+    why_ja = reason_ja or reason
     stem = f"{path.name}.corrupt-{utc(now).strftime('%Y%m%dT%H%M%SZ')}"
     target = path.with_name(stem)
     n = 1
@@ -272,6 +287,10 @@ def _move_aside(path: Path, now: datetime, reason: str) -> NoReturn:
                 side.rename(target.with_name(target.name + suffix))
     except OSError as exc:
         raise StoreError(f"the progress file is unreadable ({reason}) and could not be moved "
-                         f"aside: {exc.strerror or exc}", path=str(path)) from exc
+                         f"aside: {exc.strerror or exc}", path=str(path),
+                         ja=f"進捗ファイルを読み取れません ({why_ja})。別の名前に移動することも"
+                            f"できませんでした: {exc.strerror or exc}") from exc
     raise StoreError(f"the progress file was unreadable ({reason}); it was moved to {target} "
-                     f"and a new one will be started next time", path=str(path))
+                     f"and a new one will be started next time", path=str(path),
+                     ja=f"進捗ファイルを読み取れないため ({why_ja})、{target} に移動しました。"
+                        f"次回は新しい進捗ファイルで開始します")

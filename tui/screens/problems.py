@@ -21,7 +21,7 @@ def problems_text(kb: KnowledgeBase, lang: str) -> Text:
     text = Text(clean_line(heading), style="bold red" if not kb.entries else "bold yellow")
     text.append("\n" + t("problems_hint", lang) + "\n", style="dim")
     for problem in kb.problems:
-        text.append("\n• " + clean_line(str(problem)))
+        text.append("\n• " + clean_line(problem.render(lang)))
     return text
 
 

@@ -234,7 +234,7 @@ class TrainingScreen(Screen[None]):
 
     def _store_failed(self, exc: Exception) -> None:
         self._opening = False
-        error = exc.message if isinstance(exc, KbError) else str(exc)
+        error = exc.message_in(self.lang) if isinstance(exc, KbError) else str(exc)
         self._message = ("tr_store_error", {"error": error})
         if self.is_attached and self.view == "start":
             self._render_start()
@@ -245,7 +245,7 @@ class TrainingScreen(Screen[None]):
         try:
             name = validate_profile(text)
         except InputError as exc:
-            self._static("#tr-profile-error", clean_line(exc.message))
+            self._static("#tr-profile-error", clean_line(exc.message_in(self.lang)))
             return None
         self._static("#tr-profile-error", "")
         return name
@@ -285,7 +285,7 @@ class TrainingScreen(Screen[None]):
         try:
             cards = self.store.load_cards(profile)
         except KbError as exc:
-            return Text(clean_line(t("tr_store_error", lang, error=exc.message)), style="bold red")
+            return Text(clean_line(t("tr_store_error", lang, error=exc.message_in(lang))), style="bold red")
         # Answers do not change what is due or new; only the cards do.
         report = build_report(profile, self._items, self.kb.entries, cards, (), now)
         group = report.overall if tag is None else next((g for g in report.by_tag if g.key == tag), None)
@@ -339,7 +339,7 @@ class TrainingScreen(Screen[None]):
                                     count=count, tag=self._tag_value(), placement=placement)
             dues = [] if session.queue else [c.due for c in self.store.load_cards(profile).values()]
         except KbError as exc:
-            self._message = ("tr_cannot_start", {"error": exc.message})
+            self._message = ("tr_cannot_start", {"error": exc.message_in(self.lang)})
             self._render_start()
             return
         if not session.queue:
@@ -443,12 +443,12 @@ class TrainingScreen(Screen[None]):
         try:
             feedback = self.session.submit(answer, datetime.now(UTC), time.monotonic() - self._asked_at)
         except InputError as exc:
-            self._answer_error = exc.message
+            self._answer_error = exc.message_in(self.lang)
             self._render_question()
             return
         except KbError as exc:
             self._answer_error = None
-            self._static("#tr-answer-error", clean_line(t("tr_save_failed", self.lang, error=exc.message)))
+            self._static("#tr-answer-error", clean_line(t("tr_save_failed", self.lang, error=exc.message_in(self.lang))))
             return
         self.feedback = feedback
         self._static("#tr-feedback-error", "")
@@ -506,7 +506,7 @@ class TrainingScreen(Screen[None]):
         try:
             self.feedback = self.session.override(Rating(rating))
         except KbError as exc:
-            self._static("#tr-feedback-error", clean_line(t("tr_save_failed", self.lang, error=exc.message)))
+            self._static("#tr-feedback-error", clean_line(t("tr_save_failed", self.lang, error=exc.message_in(self.lang))))
             return
         self._render_feedback()
 

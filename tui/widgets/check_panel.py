@@ -82,8 +82,9 @@ def initial_values(check: str, question: str) -> tuple[dict[str, str], str, bool
     return values, load, used or load != DEFAULT_LOAD
 
 
-def compute(check: str, values: dict[str, str], load: str) -> tuple[CheckResult | None, dict[str, str]]:
-    """Run ``check`` on the form's text values: the result, or the reason per bad field."""
+def compute(check: str, values: dict[str, str], load: str,
+            lang: str = "en") -> tuple[CheckResult | None, dict[str, str]]:
+    """Run ``check`` on the form's text values: the result, or the reason (in ``lang``) per bad field."""
     parsed: dict[str, Any] = {}
     errors: dict[str, str] = {}
     for field in _FIELDS[check]:
@@ -94,7 +95,7 @@ def compute(check: str, values: dict[str, str], load: str) -> tuple[CheckResult 
         try:
             parsed[field.name] = field.parse(text)
         except InputError as exc:
-            errors[field.name] = exc.message
+            errors[field.name] = exc.message_in(lang)
     if errors:
         return None, errors
     try:
@@ -102,7 +103,7 @@ def compute(check: str, values: dict[str, str], load: str) -> tuple[CheckResult 
             return max_concurrent_migrations(parsed["nodes"]), {}
         return migration_time(parsed["memory"], parsed["link"], parsed["dirty_rate"], load=load), {}
     except InputError as exc:  # a value the parser accepts but the calculator does not cover
-        return None, {_FIELD_OF.get(exc.field or "", exc.field or ""): exc.message}
+        return None, {_FIELD_OF.get(exc.field or "", exc.field or ""): exc.message_in(lang)}
 
 
 def headline(result: CheckResult, lang: str) -> str:
@@ -165,7 +166,7 @@ class CheckPanel(Vertical):
 
     def recompute(self) -> None:
         """Run the calculator on the fields; mark each bad field with its reason."""
-        result, errors = compute(self.check, self.values(), self.load)
+        result, errors = compute(self.check, self.values(), self.load, self.lang)
         for field in _FIELDS[self.check]:
             box = self.query_one(f"#{self.check}-{field.name}", Input)
             reason = errors.get(field.name)
