@@ -55,12 +55,45 @@ class ConceptMatcher:
         """What a question or phrasing is about: ``@concept`` keys, then its other content words.
 
         Words that only spell out a concept are absorbed by it, so "live migration" counts
-        once, the same in Japanese and English.
+        once, the same in Japanese and English. Quantities ("16 GB", "10GbE", "何秒") become
+        ``@qty-*`` keys whatever their number and unit, and absorb their unit words.
         """
         concepts = self.find(text)
+        norm = normalize(text)
+        kinds = quantities(norm)
         absorbed = {w for c in concepts for w in self._absorbs.get(c, ())}
-        words = [w for w in dict.fromkeys(content_words(normalize(text))) if w not in absorbed]
-        return [f"@{c}" for c in concepts] + words
+        if kinds:
+            absorbed |= UNIT_WORDS
+        words = [w for w in dict.fromkeys(content_words(norm))
+                 if w not in absorbed and not (kinds and _NUMBER_WITH_UNIT.match(w))]
+        return [f"@{c}" for c in concepts] + [f"@{k}" for k in kinds] + words
+
+
+# Quantities people put in questions, by kind. A question giving "16GB" and "1Gbps" asks
+# about the entry whose check computes with a memory size and a link speed, whatever the
+# numbers; as plain words "gb" and "gbp" would only count against every entry.
+_NUMBER = r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百]+)\s?"
+QUANTITY_PATTERNS: dict[str, re.Pattern[str]] = {
+    "qty-memory": re.compile(_NUMBER + r"(?:gib|gb|mib|mb|tib|tb|ギガバイト|メガバイト|テラバイト)(?![a-z/])"),
+    "qty-speed": re.compile(_NUMBER + r"(?:gbps|mbps|gbe|gb/s|gbit/s|mbit/s|gigabit|ギガビット|メガビット)"),
+    "qty-time": re.compile(r"何秒|何分|何時間|" + _NUMBER + r"(?:秒|分間?|時間|seconds?|secs?|minutes?|mins?|hours?)(?![a-z])"
+                           r"|how many (?:seconds|minutes|hours)"),
+}
+# The unit words a quantity absorbs (as content words: stemmed English, Japanese lemmas).
+UNIT_WORDS = frozenset("gb gib mb mib tb tib gbp mbp gbe gbit mbit gigabit 秒 分 second sec minut min hour".split())
+# "1gbps" written without a space is one word ("1gbp" once stemmed); its quantity says it all.
+_NUMBER_WITH_UNIT = re.compile(r"^\d[\d.]*(?:" + "|".join(sorted(UNIT_WORDS, key=len, reverse=True)) + ")$")
+# The quantities each computed check takes: an entry linking the check is about them.
+CHECK_QUANTITIES: dict[str, tuple[str, ...]] = {
+    "migration-time": ("qty-memory", "qty-speed", "qty-time"),
+    "max-concurrent-migrations": (),
+    "cluster-validator": (),
+}
+
+
+def quantities(norm: str) -> list[str]:
+    """The kinds of quantity in normalized text, in a fixed order."""
+    return [kind for kind, pattern in QUANTITY_PATTERNS.items() if pattern.search(norm)]
 
 
 def _union(keys: list[str], template: str) -> re.Pattern[str] | None:

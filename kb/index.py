@@ -27,7 +27,14 @@ from kb.analysis import (
     morph_terms,
     normalize,
 )
-from kb.concepts import ConceptMatcher, concepts_in, matcher_for, phrase_features
+from kb.concepts import (
+    CHECK_QUANTITIES,
+    ConceptMatcher,
+    concepts_in,
+    matcher_for,
+    phrase_features,
+    quantities,
+)
 from kb.entry import Entry, GlossaryTerm
 from kb.load import KnowledgeBase
 
@@ -69,6 +76,10 @@ def entry_document(entry: Entry, matcher: ConceptMatcher) -> dict[str, Any]:
     ja_terms = [morph_terms(t) for t in ja_norm]
     en_terms = [english_terms(t) for t in en_norm]
     concepts = matcher.find("\n".join([*ja_norm, *en_norm]))
+    # Quantities the text mentions and those its checks compute with (kb.concepts).
+    kinds = quantities("\n".join([*ja_norm, *en_norm]))
+    kinds += [k for check in entry.checks for k in CHECK_QUANTITIES.get(check, ()) if k not in kinds]
+    concepts = [*concepts, *kinds]
     # One field per language: a third of the posting lists to walk per word compared with
     # separate question / alternates / answer fields. The question's words are repeated, so
     # matching the question still weighs more than matching the answer.

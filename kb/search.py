@@ -23,7 +23,7 @@ CONFIDENCE_THRESHOLD = 0.45
 MAX_BIGRAMS = 8
 BIGRAM_MAX_DF_RATIO = 0.25
 CONCEPT_BOOST = 2.0
-CANDIDATES = 8
+CANDIDATES = 20
 # A term in more than this share of entries (and more than COMMON_MIN_DF of them) is too
 # common to search by; it still counts towards confidence.
 COMMON_DF_RATIO = 0.05

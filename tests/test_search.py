@@ -86,3 +86,44 @@ def test_snippet_marks_matches():
 def test_snippet_without_match_is_the_start():
     snip = make_snippet("abc def", "zzz")
     assert snip.text == "abc def" and snip.spans == ()
+
+
+@pytest.mark.parametrize(("text", "kinds"), [
+    ("16GBのVMを1Gbpsで移行すると何秒", ["qty-memory", "qty-speed", "qty-time"]),
+    ("１６ＧＢ の仮想マシン", ["qty-memory"]),  # full-width, NFKC first
+    ("8 GiB over 10GbE", ["qty-memory", "qty-speed"]),
+    ("十六ギガバイトのメモリ", ["qty-memory"]),
+    ("dirty rate 50MB/s", []),  # a rate is neither a size nor a link speed
+    ("how many minutes", ["qty-time"]),
+    ("4 ノードのクラスター", []),
+])
+def test_quantities_are_recognized_whatever_the_number(text, kinds):
+    from kb.analysis import normalize
+    from kb.concepts import quantities
+
+    assert quantities(normalize(text)) == kinds
+
+
+def test_every_check_says_which_quantities_it_takes():
+    from kb.checks import CHECK_IDS
+    from kb.concepts import CHECK_QUANTITIES
+
+    assert set(CHECK_QUANTITIES) == set(CHECK_IDS)
+
+
+@pytest.mark.parametrize(("question", "memory_mb", "link_mbps"), [
+    ("16GBのVMを1Gbpsで移行すると何秒", 16_000, 1_000),
+    ("32GBメモリのVMを10GbEで動かしたら何分?", 32_000, 10_000),
+    ("How long will a 64 GB VM take to live migrate on 10 Gbps?", 64_000, 10_000),
+])
+def test_numbers_with_units_point_to_the_entry_that_computes_with_them(engine, question, memory_mb, link_mbps):
+    result = engine.ask(question)
+    assert result.answers and result.answers[0].id == "migration-duration"
+    [check] = [c for c in result.checks if c.check == "migration-time"]
+    assert (check.inputs["memory_mb"], check.inputs["link_mbps"]) == (memory_mb, link_mbps)
+
+
+@pytest.mark.parametrize("question", ["Macintosh 8GB の価格", "iPhone 128GB の値段", "カップラーメンは何分待つ",
+                                      "How many minutes to boil an egg"])
+def test_quantities_alone_do_not_make_a_question_on_topic(engine, question):
+    assert engine.ask(question).answers == []

@@ -135,7 +135,7 @@ async def test_no_confident_answer_says_so_and_offers_candidates_and_the_glossar
     app = app_for()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await type_text(pilot, "ドライブ 何秒")
+        await type_text(pilot, "ドライブ 料金")
         await settle(pilot)
         results = app.main.results
         prompts = [str(getattr(o.prompt, "plain", o.prompt)) for o in results.options]
@@ -599,3 +599,24 @@ async def test_content_text_cannot_inject_markup_or_escapes(app_for, data_copy: 
         title = plain(app.main.query_one("#entry-title", Static))
         assert "[bold red]X[/]" in title  # shown as typed, not interpreted
         assert "\x1b" not in title and "^[" in title
+
+
+@run_async
+async def test_a_question_with_numbers_shows_the_computed_figure_in_the_results(app_for) -> None:
+    app = app_for()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_text(pilot, "6ノードのクラスターで同時にいくつライブマイグレーションできる")
+        await settle(pilot)
+        assert app.main.results.entry_ids[0] == "concurrent-migrations"
+        first = app.main.results.get_option_at_index(0).prompt
+        assert isinstance(first, Text) and "= 同時に実行できるライブ マイグレーション: 最大 3 個" in first.plain
+        second = app.main.results.get_option_at_index(1).prompt if app.main.results.option_count > 1 else None
+        assert second is None or "= " not in second.plain  # only the best answer carries it
+        # The figure follows the number typed.
+        for _ in range(len("6ノードのクラスターで同時にいくつライブマイグレーションできる")):
+            await pilot.press("backspace")
+        await type_text(pilot, "10ノードのクラスターで同時にいくつライブマイグレーションできる")
+        await settle(pilot)
+        first = app.main.results.get_option_at_index(0).prompt
+        assert "最大 5 個" in first.plain

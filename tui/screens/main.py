@@ -223,7 +223,7 @@ class MainScreen(Screen[None]):
         with app.engine_lock:
             if get_current_worker().is_cancelled or generation != self._generation:
                 return  # a newer question was typed while this one waited
-            result = engine.ask(query, top=TOP, lang=lang, run_checks=False)
+            result = engine.ask(query, top=TOP, lang=lang)
         results = build_results(kb, result, lang)
         if not get_current_worker().is_cancelled:
             app.call_from_thread(self._show_results, generation, results, lang)

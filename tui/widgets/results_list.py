@@ -42,6 +42,7 @@ class Results:
     query: str
     confident: bool
     rows: tuple[ResultRow, ...]
+    computed: tuple[str, ...] = ()  # the best answer's checks, run on the question's numbers
 
 
 def build_results(kb: KnowledgeBase, result: AskResult, lang: str) -> Results:
@@ -63,7 +64,12 @@ def build_results(kb: KnowledgeBase, result: AskResult, lang: str) -> Results:
         body = _SPACE.sub(" ", _MARKUP.sub("", loc.answer)).strip()
         rows.append(ResultRow(entry.id, answer.confidence, title,
                               make_snippet(body, result.query, width=SNIPPET_CHARS)))
-    return Results(result.query, bool(result.answers), tuple(rows))
+    computed: tuple[str, ...] = ()
+    if result.answers and result.checks:
+        from tui.widgets.check_panel import headline
+
+        computed = tuple(headline(check, lang) for check in result.checks)
+    return Results(result.query, bool(result.answers), tuple(rows), computed)
 
 
 def marked(snippet: Snippet, style: str = "", mark: str = "bold reverse") -> Text:
@@ -94,8 +100,9 @@ class ResultsList(OptionList):
             options.append(Option(Text(t("no_answer", lang), style="bold"), disabled=True))
             if results.rows:
                 options.append(Option(Text(t("closest", lang) + ":", style="italic"), disabled=True))
-        for row in results.rows:
-            options.append(Option(self._prompt(row, results.confident), id=row.id))
+        for n, row in enumerate(results.rows):
+            computed = results.computed if n == 0 and results.confident else ()
+            options.append(Option(self._prompt(row, results.confident, computed), id=row.id))
         if not results.confident:
             options.append(Option(Text("→ " + t("open_glossary", lang), style="underline"),
                                   id=GLOSSARY_OPTION))
@@ -104,11 +111,14 @@ class ResultsList(OptionList):
         self.highlighted = first
 
     @staticmethod
-    def _prompt(row: ResultRow, confident: bool) -> Text:
+    def _prompt(row: ResultRow, confident: bool, computed: tuple[str, ...] = ()) -> Text:
         confidence = Text(f"{row.confidence:.2f} ", style="bold green" if confident else "dim")
         title = marked(row.title, style="bold")
         snippet = marked(row.snippet, style="dim")
         prompt = Text.assemble(confidence, title, "\n     ", snippet)
+        for line in computed:  # the figure the question asked for, before the entry is opened
+            prompt.append("\n     = ")
+            prompt.append(clean_line(line), style="bold cyan")
         prompt.no_wrap = True
         prompt.overflow = "ellipsis"
         return prompt
