@@ -8,11 +8,10 @@ import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
-from whoosh.analysis import Token, Tokenizer
 from whoosh.lang.porter import stem as porter_stem
 
 # Bump when any function here changes what it emits: the cached index is keyed by it.
-ANALYSIS_VERSION = "10"
+ANALYSIS_VERSION = "11"
 
 _CJK = "\u3041-\u309f\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u30fc\u3005"
 _CJK_RUN = re.compile(f"[{_CJK}]+")
@@ -121,61 +120,3 @@ def bigrams(text: str) -> list[str]:
             if not _HIRAGANA_ONLY.match(gram):
                 out.append(gram)
     return out
-
-
-class _ListTokenizer(Tokenizer):  # type: ignore[misc]
-    """A Whoosh tokenizer around one of the term functions above."""
-
-    kind = ""
-
-    def __eq__(self, other: object) -> bool:
-        return type(other) is type(self)
-
-    def __hash__(self) -> int:
-        return hash(type(self).__name__)
-
-    def terms(self, text: str) -> list[str]:
-        raise NotImplementedError
-
-    def __call__(self, value: str, positions: bool = False, chars: bool = False,
-                 keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
-                 start_char: int = 0, tokenize: bool = True, mode: str = "", **kwargs: Any) -> Iterator[Token]:
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        # The index builder passes terms it has already analysed; queries pass text.
-        if isinstance(value, list):
-            terms = value
-        else:
-            terms = self.terms(normalize(value)) if tokenize else [value]
-        for pos, term in enumerate(terms):
-            token.text = term
-            token.boost = 1.0
-            token.stopped = False
-            if keeporiginal:
-                token.original = term
-            if positions:
-                token.pos = start_pos + pos
-            if chars:
-                token.startchar = start_char
-                token.endchar = start_char + len(term)
-            yield token
-
-
-class MorphTokenizer(_ListTokenizer):
-    """Japanese morphemes plus stemmed ASCII words (SudachiPy, split mode A)."""
-
-    def terms(self, text: str) -> list[str]:
-        return morph_terms(text)
-
-
-class EnglishTokenizer(_ListTokenizer):
-    """Stemmed English words, stop words removed."""
-
-    def terms(self, text: str) -> list[str]:
-        return english_terms(text)
-
-
-class BigramTokenizer(_ListTokenizer):
-    """Japanese character bigrams: the recall net when morphology splits differently."""
-
-    def terms(self, text: str) -> list[str]:
-        return bigrams(text)

@@ -19,9 +19,6 @@ from whoosh.filedb.filestore import FileStorage, RamStorage
 
 from kb.analysis import (
     ANALYSIS_VERSION,
-    BigramTokenizer,
-    EnglishTokenizer,
-    MorphTokenizer,
     bigrams,
     english_terms,
     morph_terms,
@@ -37,6 +34,7 @@ from kb.concepts import (
 )
 from kb.entry import Entry, GlossaryTerm
 from kb.load import KnowledgeBase
+from kb.tokenizers import BigramTokenizer, EnglishTokenizer, MorphTokenizer
 
 INDEX_VERSION = f"4.{ANALYSIS_VERSION}"
 __all__ = ["concepts_in", "phrase_features", "make_schema", "open_index", "IndexInfo", "cache_key"]

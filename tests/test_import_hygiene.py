@@ -35,3 +35,16 @@ def test_help_lists_every_command():
     proc = subprocess.run([sys.executable, "-m", "tui.cli", "--help"], capture_output=True, text=True, check=True)
     for command in ("ask", "search", "calc", "check", "quiz", "progress", "lint", "eval"):
         assert command in proc.stdout
+
+
+def test_commands_that_do_not_search_never_load_whoosh():
+    # `faq show`, `list`, `tags`, `glossary` read the parsed content only: Whoosh's analysis and
+    # query packages were half their start-up time, so they load with the first command that
+    # needs the index (only its small Porter stemmer module is shared with kb.analysis).
+    code = ("import sys\nfrom tui.cli import main\n"
+            "for argv in (['show', 'requirements'], ['list'], ['tags'], ['glossary', 'CSV']):\n"
+            "    assert main(argv) == 0, argv\n"
+            "print(sorted(m for m in ('whoosh.analysis', 'whoosh.query', 'whoosh.index', 'kb.search')\n"
+            "             if m in sys.modules), file=sys.stderr)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stderr.strip().splitlines()[-1] == "[]"

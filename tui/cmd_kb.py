@@ -5,16 +5,18 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kb.entry import Entry
 from kb.errors import ContentError, InputError
 from kb.evaluate import evaluate, read_cases
 from kb.lint import lint_kb
 from kb.load import load_kb
-from kb.search import AskResult, Engine
 from tui import context
 from tui.cli_text import Help
+
+if TYPE_CHECKING:
+    from kb.search import AskResult, Engine
 from tui.i18n import t
 from tui.render import Style, cell_width, pad, render_markdown, render_snippet
 from tui.safe import clean_line, dumps_json, from_terminal

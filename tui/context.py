@@ -6,12 +6,15 @@ import os
 import sys
 from argparse import Namespace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kb.errors import ContentError
 from kb.load import KnowledgeBase, resolve_data_dir
-from kb.search import Engine, open_engine
 from kb.snapshot import load_kb_cached
 from tui.i18n import t
+
+if TYPE_CHECKING:
+    from kb.search import Engine
 from tui.safe import clean_line
 
 APP_NAME = "faq-assistant"
@@ -57,6 +60,8 @@ def load(args: Namespace, quiet: bool = False) -> KnowledgeBase:
 
 
 def engine(args: Namespace, rebuild: bool = False) -> Engine:
+    from kb.search import open_engine  # Whoosh loads only for the commands that search
+
     kb = load(args)
     eng, info = open_engine(kb, cache_dir(), rebuild=rebuild)
     warning = info.warning_in(args.lang or "en")

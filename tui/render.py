@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import unicodedata
+from typing import TYPE_CHECKING
 
 from markdown_it import MarkdownIt
 
-from kb.search import Snippet
 from tui.safe import clean, clean_line
+
+if TYPE_CHECKING:  # Whoosh loads only for the commands that search
+    from kb.search import Snippet
 
 _md = MarkdownIt("commonmark")
 
