@@ -13,6 +13,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -264,3 +265,31 @@ def test_two_writers_hammering_one_profile_lose_nothing(tmp_path):
     assert sorted({card for _p, card in answers}) == sorted(f"kim/{n}" for n in range(200))
     with open_store(path, T0 + timedelta(days=1)) as store:
         assert len(store.load_cards("kim")) == 200
+
+
+OPENER = """
+import sys, time
+from datetime import UTC, datetime
+from pathlib import Path
+from kb.training.store import open_store
+go = Path(sys.argv[2])
+while not go.exists():
+    time.sleep(0.001)
+open_store(Path(sys.argv[1]), datetime.now(UTC)).close()
+"""
+
+
+def test_processes_opening_a_new_progress_file_at_the_same_moment_all_succeed(tmp_path):
+    # Switching a new file to WAL takes an exclusive lock that SQLite does not wait for, and
+    # a process reading the schema while another created it took the file for someone else's.
+    # Both raced as the TUI and `faq quiz` started together; several rounds make the race likely.
+    for round_ in range(4):
+        path, go = tmp_path / f"p{round_}.sqlite3", tmp_path / f"go{round_}"
+        procs = [subprocess.Popen([sys.executable, "-c", OPENER, str(path), str(go)], cwd=ROOT,
+                                  stderr=subprocess.PIPE, text=True) for _ in range(6)]
+        time.sleep(0.8)  # let every process reach the starting line
+        go.touch()
+        errors = [p.communicate(timeout=60)[1] for p in procs]
+        assert [p.returncode for p in procs] == [0] * 6, errors
+        store = open_store(path, datetime.now(UTC))
+        store.close()

@@ -9,10 +9,12 @@ Cards are never deleted: a card whose quiz item left the content is kept and ign
 
 from __future__ import annotations
 
+import random
 import re
 import sqlite3
+import time
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
@@ -218,12 +220,7 @@ def open_store(path: Path, now: datetime) -> ProgressStore:
                            check_same_thread=False)
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        status = conn.execute("PRAGMA quick_check").fetchone()[0]
-        if status != "ok":
-            raise sqlite3.DatabaseError(status)
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA foreign_keys = ON")
-        _prepare_schema(conn, path)
+        _retry_while_locked(lambda: _set_up(conn, path))
     except sqlite3.OperationalError as exc:
         conn.close()
         if "malformed" in str(exc) or "not a database" in str(exc):
@@ -239,15 +236,46 @@ def open_store(path: Path, now: datetime) -> ProgressStore:
     return ProgressStore(conn, path)
 
 
+def _set_up(conn: sqlite3.Connection, path: Path) -> None:
+    status = conn.execute("PRAGMA quick_check").fetchone()[0]
+    if status != "ok":
+        raise sqlite3.DatabaseError(status)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    _prepare_schema(conn, path)
+
+
+def _retry_while_locked(step: Callable[[], None]) -> None:
+    """Run ``step``, again while another process holds the file: switching a new file to WAL
+    takes an exclusive lock, and SQLite reports "database is locked" for it at once instead
+    of waiting out the busy timeout, so two processes opening a new file at the same moment
+    would otherwise fail one of them."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            step()
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02 + random.random() * 0.03)
+
+
 def _prepare_schema(conn: sqlite3.Connection, path: Path) -> None:
-    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    # Version and tables from one snapshot: read apart, another process creating the file
+    # between the two reads would make it look like someone else's database.
+    conn.execute("BEGIN")
+    try:
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    finally:
+        conn.execute("COMMIT")
     if version > SCHEMA_VERSION:
         raise StoreError(f"this progress file has schema version {version}, newer than this "
                          f"program's ({SCHEMA_VERSION}): update faq-assistant", path=str(path),
                          ja=f"この進捗ファイルのスキーマ バージョン ({version}) は、このプログラムの"
                             f"バージョン ({SCHEMA_VERSION}) より新しいため使用できません。"
                             f"faq-assistant を更新してください")
-    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     if version == 0 and tables:
         raise StoreError("this SQLite file is not a faq-assistant progress file", path=str(path),
                          ja="この SQLite ファイルは faq-assistant の進捗ファイルではありません")
