@@ -11,7 +11,7 @@ from typing import Any
 from whoosh.lang.porter import stem as porter_stem
 
 # Bump when any function here changes what it emits: the cached index is keyed by it.
-ANALYSIS_VERSION = "11"
+ANALYSIS_VERSION = "13"
 
 _CJK = "\u3041-\u309f\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u30fc\u3005"
 _CJK_RUN = re.compile(f"[{_CJK}]+")
@@ -30,6 +30,7 @@ _JA_STOP = {
     "言う", "思う", "良い", "宜しい", "下さる", "呉れる", "貰う", "行く", "来る", "見る", "所", "時",
     "的", "等", "又", "もう", "どう", "如何", "どの", "ない", "無い", "位", "くらい", "ぐらい", "です",
     "ます", "か", "ね", "よ", "ん", "の", "方", "とき", "について", "教える", "知る", "分かる", "わかる",
+    "用", "其々",
 }
 
 # Whoosh's stop list plus the words every English question has ("how do I ...").
@@ -39,7 +40,7 @@ EN_STOP = frozenset(
     "why where there here should would could must shall might am was were been being has had having "
     "any some there their them they he she his her its just so than then too very s t about into over "
     "up out get got want wanted please tell know explain explained anyone someone way ways thing things "
-    "also still even much many".split()
+    "also still even much many via".split()
 )
 
 # Words that frame a question ("overview", "is it OK", "目安", "おすすめ") rather than name its
@@ -77,9 +78,17 @@ _WORD = re.compile(r"\w+(?:\.?\w+)*")
 _stem = functools.lru_cache(maxsize=100_000)(porter_stem)
 
 
+# Clipped words admins type, as the content spells them.
+EN_ABBREVIATIONS = {
+    "max": "maximum", "min": "minimum", "config": "configuration", "configs": "configurations",
+    "info": "information", "approx": "approximately", "docs": "documentation", "perf": "performance",
+}
+
+
 def english_terms(text: str) -> list[str]:
     """Lower-cased, stop-worded, stemmed English words (what Whoosh's stemming analyzer gives)."""
-    return [_stem(w) for w in _WORD.findall(text.lower()) if len(w) >= 2 and w not in EN_STOP]
+    return [_stem(EN_ABBREVIATIONS.get(w, w)) for w in _WORD.findall(text.lower())
+            if len(w) >= 2 and w not in EN_STOP]
 
 
 def morph_terms(text: str) -> list[str]:
@@ -97,7 +106,9 @@ def morph_terms(text: str) -> list[str]:
                     out.extend(english_terms(surface))
                 continue
             lemma = m.normalized_form()
-            if lemma in _JA_STOP or _HIRAGANA_ONLY.match(lemma) and len(lemma) < 3:
+            # A lone hiragana is a particle or a counter ("1 つ" -> 角): never a topic.
+            if lemma in _JA_STOP or _HIRAGANA_ONLY.match(lemma) and len(lemma) < 3 \
+                    or len(surface) == 1 and _HIRAGANA_ONLY.match(surface):
                 continue
             out.append(lemma)
     return out

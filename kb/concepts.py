@@ -33,7 +33,7 @@ class ConceptMatcher:
                 if key.isascii():
                     latin.append(key)
                 else:
-                    key = key.replace(" ", "")
+                    key = fold_small_kana(key.replace(" ", ""))
                     other.append(key)
                 self._owner.setdefault(key, term.id)
             self._absorbs[term.id] = words
@@ -42,14 +42,18 @@ class ConceptMatcher:
 
     def find(self, text: str) -> list[str]:
         """Term ids in order of first appearance, each once."""
-        norm = normalize(text)
-        found: dict[str, None] = {}
-        for pattern, subject in ((self._other, norm.replace(" ", "")), (self._latin, norm)):
+        return list(self._matches(normalize(text)))
+
+    def _matches(self, norm: str) -> dict[str, list[str]]:
+        """Term id -> the stretches of text that spelled it (small kana folded)."""
+        found: dict[str, list[str]] = {}
+        subjects = ((self._other, fold_small_kana(norm.replace(" ", ""))), (self._latin, norm))
+        for pattern, subject in subjects:
             if pattern is None:
                 continue
             for match in pattern.finditer(subject):
-                found.setdefault(self._owner[match.group()], None)
-        return list(found)
+                found.setdefault(self._owner[match.group()], []).append(match.group())
+        return found
 
     def features(self, text: str) -> list[str]:
         """What a question or phrasing is about: ``@concept`` keys, then its other content words.
@@ -58,14 +62,22 @@ class ConceptMatcher:
         once, the same in Japanese and English. Quantities ("16 GB", "10GbE", "何秒") become
         ``@qty-*`` keys whatever their number and unit, and absorb their unit words.
         """
-        concepts = self.find(text)
         norm = normalize(text)
+        matches = self._matches(norm)
+        concepts = list(matches)
         kinds = quantities(norm)
         absorbed = {w for c in concepts for w in self._absorbs.get(c, ())}
         if kinds:
             absorbed |= UNIT_WORDS
+        spelled = [m for ms in matches.values() for m in ms if not m.isascii()]
+
+        def spells_a_concept(word: str) -> bool:
+            # A word inside the text that matched a concept, however it was written
+            # ("マイグレーシヨン" for "マイグレーション") is that concept, not a word of its own.
+            return not word.isascii() and any(fold_small_kana(word) in m for m in spelled)
+
         words = [w for w in dict.fromkeys(content_words(norm))
-                 if w not in absorbed and not (kinds and _NUMBER_WITH_UNIT.match(w))]
+                 if w not in absorbed and not (kinds and _NUMBER_WITH_UNIT.match(w)) and not spells_a_concept(w)]
         return [f"@{c}" for c in concepts] + [f"@{k}" for k in kinds] + words
 
 
@@ -89,6 +101,17 @@ CHECK_QUANTITIES: dict[str, tuple[str, ...]] = {
     "max-concurrent-migrations": (),
     "cluster-validator": (),
 }
+
+
+_SMALL_KANA = str.maketrans("ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ", "あいうえおつやゆよわアイウエオツヤユヨワカケ")
+
+
+def fold_small_kana(text: str) -> str:
+    """Small kana as full-size ones: "シヨン" and "ション" are one spelling to the matcher.
+
+    Only concept matching folds; the morphological analyser needs the real spelling.
+    """
+    return text.translate(_SMALL_KANA)
 
 
 def quantities(norm: str) -> list[str]:

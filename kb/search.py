@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 from dataclasses import dataclass, field
@@ -10,7 +11,7 @@ from typing import Any
 
 from whoosh.query import Every, Or, Query, Term
 
-from kb.analysis import FRAMING, bigrams, morph_terms, normalize
+from kb.analysis import FRAMING, bigrams, english_terms, morph_terms, normalize
 from kb.concepts import content_words, matcher_for
 from kb.index import IndexInfo, open_index
 from kb.load import KnowledgeBase
@@ -43,7 +44,16 @@ _DIGITS = re.compile(r"^[0-9][0-9.,]*[a-z/]{0,5}$")
 # is not the answer, however well the words match ("install Windows Server 2019").
 _VERSION = re.compile(r"(windows(?: server)?|hyper-v(?: server)?|vmm|system center)\s*(\d{1,4}(?:\s*r2)?)")
 VERSION_MISMATCH_FACTOR = 0.3
+# Other virtualization products and clouds, and Hyper-V features newer than the content's
+# versions: a question naming one is about that, not about our entries, unless an entry
+# itself mentions it. Matched as whole words (Latin) or anywhere (Japanese).
+OTHER_PRODUCTS = re.compile(
+    r"(?<![a-z0-9])(?:vmware|vmotion|vsphere|esxi?|vcenter|xenserver|xen|kvm|proxmox|virtualbox|nutanix"
+    r"|azure|aws|ec2|openstack|hyper-v replica|shared[- ]nothing)(?![a-z0-9])"
+    r"|hyper-vレプリカ|レプリカ|記憶域の移行|共有なし")
 FUZZY_MIN_LENGTH = 5
+GLOSSARY_TYPO_CUTOFF = 0.85  # difflib ratio: "migraton" ~ "migration" 0.94, "explained" ~ nothing
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z-]*[A-Za-z]")
 _ASCII = re.compile(r"^[ -~]+$")
 
 
@@ -104,9 +114,13 @@ class Engine:
         self.n_docs = max(1, self.searcher.doc_count())
         self._df_cache: dict[str, int] = {}
         self._fix_cache: dict[str, str] = {}
+        self._mend_cache: dict[str, str] = {}
         self._weight_cache: dict[str, float] = {}
         self._phrase_mass: dict[tuple[str, ...], float] = {}
         self._matcher = matcher_for(kb.glossary)
+        # Latin words of the glossary's spellings, for mending typos before concepts are found.
+        self._glossary_words = sorted({w for term in kb.glossary.values() for name in term.synonyms
+                                       for w in _LATIN_WORD.findall(name.lower()) if len(w) >= FUZZY_MIN_LENGTH})
         self._keywords = KeywordQueryBuilder(self._df_field)
 
     def close(self) -> None:
@@ -122,7 +136,7 @@ class Engine:
         the question as a whole; words the content never uses weigh the most, which is what
         turns away off-topic questions.
         """
-        text = question[:MAX_QUERY_CHARS]
+        text = self._mend_glossary_typos(question[:MAX_QUERY_CHARS])
         result = AskResult(query=question, answers=[], candidates=[])
         features, query = self._build_query(text)
         total = sum(features.values())
@@ -131,7 +145,9 @@ class Engine:
         hits = self.searcher.search(query, limit=max(top, CANDIDATES))
         if not hits:
             return result
-        versions = _versions(normalize(text))
+        norm = normalize(text)
+        versions = _versions(norm)
+        other_products = {m.group() for m in OTHER_PRODUCTS.finditer(norm)}
         best_score = hits[0].score or 1.0
         ranked = []
         for hit in hits:
@@ -143,6 +159,8 @@ class Engine:
             confidence *= 1 - SCORE_DAMPING * (1 - relative)
             if versions and not self._applies(hit["id"], versions):
                 confidence *= VERSION_MISMATCH_FACTOR
+            if other_products and not self._mentions(hit["id"], other_products):
+                confidence *= VERSION_MISMATCH_FACTOR
             entry = self.kb.entries.get(hit["id"])
             title = entry.question(lang) if entry else hit["id"]
             ranked.append(Answer(hit["id"], title, float(hit.score), max(0.0, min(1.0, confidence))))
@@ -152,6 +170,32 @@ class Engine:
         if result.answers and run_checks:
             result.checks = self._checks_for(text, result.answers[0].id)
         return result
+
+    def _mend_glossary_typos(self, text: str) -> str:
+        """Misspelt glossary words put right ("live migraton" -> "live migration").
+
+        Typo correction against the index (``_correct``) works word by word, after the
+        glossary concepts were looked for; a concept spelt wrong would be lost. Only words the
+        content never uses are changed, and only to a glossary word within a small distance.
+        """
+        if not _LATIN_WORD.search(text):
+            return text
+
+        def mend(match: re.Match[str]) -> str:
+            word = match.group()
+            lower = word.lower()
+            if len(lower) < FUZZY_MIN_LENGTH or lower in self._mend_cache:
+                return self._mend_cache.get(lower, word)
+            fixed = word
+            stems = english_terms(lower)
+            if stems and self._df(stems[0]) == 0:
+                close = difflib.get_close_matches(lower, self._glossary_words, n=1, cutoff=GLOSSARY_TYPO_CUTOFF)
+                if close:
+                    fixed = close[0]
+            self._mend_cache[lower] = fixed
+            return fixed
+
+        return _LATIN_WORD.sub(mend, text)
 
     def _dice(self, features: dict[str, float], total: float, phrasing: list[str]) -> float:
         """Weighted Dice overlap of the question with one phrasing of an entry."""
@@ -163,6 +207,15 @@ class Engine:
         if mass is None:
             mass = self._phrase_mass[key] = sum(self._weight(k) for k in phrasing)
         return 2 * both / (total + mass)
+
+    def _mentions(self, entry_id: str, products: set[str]) -> bool:
+        """Whether the entry itself names every one of ``products`` (rare: computed, not cached)."""
+        entry = self.kb.entries.get(entry_id)
+        if entry is None:
+            return True
+        text = " ".join(normalize(f"{loc.question} {' '.join(loc.alternates)} {loc.answer}")
+                        for loc in (entry.localized("ja"), entry.localized("en")))
+        return {m.group() for m in OTHER_PRODUCTS.finditer(text)} >= products
 
     def _applies(self, entry_id: str, versions: set[str]) -> bool:
         entry = self.kb.entries.get(entry_id)
