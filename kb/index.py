@@ -201,19 +201,36 @@ class _PrivateRamStorage(RamStorage):  # type: ignore[misc]
     """Whoosh's RAM storage spills big builds to a fixed /tmp/MAIN.tmp that every process
     shares (one process's cleanup deletes another's files); spill to a private folder."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.spill_folders: list[str] = []
+
     def temp_storage(self, name: str | None = None) -> Any:
-        # Whoosh destroys the temp storage (this folder) when the build is done. With no
-        # disk to spill to (full, read-only), spill to memory: the point is to answer.
+        # With no disk to spill to (full, read-only), spill to memory: the point is to answer.
         try:
-            return FileStorage(tempfile.mkdtemp(prefix="faq-index-spill-")).create()
+            folder = tempfile.mkdtemp(prefix="faq-index-spill-")
         except OSError:
             return RamStorage()
+        self.spill_folders.append(folder)
+        return FileStorage(folder).create()
+
+    def remove_spill_folders(self) -> None:
+        """Remove the spill folders left empty. Whoosh destroys the writer's own, but not the
+        one its per-document writer asks for, which left an empty folder in /tmp per build."""
+        for folder in self.spill_folders:
+            with contextlib.suppress(OSError):
+                os.rmdir(folder)  # only when empty: a folder still holding files is in use
+        self.spill_folders.clear()
 
 
 def _build_in_memory(kb: KnowledgeBase, start: float, warning: str | None = None,
                      warning_ja: str | None = None) -> tuple[Any, IndexInfo]:
-    ix = _PrivateRamStorage().create_index(make_schema())
-    _write(ix, kb)
+    storage = _PrivateRamStorage()
+    ix = storage.create_index(make_schema())
+    try:
+        _write(ix, kb)
+    finally:
+        storage.remove_spill_folders()
     return ix, IndexInfo(None, True, time.perf_counter() - start, ix.doc_count(), warning, warning_ja)
 
 

@@ -324,3 +324,14 @@ def test_the_cli_with_a_read_only_cache_never_fails(capsys, tmp_path, monkeypatc
     out, err = capsys.readouterr()
     assert code == 0 and json.loads(out)["answers"][0]["id"] == "backup-during-migration"
     assert err.count("\n") == 1 and "warning" in err and "read-only" in err
+
+
+def test_an_in_memory_build_leaves_no_folders_behind(real_kb, tmp_path, monkeypatch):
+    # Each fallback build used to leave an empty faq-index-spill-* folder in the temp folder.
+    import tempfile
+    import time
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    ix, info = kb.index._build_in_memory(real_kb, time.perf_counter())
+    assert ix.doc_count() == len(real_kb.entries) and info.path is None
+    assert list(tmp_path.iterdir()) == []
