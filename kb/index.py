@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import multiprocessing
 import os
 import shutil
@@ -36,7 +37,7 @@ from kb.entry import Entry, GlossaryTerm
 from kb.load import KnowledgeBase
 from kb.tokenizers import BigramTokenizer, EnglishTokenizer, MorphTokenizer
 
-INDEX_VERSION = f"4.{ANALYSIS_VERSION}"
+INDEX_VERSION = f"5.{ANALYSIS_VERSION}"  # 5: segments as separate files, read on demand (a compound file is copied into memory when opened)
 __all__ = ["concepts_in", "phrase_features", "make_schema", "open_index", "IndexInfo", "cache_key"]
 _READY = "READY"
 QUESTION_REPEAT = 3
@@ -157,8 +158,25 @@ def open_index(kb: KnowledgeBase, cache_dir: Path | None, rebuild: bool = False)
     return ix, IndexInfo(target, True, time.perf_counter() - start, ix.doc_count())
 
 
+def _write_manifest(folder: Path) -> None:
+    """READY: the index version and every file's size. Segment files are read on demand, so a
+    damaged one would otherwise surface only in the middle of a search."""
+    files = {p.name: p.stat().st_size for p in folder.iterdir() if p.is_file() and not p.name.endswith("LOCK")}
+    (folder / _READY).write_text(json.dumps({"version": INDEX_VERSION, "files": files}), encoding="utf-8")
+
+
+def _manifest_holds(folder: Path) -> bool:
+    try:
+        manifest = json.loads((folder / _READY).read_text(encoding="utf-8"))
+        files = manifest["files"]
+        return manifest["version"] == INDEX_VERSION and isinstance(files, dict) and all(
+            (folder / name).stat().st_size == size for name, size in files.items())
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+
+
 def _try_open(target: Path) -> Any | None:
-    if not (target / _READY).exists():
+    if not _manifest_holds(target):
         return None
     try:
         ix = whoosh_index.open_dir(str(target))
@@ -179,7 +197,7 @@ def _build_on_disk(kb: KnowledgeBase, cache_dir: Path, target: Path, rebuild: bo
     try:
         ix = whoosh_index.create_in(str(tmp), make_schema())
         _write(ix, kb)
-        (tmp / _READY).write_text(INDEX_VERSION)
+        _write_manifest(tmp)
         if rebuild and target.exists():
             shutil.rmtree(target, ignore_errors=True)
         try:
@@ -235,7 +253,7 @@ def _build_in_memory(kb: KnowledgeBase, start: float, warning: str | None = None
 
 
 def _write(ix: Any, kb: KnowledgeBase) -> None:
-    writer = ix.writer(limitmb=WRITER_MB)
+    writer = ix.writer(limitmb=WRITER_MB, compound=False)
     try:
         for document in _documents(kb):
             writer.add_document(**document)

@@ -86,7 +86,8 @@ def test_every_index_file_truncated_in_turn(real_kb, tmp_path, reference, how):
     _print, info = _open(real_kb, cache)
     assert info.path is not None
     names = sorted(p.name for p in info.path.iterdir() if p.is_file())
-    assert any(n.endswith(".seg") for n in names) and any(n.endswith(".toc") for n in names)
+    # Segments are separate files (postings, terms, columns), each damaged in turn.
+    assert {".pst", ".trm", ".col", ".toc"} <= {Path(n).suffix for n in names}
     for position in range(len(names)):
         # A rebuild renames the segment, so pick the file by its place in today's listing.
         file = sorted(p for p in info.path.iterdir() if p.is_file())[position]
