@@ -25,6 +25,7 @@ from kb.checks import (
 )
 from kb.checks.toml_lines import TomlLines
 from kb.errors import ClusterFileError
+from tests.cluster_files import HEAD, NET, NODE_KEYS, node_toml, vm_toml
 from tui.cli import main
 
 DATA = Path(__file__).parent / "data" / "clusters"
@@ -211,24 +212,6 @@ def test_report_json_and_summary() -> None:
 
 
 # --- files that are not valid ----------------------------------------------------------
-
-HEAD = '[cluster]\nname = "c"\n'  # 2 lines
-NET = '[[networks]]\nname = "LM"\nsubnet = "192.168.10.0/24"\nspeed_gbps = 10\n'  # 4 lines
-NODE_KEYS = {"name": '"hv01"', "os": '"Windows Server 2008 R2"', "edition": '"Datacenter"',
-             "installation": '"full"', "architecture": '"x64"', "cpu_vendor": '"Intel"',
-             "ip": '"10.0.0.11/24"', "shared_storage": "true"}
-
-
-def node_toml(**values: str | None) -> str:
-    """A [[nodes]] table of 9 lines: header, then name ... shared_storage in NODE_KEYS order."""
-    keys = {**NODE_KEYS, **values}
-    return "[[nodes]]\n" + "".join(f"{k} = {v}\n" for k, v in keys.items() if v is not None)
-
-
-def vm_toml(**values: str) -> str:
-    keys = {"name": '"v1"', "node": '"hv01"', "memory_gb": "4", **values}
-    return "[[vms]]\n" + "".join(f"{k} = {v}\n" for k, v in keys.items())
-
 
 @pytest.mark.parametrize(
     ("text", "line", "field", "words"),

@@ -24,6 +24,7 @@ from kb.checks.units import (
     parse_size_mb,
 )
 from kb.errors import ClusterFileError, InputError, KbError
+from tests.cluster_files import HEAD, NET, node_toml, vm_toml
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 
@@ -128,24 +129,6 @@ def test_any_unit_parser_error_has_japanese(which: int, text: str) -> None:
 
 
 # --- cluster files ----------------------------------------------------------------------
-
-HEAD = '[cluster]\nname = "c"\n'  # 2 lines
-NET = '[[networks]]\nname = "LM"\nsubnet = "192.168.10.0/24"\nspeed_gbps = 10\n'  # 4 lines
-NODE_KEYS = {"name": '"hv01"', "os": '"Windows Server 2008 R2"', "edition": '"Datacenter"',
-             "installation": '"full"', "architecture": '"x64"', "cpu_vendor": '"Intel"',
-             "ip": '"10.0.0.11/24"', "shared_storage": "true"}
-
-
-def node_toml(**values: str | None) -> str:
-    """A [[nodes]] table of 9 lines: header, then the keys above in order."""
-    keys = {**NODE_KEYS, **values}
-    return "[[nodes]]\n" + "".join(f"{k} = {v}\n" for k, v in keys.items() if v is not None)
-
-
-def vm_toml(**values: str) -> str:
-    keys = {"name": '"v1"', "node": '"hv01"', "memory_gb": "4", **values}
-    return "[[vms]]\n" + "".join(f"{k} = {v}\n" for k, v in keys.items())
-
 
 @pytest.mark.parametrize("text,line,field,kept", [
     # invalid TOML: tomllib's own words stay as they are

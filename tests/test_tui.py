@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import json
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -15,6 +12,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Markdown, OptionList, Static
 
 from tests.conftest import REAL_DATA
+from tests.tui_support import run_async
 from tui.app import FaqApp, make_app
 from tui.screens.help import HelpScreen
 from tui.screens.problems import ProblemsScreen
@@ -28,14 +26,6 @@ from tui.widgets.tag_browser import TagBrowser
 SIZE = (100, 30)
 
 
-def run_async(test: Callable[..., Awaitable[None]]) -> Callable[..., None]:
-    """Run an async test in its own event loop (the project has no pytest async plugin)."""
-
-    @functools.wraps(test)
-    def wrapper(*args: object, **kwargs: object) -> None:
-        asyncio.run(test(*args, **kwargs))
-
-    return wrapper
 
 
 @pytest.fixture(scope="module")

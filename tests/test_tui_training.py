@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import json
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,6 +12,7 @@ from textual.widgets import Button, Input, OptionList, Select, Static
 
 from kb.training import Rating, ReviewRecord, TrainingItem, open_store
 from tests.conftest import REAL_DATA
+from tests.tui_support import run_async
 from tui import cli
 from tui.app import FaqApp, make_app
 from tui.i18n import t
@@ -24,14 +22,6 @@ SIZE = (100, 30)
 PROFILE = "tester"
 
 
-def run_async(test: Callable[..., Awaitable[None]]) -> Callable[..., None]:
-    """Run an async test in its own event loop (the project has no pytest async plugin)."""
-
-    @functools.wraps(test)
-    def wrapper(*args: object, **kwargs: object) -> None:
-        asyncio.run(test(*args, **kwargs))
-
-    return wrapper
 
 
 @pytest.fixture(scope="module")
