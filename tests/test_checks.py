@@ -334,3 +334,10 @@ def test_kb_checks_imports_no_ui() -> None:
             "print(any(m.split('.')[0] in ('textual', 'rich', 'tui') for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("nodes", [1, 2, 16, 17, 0, -3])
+def test_every_concurrency_explanation_names_the_node_count(nodes):
+    # A property test once drew 1 and found "one-node": the explanation must echo the input.
+    result = max_concurrent_migrations(nodes)
+    assert str(nodes) in result.explain("en") and str(nodes) in result.explain("ja")

@@ -24,7 +24,7 @@ def max_concurrent_migrations(nodes: int) -> CheckResult:
             "ja": "ノードが 1 つだけのクラスターには移行先がないため、ライブ マイグレーションは"
                   "実行できません (0)。ライブ マイグレーションには 2 ノード以上の"
                   "フェールオーバー クラスターが必要です。",
-            "en": "A one-node cluster has nowhere to move a virtual machine to, so it runs no "
+            "en": "A 1-node cluster has nowhere to move a virtual machine to, so it runs no "
                   "live migrations (0). Live migration needs a failover cluster of two or more nodes.",
         }
     else:
