@@ -15,6 +15,7 @@ from kb.analysis import FRAMING, bigrams, english_terms, morph_terms, normalize
 from kb.concepts import content_words, matcher_for
 from kb.index import IndexInfo, open_index
 from kb.load import KnowledgeBase
+from kb.postings import ImpactCache, plain_terms
 from kb.query import KeywordQueryBuilder
 
 # Questions longer than this are cut: nobody types more, and analysis time stays bounded.
@@ -118,6 +119,7 @@ class Engine:
         self._weight_cache: dict[str, float] = {}
         self._phrase_mass: dict[tuple[str, ...], float] = {}
         self._matcher = matcher_for(kb.glossary)
+        self._impacts = ImpactCache(self.searcher)
         # Latin words of the glossary's spellings, for mending typos before concepts are found.
         self._glossary_words = sorted({w for term in kb.glossary.values() for name in term.synonyms
                                        for w in _LATIN_WORD.findall(name.lower()) if len(w) >= FUZZY_MIN_LENGTH})
@@ -335,20 +337,30 @@ class Engine:
             if tag_filter is None:
                 return []
             query = Every()
-        try:
-            hits = self.searcher.search(query, limit=limit, filter=tag_filter)
-        except Exception:  # noqa: BLE001 - a query Whoosh cannot run falls back to plain words
-            plain = self._keywords.plain(text)
-            if plain is None:
-                return []
-            hits = self.searcher.search(plain, limit=limit, filter=tag_filter)
+        found: list[tuple[str, float]] | None = None
+        words = plain_terms(query)
+        if words is not None:
+            # An AND of plain words over long posting lists: same hits, far fewer Python steps.
+            allowed = set(self.searcher.docs_for_query(tag_filter)) if tag_filter is not None else None
+            fast = self._impacts.search_and(words, limit, allowed)
+            if fast is not None:
+                found = [(self.searcher.stored_fields(docnum)["id"], score) for docnum, score in fast]
+        if found is None:
+            try:
+                hits = self.searcher.search(query, limit=limit, filter=tag_filter)
+            except Exception:  # noqa: BLE001 - a query Whoosh cannot run falls back to plain words
+                plain = self._keywords.plain(text)
+                if plain is None:
+                    return []
+                hits = self.searcher.search(plain, limit=limit, filter=tag_filter)
+            found = [(hit["id"], float(hit.score)) for hit in hits]
         out = []
-        for hit in hits:
-            entry = self.kb.entries.get(hit["id"])
+        for entry_id, score in found:
+            entry = self.kb.entries.get(entry_id)
             if entry is None:
                 continue
             loc = entry.localized(lang)
-            out.append(SearchHit(entry.id, loc.question, float(hit.score),
+            out.append(SearchHit(entry.id, loc.question, score,
                                  make_snippet(loc.question + "\n" + loc.answer, text), entry.tags))
         return out
 
