@@ -34,11 +34,18 @@ _LENGTH_OF_BYTE = [byte_to_length(b) for b in range(256)]
 
 
 def plain_terms(query: Query | None) -> list[Term] | None:
-    """The terms of a query that is one Term or an AND of Terms; None for anything else."""
-    if isinstance(query, Term):
+    """The terms of a query that is one Term or ANDs of Terms (nested: a word the analyser
+    splits in several becomes an AND inside the AND); None for anything else."""
+    if type(query) is Term:
         return [query]
-    if isinstance(query, And) and query.subqueries and all(type(q) is Term for q in query.subqueries):
-        return list(query.subqueries)
+    if isinstance(query, And) and query.subqueries and query.boost == 1.0:
+        terms: list[Term] = []
+        for sub in query.subqueries:
+            inner = plain_terms(sub)
+            if inner is None:
+                return None
+            terms.extend(inner)
+        return terms
     return None
 
 

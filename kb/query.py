@@ -13,6 +13,7 @@ from kb.analysis import bigrams, english_terms, morph_terms, normalize
 
 JA_FIELDS = ("text_ja",)
 EN_FIELDS = ("text_en",)
+_TRAILING_QUESTION_MARK = re.compile(r"\?+\s*$")
 _PLAIN = "text"  # the parser's default field: a placeholder that words are routed from
 _SYNTAX_JUNK = re.compile(r"[\"'():*?~^\[\]{}]")
 
@@ -43,6 +44,10 @@ class KeywordQueryBuilder:
 
     def build(self, text: str) -> Query | None:
         """The query, or None when nothing searchable is left; never raises on bad syntax."""
+        if " " in text.strip():
+            # A question mark ending a sentence is punctuation, not Whoosh's one-character
+            # wildcard ("…the virtual machine?" must not become a "machine?" pattern).
+            text = _TRAILING_QUESTION_MARK.sub("", text)
         try:
             parsed = self._parser.parse(text)
         except Exception:  # noqa: BLE001 - Whoosh's parser can fail in odd ways; fall back below
@@ -84,6 +89,8 @@ class KeywordQueryBuilder:
         else:
             tokens = morph_terms(norm)
             per_token = [self._fields_or(t, JA_FIELDS) for t in tokens]
+        if not tokens and (norm.isascii() or len(norm) < 2):
+            return None  # only stop words or particles ("the", "what", "は"): nothing to require
         known = [q for q in per_token if q is not None]
         if known and len(known) == len(per_token):
             return known[0] if len(known) == 1 else And(known)

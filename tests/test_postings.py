@@ -78,6 +78,9 @@ def test_only_plain_and_queries_take_the_path() -> None:
     assert plain_terms(a) == [a] and plain_terms(And([a, b])) == [a, b]
     assert plain_terms(Or([a, b])) is None and plain_terms(And([a, Or([a, b])])) is None
     assert plain_terms(None) is None
+    # A word the analyser splits ("応答しなくなる") is an AND inside the AND: still plain.
+    c = Term("text_ja", "応答")
+    assert plain_terms(And([a, And([b, c])])) == [a, b, c]
 
 
 def test_short_lists_are_left_to_whoosh(synth_engine: Engine) -> None:

@@ -127,3 +127,20 @@ def test_numbers_with_units_point_to_the_entry_that_computes_with_them(engine, q
                                       "How many minutes to boil an egg"])
 def test_quantities_alone_do_not_make_a_question_on_topic(engine, question):
     assert engine.ask(question).answers == []
+
+
+def test_stop_words_in_a_keyword_search_are_not_required(engine):
+    # "What should I do when …" once required "what" in the Japanese field: nothing matched.
+    with_stop_words = [h.id for h in engine.search("what is TCP Chimney")]
+    assert with_stop_words and with_stop_words == [h.id for h in engine.search("TCP Chimney")]
+    assert engine.search("the") == [] and engine.search("は") == []
+
+
+def test_a_question_mark_ending_a_sentence_is_not_a_wildcard(engine):
+    sentence = [h.id for h in engine.search("Is TCP Chimney supported?")]
+    assert sentence and sentence == [h.id for h in engine.search("Is TCP Chimney supported")]
+    from whoosh.query import Wildcard
+
+    assert not any(isinstance(q, Wildcard) for q in engine._keywords.build("TCP Chimney supported?").leaves())
+    # A single word keeps Whoosh's syntax: "chimn?y" is still a one-character wildcard.
+    assert any(isinstance(q, Wildcard) for q in engine._keywords.build("chimn?y").leaves())
