@@ -74,9 +74,10 @@ def entry_document(entry: Entry, matcher: ConceptMatcher) -> dict[str, Any]:
     en_norm = [normalize(t) for t in (en.question, *en.alternates, en.answer)]
     ja_terms = [morph_terms(t) for t in ja_norm]
     en_terms = [english_terms(t) for t in en_norm]
-    concepts = matcher.find("\n".join([*ja_norm, *en_norm]))
+    all_text = "\n".join([*ja_norm, *en_norm])
+    concepts = matcher.find(all_text)
     # Quantities the text mentions and those its checks compute with (kb.concepts).
-    kinds = quantities("\n".join([*ja_norm, *en_norm]))
+    kinds = quantities(all_text)
     kinds += [k for check in entry.checks for k in CHECK_QUANTITIES.get(check, ()) if k not in kinds]
     concepts = [*concepts, *kinds]
     # One field per language: a third of the posting lists to walk per word compared with

@@ -23,14 +23,11 @@ from typing import Any
 
 from whoosh.query import And, Query, Term
 from whoosh.scoring import BM25F
-from whoosh.util.numeric import byte_to_length
 
 # Only lists this long together are worth it; shorter ones Whoosh walks in a few ms.
 MIN_POSTINGS = 20_000
 # Cached postings at most (document number 4 bytes + score 8 bytes each): about 36 MB.
 CACHE_POSTINGS = 3_000_000
-
-_LENGTH_OF_BYTE = [byte_to_length(b) for b in range(256)]
 
 
 def plain_terms(query: Query | None) -> list[Term] | None:
@@ -63,10 +60,11 @@ class ImpactCache:
         self.usable = (isinstance(weighting, BM25F) and self.reader.is_atomic()
                        and not self.reader.has_deletions())
 
-    def search_and(self, terms: list[Term], limit: int, allowed: set[int] | None = None,
+    def search_and(self, terms: list[Term], limit: int, filter_query: Query | None = None,
                    min_postings: int | None = None) -> list[tuple[int, float]] | None:
-        """(document number, score) of the best ``limit`` documents that have every term,
-        best first, ties by document number as Whoosh orders them; None to let Whoosh do it."""
+        """(document number, score) of the best ``limit`` documents that have every term (and
+        match ``filter_query``, a tag), best first, ties by document number as Whoosh orders
+        them; None to let Whoosh do it."""
         if not self.usable or not terms:
             return None
         try:
@@ -75,6 +73,7 @@ class ImpactCache:
                 return None
             if min(dfs) == 0:
                 return []
+            allowed = set(self.searcher.docs_for_query(filter_query)) if filter_query is not None else None
             ordered = [t for _df, t in sorted(zip(dfs, terms, strict=True), key=lambda x: x[0])]
             scores: dict[int, float] | None = None
             for term in ordered:

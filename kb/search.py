@@ -341,8 +341,7 @@ class Engine:
         words = plain_terms(query)
         if words is not None:
             # An AND of plain words over long posting lists: same hits, far fewer Python steps.
-            allowed = set(self.searcher.docs_for_query(tag_filter)) if tag_filter is not None else None
-            fast = self._impacts.search_and(words, limit, allowed)
+            fast = self._impacts.search_and(words, limit, tag_filter)
             if fast is not None:
                 found = [(self.searcher.stored_fields(docnum)["id"], score) for docnum, score in fast]
         if found is None:

@@ -26,8 +26,6 @@ from tui.widgets.tag_browser import TagBrowser
 SIZE = (100, 30)
 
 
-
-
 @pytest.fixture(scope="module")
 def index_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One index cache for the module: the tests are about the app, not index building."""

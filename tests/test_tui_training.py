@@ -22,8 +22,6 @@ SIZE = (100, 30)
 PROFILE = "tester"
 
 
-
-
 @pytest.fixture(scope="module")
 def index_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("training-index")

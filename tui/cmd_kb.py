@@ -303,9 +303,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     kb = context.load(args)
     _ix, info = open_index(kb, context.cache_dir(), rebuild=args.rebuild)
     path = str(info.path) if info.path else t("in_memory", args.lang)
-    warning = info.warning_in(args.lang)
-    if warning:
-        sys.stderr.write(t("cli_index_warning", args.lang, warning=clean_line(warning)) + "\n")
+    context.warn_about_index(args, info)
     if args.json:
         _json({"entries": info.documents, "built": info.built, "seconds": round(info.seconds, 4),
                "path": str(info.path) if info.path else None, "digest": kb.digest})

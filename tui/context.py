@@ -12,10 +12,11 @@ from kb.errors import ContentError
 from kb.load import KnowledgeBase, resolve_data_dir
 from kb.snapshot import load_kb_cached
 from tui.i18n import t
+from tui.safe import clean_line
 
 if TYPE_CHECKING:
+    from kb.index import IndexInfo
     from kb.search import Engine
-from tui.safe import clean_line
 
 APP_NAME = "faq-assistant"
 
@@ -45,7 +46,7 @@ def user_data_dir() -> Path:
 def load(args: Namespace, quiet: bool = False) -> KnowledgeBase:
     """Load the content; warn (stderr) about broken files, fail only when nothing loaded."""
     kb = load_kb_cached(data_dir(args), cache_dir())
-    lang = getattr(args, "lang", None) or "en"
+    lang = _lang(args)
     if kb.problems and not quiet:
         first = clean_line(kb.problems[0].render(lang))
         more = t("and_more", lang, n=len(kb.problems) - 1) if len(kb.problems) > 1 else ""
@@ -64,7 +65,16 @@ def engine(args: Namespace, rebuild: bool = False) -> Engine:
 
     kb = load(args)
     eng, info = open_engine(kb, cache_dir(), rebuild=rebuild)
-    warning = info.warning_in(args.lang or "en")
-    if warning:
-        print(t("cli_index_warning", args.lang or "en", warning=clean_line(warning)), file=sys.stderr)
+    warn_about_index(args, info)
     return eng
+
+
+def warn_about_index(args: Namespace, info: IndexInfo) -> None:
+    """One stderr line when the index could not be cached (it was built in memory)."""
+    warning = info.warning_in(_lang(args))
+    if warning:
+        print(t("cli_index_warning", _lang(args), warning=clean_line(warning)), file=sys.stderr)
+
+
+def _lang(args: Namespace) -> str:
+    return getattr(args, "lang", None) or "en"
