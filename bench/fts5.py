@@ -13,7 +13,7 @@ import sqlite3
 import time
 from pathlib import Path
 
-from kb.load import KnowledgeBase
+from kb.content.load import KnowledgeBase
 
 _SPLIT = re.compile(r"[\s\W\u3041-\u309f]+")
 

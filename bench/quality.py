@@ -11,9 +11,9 @@ import tempfile
 from pathlib import Path
 
 from bench.fts5 import build_fts, search_fts
-from kb.evaluate import evaluate, read_cases
-from kb.load import load_kb
-from kb.search import open_engine
+from kb.content.load import load_kb
+from kb.retrieval.engine import open_engine
+from kb.retrieval.evaluate import evaluate, read_cases
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -59,7 +59,7 @@ def time_queries(fn: Callable[[str], object], queries: list[str], rounds: int) -
 def whole_process(data: Path, cache: Path, runs: int = 5) -> float:
     """Median wall time of `faq ask --json` in a fresh process with a warm cache, in seconds."""
     env = {**os.environ, "FAQ_CACHE_DIR": str(cache), "FAQ_DATA": str(data)}
-    cmd = [sys.executable, "-m", "tui.cli", "ask", "--json", "CSV は必須ですか"]
+    cmd = [sys.executable, "-m", "tui.cli.parser", "ask", "--json", "CSV は必須ですか"]
     subprocess.run(cmd, env=env, capture_output=True, cwd=ROOT, check=False)
     times = []
     for _ in range(runs):
@@ -76,8 +76,8 @@ def folder_mb(path: Path) -> float:
 def measure(label: str, data: Path, queries: list[str], rounds: int) -> dict[str, float | str]:
     """Every figure for one content folder (run in a process of its own)."""
     from bench.fts5 import build_fts, search_fts
-    from kb.load import load_kb
-    from kb.search import open_engine
+    from kb.content.load import load_kb
+    from kb.retrieval.engine import open_engine
 
     cache = Path(tempfile.mkdtemp(prefix="faq-bench-cache-"))
     try:

@@ -3,7 +3,7 @@
     python -m bench.tui_startup                 # the real content
     python -m bench.tui_startup --corpus 10000  # a synthetic corpus of that many entries
 
-Startup runs `python -m tui.cli` in a pseudo-terminal, as a person would, with
+Startup runs `python -m tui.cli.parser` in a pseudo-terminal, as a person would, with
 FAQ_EXIT_AFTER_MOUNT set so the app exits by itself: ``mount`` right after the first
 screen is drawn, ``ready`` once the index is open and searchable. The first screen is
 timed when its text reaches the terminal; exit times include Textual's shutdown. The index cache is
@@ -47,7 +47,7 @@ def time_launch(data: Path, cache: Path, home: Path, stage: str, runs: int) -> l
     for _ in range(runs):
         main, sub = pty.openpty()
         start = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-m", "tui.cli"], cwd=ROOT, env=env,
+        proc = subprocess.Popen([sys.executable, "-m", "tui.cli.parser"], cwd=ROOT, env=env,
                                 stdin=sub, stdout=sub, stderr=sub, close_fds=True)
         os.close(sub)
         first = _drain(main, proc, start)
@@ -85,7 +85,7 @@ async def time_keystrokes(data: Path, cache: Path, home: Path, questions: list[s
     Input's new value (what a key press does), and the clock stops when the results
     for the whole question have been put on screen and the screen refreshed.
     """
-    from tui.app import make_app
+    from tui.app.app import make_app
 
     app = make_app(data, lang="ja", cache_dir=cache, data_home=home, cursor_blink=False,
                    debounce=debounce)

@@ -32,14 +32,14 @@ def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: p
 
 @pytest.fixture(scope="session")
 def real_kb():
-    from kb.load import load_kb
+    from kb.content.load import load_kb
 
     return load_kb(REAL_DATA)
 
 
 @pytest.fixture(scope="session")
 def engine(real_kb, tmp_path_factory):
-    from kb.search import open_engine
+    from kb.retrieval.engine import open_engine
 
     eng, _info = open_engine(real_kb, tmp_path_factory.mktemp("engine-cache"))
     yield eng

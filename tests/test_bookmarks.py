@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.bookmarks import load_bookmarks, save_bookmarks, set_aside, toggled
+from tui.app.bookmarks import load_bookmarks, save_bookmarks, set_aside, toggled
 
 
 def test_missing_file_is_no_bookmarks_and_no_problem(tmp_path: Path) -> None:

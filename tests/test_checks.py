@@ -21,7 +21,7 @@ from kb.checks import (
 )
 from kb.checks.units import kanji_to_int, parse_count
 from kb.errors import InputError
-from tui.cli import main
+from tui.cli.parser import main
 
 # --- max-concurrent-migrations -------------------------------------------------------
 

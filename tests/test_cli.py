@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.cli import main
+from tui.cli.parser import main
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -188,7 +188,7 @@ def test_language_follows_flag(capsys, lang, word):
 
 
 def test_language_follows_locale(monkeypatch):
-    from tui.cli import default_lang
+    from tui.cli.parser import default_lang
 
     monkeypatch.delenv("FAQ_LANG", raising=False)
     monkeypatch.delenv("LC_ALL", raising=False)

@@ -8,8 +8,8 @@ import unicodedata
 
 import pytest
 
-from tui.cli import build_parser, main
-from tui.cli_text import argv_lang, translate_error
+from tui.cli.parser import build_parser, main
+from tui.cli.text import argv_lang, translate_error
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 

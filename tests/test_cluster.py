@@ -26,7 +26,7 @@ from kb.checks import (
 from kb.checks.toml_lines import TomlLines
 from kb.errors import ClusterFileError
 from tests.cluster_files import HEAD, NET, NODE_KEYS, node_toml, vm_toml
-from tui.cli import main
+from tui.cli.parser import main
 
 DATA = Path(__file__).parent / "data" / "clusters"
 EXAMPLES = Path(__file__).parent.parent / "faq_data" / "examples"
@@ -360,7 +360,7 @@ def test_check_invalid_file_exits_2(capsys: pytest.CaptureFixture[str], tmp_path
 
 def test_check_tui_falls_back_to_text(capsys: pytest.CaptureFixture[str],
                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "tui.app", None)  # importing it raises ImportError
+    monkeypatch.setitem(sys.modules, "tui.app.app", None)  # importing it raises ImportError
     code, out, _ = run(capsys, "check", str(DATA / "good.toml"), "--tui", "--lang", "en")
     assert code == 0 and out.startswith("Cluster test")
 

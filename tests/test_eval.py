@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.evaluate import evaluate, read_cases
+from kb.retrieval.evaluate import evaluate, read_cases
 
 DATA = Path(__file__).resolve().parent / "data"
 

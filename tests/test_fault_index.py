@@ -19,9 +19,9 @@ from typing import Any
 import pytest
 from whoosh.filedb.structfile import StructFile
 
-import kb.index
-from kb.search import Engine, open_engine
-from tui.cli import main
+import kb.index.store
+from kb.retrieval.engine import Engine, open_engine
+from tui.cli.parser import main
 
 
 @pytest.fixture(autouse=True)
@@ -118,18 +118,18 @@ def test_a_lock_and_a_half_build_left_by_a_killed_process(real_kb, tmp_path, ref
 KILLED_BUILDER = """
 import sys, time
 from pathlib import Path
-import kb.index
-from kb.load import load_kb
+import kb.index.store
+from kb.content.load import load_kb
 
-real_write = kb.index._write
+real_write = kb.index.store._write
 
 def slow_write(ix, kb_):
     writer = ix.writer()  # takes Whoosh's write lock in the .build-* folder
     print("building", flush=True)
     time.sleep(60)
 
-kb.index._write = slow_write
-kb.index.open_index(load_kb(Path(sys.argv[1])), Path(sys.argv[2]))
+kb.index.store._write = slow_write
+kb.index.store.open_index(load_kb(Path(sys.argv[1])), Path(sys.argv[2]))
 """
 
 
@@ -161,7 +161,7 @@ RACER = """
 import os, sys, time
 from pathlib import Path
 go = Path(sys.argv[1])
-from tui.cli import main  # import everything first, so both processes build at the same moment
+from tui.cli.parser import main  # import everything first, so both processes build at the same moment
 
 print("ready", flush=True)
 while not go.exists():
@@ -238,14 +238,14 @@ def test_a_full_disk_falls_back_to_memory_and_leaves_no_debris(real_kb, tmp_path
     if where == "mkdir":
         monkeypatch.setattr(Path, "mkdir", _enospc)
     elif where == "mkdtemp":
-        real_mkdtemp = kb.index.tempfile.mkdtemp
+        real_mkdtemp = kb.index.store.tempfile.mkdtemp
 
         def mkdtemp(*args: Any, **kwargs: Any) -> str:
             if str(kwargs.get("dir", "")).startswith(str(cache)):
                 _enospc()
             return real_mkdtemp(*args, **kwargs)
 
-        monkeypatch.setattr(kb.index.tempfile, "mkdtemp", mkdtemp)
+        monkeypatch.setattr(kb.index.store.tempfile, "mkdtemp", mkdtemp)
         cache.mkdir()
     elif where in ("first-write", "later-write"):
         monkeypatch.setattr(StructFile, "write", _full_disk(cache, after=0 if where == "first-write" else 20))
@@ -259,7 +259,7 @@ def test_a_full_disk_falls_back_to_memory_and_leaves_no_debris(real_kb, tmp_path
 
         monkeypatch.setattr(Path, "write_text", write_text)
     else:
-        monkeypatch.setattr(kb.index.os, "rename", _enospc)
+        monkeypatch.setattr(kb.index.store.os, "rename", _enospc)
     got, info = _open(real_kb, cache)
     assert got == reference
     assert info.path is None and info.warning and "in-memory" in info.warning and "space" in info.warning.lower()
@@ -270,7 +270,7 @@ def test_a_full_disk_falls_back_to_memory_and_leaves_no_debris(real_kb, tmp_path
 
 
 def test_a_full_disk_everywhere_still_answers_from_memory(real_kb, tmp_path, reference, monkeypatch):
-    monkeypatch.setattr(kb.index.tempfile, "mkdtemp", _enospc)  # cache and system temp folder alike
+    monkeypatch.setattr(kb.index.store.tempfile, "mkdtemp", _enospc)  # cache and system temp folder alike
     got, info = _open(real_kb, tmp_path / "cache")
     assert got == reference and info.path is None and info.warning
 
@@ -333,6 +333,6 @@ def test_an_in_memory_build_leaves_no_folders_behind(real_kb, tmp_path, monkeypa
     import time
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    ix, info = kb.index._build_in_memory(real_kb, time.perf_counter())
+    ix, info = kb.index.store._build_in_memory(real_kb, time.perf_counter())
     assert ix.doc_count() == len(real_kb.entries) and info.path is None
     assert list(tmp_path.iterdir()) == []

@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from tui.cli import main
+from tui.cli.parser import main
 
 
 @pytest.fixture(autouse=True)

@@ -23,8 +23,8 @@ import pytest
 from kb.errors import StoreError
 from kb.training.scheduler import Rating, new_card, review
 from kb.training.store import ProgressStore, ReviewRecord, open_store
-from tui import cmd_training
-from tui.cli import main
+from tui.cli import training as cmd_training
+from tui.cli.parser import main
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_DIR = Path(__file__).parent / "data" / "training"
@@ -209,7 +209,8 @@ import sys, time
 from pathlib import Path
 sys.path.insert(0, {fixtures!r})
 import training_fixture_kb as fx
-from tui import cli, cmd_training
+from tui.cli import parser as cli
+from tui.cli import training as cmd_training
 cmd_training.load_content = lambda args: fx.knowledge_base()
 go = Path(sys.argv[1])
 while not go.exists():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kb.history import History
+from tui.app.history import History
 
 
 def visited(*places: str, limit: int = 200) -> History[str]:

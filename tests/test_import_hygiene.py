@@ -19,14 +19,14 @@ def test_kb_does_not_import_the_ui():
 
 
 def test_faq_ask_does_not_import_textual():
-    code = "import sys; from tui import cli, cmd_kb; print('textual' in sys.modules)"
+    code = "import sys; from tui.cli import main, knowledge; print('textual' in sys.modules)"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == "False"
 
 
 def test_faq_ask_imports_neither_checks_cli_nor_training():
-    code = ("import sys; from tui.cli import build_parser; build_parser(['ask', 'x'])\n"
-            "print(sorted(m for m in ('tui.cmd_checks', 'tui.cmd_training', 'fsrs') if m in sys.modules))")
+    code = ("import sys; from tui.cli.parser import build_parser; build_parser(['ask', 'x'])\n"
+            "print(sorted(m for m in ('tui.cli.checks', 'tui.cli.training', 'fsrs') if m in sys.modules))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == "[]"
 
@@ -40,11 +40,11 @@ def test_help_lists_every_command():
 def test_commands_that_do_not_search_never_load_whoosh():
     # `faq show`, `list`, `tags`, `glossary` read the parsed content only: Whoosh's analysis and
     # query packages were half their start-up time, so they load with the first command that
-    # needs the index (only its small Porter stemmer module is shared with kb.analysis).
-    code = ("import sys\nfrom tui.cli import main\n"
+    # needs the index (only its small Porter stemmer module is shared with kb.text.analysis).
+    code = ("import sys\nfrom tui.cli.parser import main\n"
             "for argv in (['show', 'requirements'], ['list'], ['tags'], ['glossary', 'CSV']):\n"
             "    assert main(argv) == 0, argv\n"
-            "print(sorted(m for m in ('whoosh.analysis', 'whoosh.query', 'whoosh.index', 'kb.search')\n"
+            "print(sorted(m for m in ('whoosh.analysis', 'whoosh.query', 'whoosh.index', 'kb.retrieval.engine')\n"
             "             if m in sys.modules), file=sys.stderr)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stderr.strip().splitlines()[-1] == "[]"

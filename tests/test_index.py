@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from kb.index import cache_key, concepts_in, open_index
-from kb.load import load_kb
+from kb.content.load import load_kb
+from kb.index.store import cache_key, concepts_in, open_index
 
 
 @pytest.fixture
@@ -109,8 +109,8 @@ def test_cache_folder_deleted_between_runs(kb, tmp_path):
 
 
 def test_parallel_build_gives_the_same_index(real_kb, tmp_path, monkeypatch):
-    import kb.index as index_module
-    from kb.search import Engine
+    import kb.index.store as index_module
+    from kb.retrieval.engine import Engine
 
     _ix, serial_info = open_index(real_kb, tmp_path / "serial")
     monkeypatch.setattr(index_module, "PARALLEL_MIN_ENTRIES", 2)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.load import load_kb, resolve_data_dir
+from kb.content.load import load_kb, resolve_data_dir
 
 EXPECTED_IDS = {
     "what-is-live-migration", "requirements", "how-to-start", "network-adapters", "csv-required",

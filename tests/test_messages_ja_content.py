@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-import kb.load
+import kb.content.load
+from kb.content.lint import lint_kb
+from kb.content.load import load_kb
 from kb.errors import ContentError, KbError
-from kb.evaluate import read_cases
-from kb.index import open_index
-from kb.lint import lint_kb
-from kb.load import load_kb
+from kb.index.store import open_index
+from kb.retrieval.evaluate import read_cases
 from kb.training.items import from_quiz, validate_links
 from tests.conftest import FIXTURE_KB, REAL_DATA
 
@@ -62,7 +62,7 @@ def _duplicate_id(data: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[list[KbE
     src = data / "entries" / "tcp-chimney.md"
     copy = data / "entries" / "tcp-chimney-copy.md"
     copy.write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
-    real_parse = kb.load.parse_entry
+    real_parse = kb.content.load.parse_entry
 
     def parse(text: str, path: str, *args: set[str]):  # type: ignore[no-untyped-def]
         if path == str(copy):
@@ -70,7 +70,7 @@ def _duplicate_id(data: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[list[KbE
             return (dataclasses.replace(entry, path=path) if entry else None), problems
         return real_parse(text, path, *args)
 
-    monkeypatch.setattr(kb.load, "parse_entry", parse)
+    monkeypatch.setattr(kb.content.load, "parse_entry", parse)
     return _lint(data), "duplicate id 'tcp-chimney'"
 
 

@@ -6,9 +6,9 @@ import pytest
 from whoosh.query import And, Or, Term
 
 from bench.synth import generate_corpus, generate_queries
-from kb.load import load_kb
-from kb.postings import ImpactCache, plain_terms
-from kb.search import Engine, open_engine
+from kb.content.load import load_kb
+from kb.retrieval.engine import Engine, open_engine
+from kb.retrieval.postings import ImpactCache, plain_terms
 
 
 @pytest.fixture(scope="module")
@@ -96,20 +96,20 @@ def test_the_cache_stays_within_its_budget(synth_engine: Engine) -> None:
 
 
 def test_engine_search_gives_the_same_hits_either_way(synth_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
-    import kb.postings
+    import kb.retrieval.postings
 
     texts = [text for text, _terms in _queries(synth_engine)][:25]
     slow = [[(h.id, round(h.score, 9)) for h in synth_engine.search(t)] for t in texts]
     taken = []
-    search_and = kb.postings.ImpactCache.search_and
+    search_and = kb.retrieval.postings.ImpactCache.search_and
 
     def spy(self: ImpactCache, *args: object, **kwargs: object) -> object:
         result = search_and(self, *args, **kwargs)  # type: ignore[arg-type]
         taken.append(result is not None)
         return result
 
-    monkeypatch.setattr(kb.postings, "MIN_POSTINGS", 0)
-    monkeypatch.setattr(kb.postings.ImpactCache, "search_and", spy)
+    monkeypatch.setattr(kb.retrieval.postings, "MIN_POSTINGS", 0)
+    monkeypatch.setattr(kb.retrieval.postings.ImpactCache, "search_and", spy)
     fast = [[(h.id, round(h.score, 9)) for h in synth_engine.search(t)] for t in texts]
     assert fast == slow
     assert taken and all(taken)  # every one of them went the fast way

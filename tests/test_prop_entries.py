@@ -15,8 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kb.load import load_kb
-from tui.cli import main
+from kb.content.load import load_kb
+from tui.cli.parser import main
 
 
 @pytest.fixture(autouse=True)

@@ -24,8 +24,8 @@ from kb.checks import (
 )
 from kb.checks.units import ABSURD
 from kb.errors import InputError
-from kb.search import CONFIDENCE_THRESHOLD, AskResult, SearchHit
-from tui.cli import main
+from kb.retrieval.engine import CONFIDENCE_THRESHOLD, AskResult, SearchHit
+from tui.cli.parser import main
 from tui.safe import from_terminal
 
 CLUSTER = Path(__file__).parent / "data" / "clusters" / "good.toml"

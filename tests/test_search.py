@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kb.search import make_snippet
+from kb.retrieval.engine import make_snippet
 
 
 @pytest.mark.parametrize(
@@ -98,15 +98,15 @@ def test_snippet_without_match_is_the_start():
     ("4 ノードのクラスター", []),
 ])
 def test_quantities_are_recognized_whatever_the_number(text, kinds):
-    from kb.analysis import normalize
-    from kb.concepts import quantities
+    from kb.text.analysis import normalize
+    from kb.text.glossary import quantities
 
     assert quantities(normalize(text)) == kinds
 
 
 def test_every_check_says_which_quantities_it_takes():
     from kb.checks import CHECK_IDS
-    from kb.concepts import CHECK_QUANTITIES
+    from kb.text.glossary import CHECK_QUANTITIES
 
     assert set(CHECK_QUANTITIES) == set(CHECK_IDS)
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from kb.load import load_kb
-from kb.snapshot import fingerprint, load_kb_cached
+from kb.content.load import load_kb
+from kb.content.snapshot import fingerprint, load_kb_cached
 
 
 def test_snapshot_is_reused_and_equal(small_kb, tmp_path):

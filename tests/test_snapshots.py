@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from tui.app import FaqApp, make_app
+from tui.app.app import FaqApp, make_app
 
 SMALL, LARGE = (80, 24), (120, 40)
 
@@ -165,7 +165,7 @@ def index_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_the_snapshot_content_loads_cleanly(content: Path) -> None:
     from kb.checks import load_cluster, validate_cluster
-    from kb.load import load_kb
+    from kb.content.load import load_kb
 
     kb = load_kb(content)
     assert not kb.problems and len(kb.entries) == len(ENTRIES)

@@ -161,7 +161,7 @@ def test_cli_writes_the_corpus(tmp_path: Path, capsys: pytest.CaptureFixture[str
 
 
 def test_the_project_loader_accepts_the_corpus(corpus: Path) -> None:
-    from kb.load import load_kb
+    from kb.content.load import load_kb
 
     kb = load_kb(corpus, known_checks=())
     assert [str(p) for p in kb.problems] == []

@@ -21,10 +21,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kb.load import load_kb
-from tui import cmd_kb, cmd_training
-from tui.cli import main
-from tui.render import Style, render_markdown
+from kb.content.load import load_kb
+from tui.cli import knowledge as cmd_kb
+from tui.cli import training as cmd_training
+from tui.cli.parser import main
+from tui.cli.render import Style, render_markdown
 from tui.safe import clean, clean_line, dumps_json
 
 # What a terminal acts on: C0 controls except tab and newline, DEL and the C1 controls.

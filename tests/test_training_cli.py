@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from kb.training.store import open_store
-from tui import cmd_training
-from tui.cli import main
+from tui.cli import training as cmd_training
+from tui.cli.parser import main
 
 sys.path.insert(0, str(Path(__file__).parent / "data" / "training"))
 import training_fixture_kb as fx  # noqa: E402
@@ -174,7 +174,7 @@ def test_a_session_killed_mid_way_keeps_every_committed_answer(tmp_path: Path) -
         "import sys\n"
         f"sys.path[:0] = [{str(ROOT)!r}, {str(FIXTURE_DIR)!r}]\n"
         "import training_fixture_kb as fx\n"
-        "from tui import cmd_training, cli\n"
+        "from tui.cli import training as cmd_training, parser as cli\n"
         "cmd_training.load_content = lambda args: fx.knowledge_base()\n"
         "sys.exit(cli.main(['quiz', '--profile', 'kim', '--lang', 'en']))\n"
     )

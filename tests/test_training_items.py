@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kb.entry import QuizItem, QuizText
+from kb.content.entry import QuizItem, QuizText
 from kb.errors import InputError
 from kb.training.answer import parse_bool, parse_choice, parse_numeric, within
 from kb.training.items import TrainingItem, collect_items, from_quiz, validate_links, validate_quiz

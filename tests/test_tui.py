@@ -13,15 +13,15 @@ from textual.widgets import Input, Markdown, OptionList, Static
 
 from tests.conftest import REAL_DATA
 from tests.tui_support import run_async
-from tui.app import FaqApp, make_app
-from tui.screens.help import HelpScreen
-from tui.screens.problems import ProblemsScreen
-from tui.screens.term import TermScreen
-from tui.widgets.check_panel import CheckPanel
-from tui.widgets.cluster_report import ClusterReport, FindingsList
-from tui.widgets.question_input import MAX_QUESTION_CHARS
-from tui.widgets.results_list import GLOSSARY_OPTION
-from tui.widgets.tag_browser import TagBrowser
+from tui.app.app import FaqApp, make_app
+from tui.app.screens.help import HelpScreen
+from tui.app.screens.problems import ProblemsScreen
+from tui.app.screens.term import TermScreen
+from tui.app.widgets.check_panel import CheckPanel
+from tui.app.widgets.cluster_report import ClusterReport, FindingsList
+from tui.app.widgets.question_input import MAX_QUESTION_CHARS
+from tui.app.widgets.results_list import GLOSSARY_OPTION
+from tui.app.widgets.tag_browser import TagBrowser
 
 SIZE = (100, 30)
 
@@ -557,12 +557,12 @@ async def test_no_entries_at_all_shows_the_problems_screen(app_for, tmp_path: Pa
 @run_async
 async def test_an_index_that_cannot_be_opened_is_reported_and_reading_still_works(
         app_for, monkeypatch: pytest.MonkeyPatch) -> None:
-    import kb.search
+    import kb.retrieval.engine
 
     def broken(*args: object, **kwargs: object) -> None:
         raise OSError("disk on fire")
 
-    monkeypatch.setattr(kb.search, "open_engine", broken)
+    monkeypatch.setattr(kb.retrieval.engine, "open_engine", broken)
     app = app_for(lang="en", show="tcp-chimney")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, ready=False)

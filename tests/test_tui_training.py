@@ -13,10 +13,10 @@ from textual.widgets import Button, Input, OptionList, Select, Static
 from kb.training import Rating, ReviewRecord, TrainingItem, open_store
 from tests.conftest import REAL_DATA
 from tests.tui_support import run_async
-from tui import cli
-from tui.app import FaqApp, make_app
+from tui.app.app import FaqApp, make_app
+from tui.app.screens.training import TrainingScreen
+from tui.cli import parser as cli
 from tui.i18n import t
-from tui.screens.training import TrainingScreen
 
 SIZE = (100, 30)
 PROFILE = "tester"
@@ -237,7 +237,7 @@ async def test_a_corrupt_progress_file_is_set_aside_and_shown_not_raised(app_for
 
 def test_start_view_layout_ja_small(snap_compare, app_for, monkeypatch: pytest.MonkeyPatch) -> None:
     """The start form at 80x24: wide labels, counts, the tag select and the Start button."""
-    monkeypatch.setattr("tui.screens.training.default_profile", lambda: "trainee")
+    monkeypatch.setattr("tui.app.screens.training.default_profile", lambda: "trainee")
 
     async def opened(pilot: Pilot) -> None:
         await open_training(pilot)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Collection
 
-from kb.entry import QuizText
+from kb.content.entry import QuizText
 from kb.errors import ContentError
 from kb.training.items import GENERATED_PREFIX, TrainingItem
 

@@ -7,7 +7,7 @@ import random
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from kb.entry import LANGS, Entry, QuizItem, QuizText
+from kb.content.entry import LANGS, Entry, QuizItem, QuizText
 from kb.errors import ContentError
 from kb.training.answer import parse_bool, parse_choice, parse_numeric, within
 

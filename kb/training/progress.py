@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
-from kb.entry import Entry
+from kb.content.entry import Entry
 from kb.training.items import TrainingItem
 from kb.training.scheduler import Card, retrievability, utc
 from kb.training.store import ReviewRecord

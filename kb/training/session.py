@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from kb.entry import Entry
+from kb.content.entry import Entry
 from kb.errors import InputError
 from kb.training.items import TrainingItem, collect_items
 from kb.training.scheduler import Card, Rating, choose_rating, new_card, retrievability, review, utc

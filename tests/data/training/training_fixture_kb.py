@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kb.entry import Entry, Localized, QuizItem, QuizText, Tag
-from kb.load import KnowledgeBase
+from kb.content.entry import Entry, Localized, QuizItem, QuizText, Tag
+from kb.content.load import KnowledgeBase
 
 
 def text(prompt: str, explanation: str = "Because.", choices: tuple[str, ...] = ()) -> dict[str, QuizText]:

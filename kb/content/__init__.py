@@ -1,0 +1,1 @@
+"""Content: the entry model, finding the content folder, parsing, loading, lint, snapshot."""

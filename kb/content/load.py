@@ -1,0 +1,340 @@
+"""Find, read and validate the content folder: entries, glossary and tags."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kb.content.entry import LANGS, Entry, GlossaryTerm, Localized, QuizItem, QuizText, Tag
+from kb.errors import ContentError
+
+FENCE = "+++"
+_SECTION = re.compile(r"^<!--\s*(ja|en)\s*-->\s*$", re.MULTILINE)
+_TOML_LINE = re.compile(r"at line (\d+)")
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_ENTRY_KEYS = {"id", "tags", "related", "applies_to", "checks", "ja", "en", "quiz"}
+_LANG_KEYS = {"question", "alternates"}
+
+
+@dataclass
+class KnowledgeBase:
+    """Everything loaded from one content folder, and what was wrong with it."""
+
+    root: Path
+    entries: dict[str, Entry] = field(default_factory=dict)
+    glossary: dict[str, GlossaryTerm] = field(default_factory=dict)
+    tags: dict[str, Tag] = field(default_factory=dict)
+    problems: list[ContentError] = field(default_factory=list)
+    digest: str = ""
+
+    def entries_with_tag(self, tag: str | None) -> list[Entry]:
+        return [e for e in self.entries.values() if tag is None or tag in e.tags]
+
+
+def resolve_data_dir(explicit: Path | None, env: Mapping[str, str]) -> Path:
+    """The content folder: ``--data``, else ``$FAQ_DATA``, else the checkout's, else the bundled copy."""
+    if explicit is not None:
+        return explicit
+    if env.get("FAQ_DATA"):
+        return Path(env["FAQ_DATA"])
+    package = Path(__file__).resolve().parent.parent  # kb/
+    checkout = package.parent / "faq_data"
+    if (checkout / "entries").is_dir():
+        return checkout
+    return package / "_data"
+
+
+def load_kb(root: Path, known_checks: Iterable[str] | None = None) -> KnowledgeBase:
+    """Load every entry, the glossary and the tags; collect problems instead of stopping.
+
+    Entries with problems in their own file are left out; cross-entry problems
+    (unknown related id, duplicate id) are reported and the entry is kept.
+    """
+    if known_checks is None:
+        from kb.checks import CHECK_IDS
+
+        known_checks = CHECK_IDS
+    kb = KnowledgeBase(root=root)
+    if not (root / "entries").is_dir():
+        kb.problems.append(ContentError("no entries/ folder here", path=str(root),
+                                        ja="ここに entries/ フォルダーがありません"))
+        return kb
+    digest = hashlib.sha256()
+    tags_text = _read(root / "tags.toml", kb.problems, digest)
+    glossary_text = _read(root / "glossary.toml", kb.problems, digest)
+    if tags_text is not None:
+        kb.tags = _parse_tags(tags_text, str(root / "tags.toml"), kb.problems)
+    if glossary_text is not None:
+        kb.glossary = _parse_glossary(glossary_text, str(root / "glossary.toml"), kb.problems)
+    paths = sorted((root / "entries").glob("*.md"))
+    # An entry that fails to load is still a known id: its own problem is reported once,
+    # not again as an "unknown related id" in every entry that links to it.
+    named = {p.stem for p in paths}
+    for path in paths:
+        text = _read(path, kb.problems, digest)
+        if text is None:
+            continue
+        entry, problems = parse_entry(text, str(path), set(kb.tags), set(known_checks))
+        kb.problems.extend(problems)
+        if entry is None:
+            continue
+        if entry.id in kb.entries:
+            first = kb.entries[entry.id].path
+            kb.problems.append(ContentError(f"duplicate id {entry.id!r} (first in {first})",
+                                            path=str(path), line=_line_of(text, "id"), field="id",
+                                            ja=f"id {entry.id!r} が重複しています (最初の定義: {first})"))
+            continue
+        kb.entries[entry.id] = entry
+    for entry in kb.entries.values():
+        for rel in entry.related:
+            if rel not in kb.entries and rel not in named:
+                # The file is read again only here: keeping every file's text until the end
+                # would double the memory of a big knowledge base.
+                text = Path(entry.path).read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+                kb.problems.append(ContentError(f"unknown related id {rel!r}", path=entry.path,
+                                                line=_line_of(text, "related", rel), field="related",
+                                                ja=f"関連項目の id {rel!r} は存在しません"))
+    kb.digest = digest.hexdigest()
+    return kb
+
+
+def _read(path: Path, problems: list[ContentError], digest: Any) -> str | None:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        problems.append(ContentError("file is missing", path=str(path), ja="ファイルがありません"))
+        return None
+    except OSError as exc:
+        problems.append(ContentError(f"cannot read: {exc.strerror}", path=str(path),
+                                     ja=f"読み取れません: {exc.strerror}"))
+        return None
+    digest.update(path.name.encode() + b"\0" + data + b"\0")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        problems.append(ContentError("not UTF-8 text", path=str(path), line=line,
+                                     ja="UTF-8 のテキストではありません"))
+        return None
+    return text.replace("\r\n", "\n")
+
+
+def _line_of(text: str, key: str, value: str | None = None, start: int = 1) -> int | None:
+    """The first line (from ``start``) that sets ``key``, or holds ``"value"`` when given."""
+    key_re = re.compile(rf"^\s*({re.escape(key)}\s*=|\[{re.escape(key)}\])")
+    lines = text.split("\n")
+    for number, line in enumerate(lines[start - 1 :], start=start):
+        if value is not None:
+            if f'"{value}"' in line or f"'{value}'" in line:
+                return number
+        elif key_re.match(line):
+            return number
+    return None
+
+
+def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], str, int]:
+    """Split an entry file into its TOML metadata, its body and the body's first line number."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != FENCE:
+        raise ContentError(f"must start with a {FENCE} line (TOML front matter)", path=path, line=1,
+                           ja=f"ファイルの先頭は {FENCE} の行 (TOML の front matter) でなければなりません")
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() == FENCE)
+    except StopIteration:
+        raise ContentError(f"front matter is not closed by a {FENCE} line", path=path,
+                           line=len(lines), ja=f"front matter が {FENCE} の行で閉じられていません") from None
+    try:
+        meta = tomllib.loads("\n".join(lines[1:end]))
+    except tomllib.TOMLDecodeError as exc:
+        match = _TOML_LINE.search(str(exc))
+        # "at end of document" has no line: the problem runs up to the closing fence.
+        line = int(match.group(1)) + 1 if match else end + 1
+        message = _TOML_LINE.sub("", str(exc)).replace("(, column", "(column").strip()
+        raise ContentError(f"front matter is not valid TOML: {message}", path=path, line=line,
+                           ja=f"front matter が有効な TOML ではありません: {message}") from None
+    return meta, "\n".join(lines[end + 1 :]), end + 2
+
+
+def parse_entry(text: str, path: str, known_tags: set[str],
+                known_checks: set[str]) -> tuple[Entry | None, list[ContentError]]:
+    """Parse and validate one entry file; problems name the file, line and field."""
+    try:
+        meta, body, body_line = split_front_matter(text, path)
+    except ContentError as exc:
+        return None, [exc]
+    problems: list[ContentError] = []
+
+    def problem(message: str, ja: str, key: str, value: str | None = None, line: int | None = None) -> None:
+        where = line or _line_of(text, key.split(".")[-1], value) or 1
+        problems.append(ContentError(message, path=path, line=where, field=key, ja=ja))
+
+    for key in sorted(set(meta) - _ENTRY_KEYS):
+        allowed = ", ".join(sorted(_ENTRY_KEYS))
+        problem(f"unknown key {key!r} (allowed: {allowed})",
+                f"不明なキー {key!r} です (使用できるキー: {allowed})", key)
+    entry_id = meta.get("id")
+    if not isinstance(entry_id, str) or not _ID.match(entry_id):
+        problem("id must be lower-case letters, digits and hyphens",
+                "id には英小文字、数字、ハイフンだけを使用してください", "id")
+        entry_id = Path(path).stem
+    elif entry_id != Path(path).stem:
+        problem(f"id {entry_id!r} differs from the file name {Path(path).stem!r}",
+                f"id {entry_id!r} がファイル名 {Path(path).stem!r} と一致しません", "id")
+    lists = {key: _str_list(meta, key, problem) for key in ("tags", "related", "applies_to", "checks")}
+    for tag in lists["tags"]:
+        if tag not in known_tags:
+            problem(f"unknown tag {tag!r} (see tags.toml)",
+                    f"不明なタグ {tag!r} です (tags.toml を参照してください)", "tags", tag)
+    for check in lists["checks"]:
+        if check not in known_checks:
+            known = ", ".join(sorted(known_checks))
+            problem(f"unknown check id {check!r} (known: {known})",
+                    f"不明なチェック id {check!r} です (既知の id: {known})", "checks", check)
+    if not lists["applies_to"]:
+        problem("applies_to must name at least one product",
+                "applies_to には製品を 1 つ以上指定してください", "applies_to")
+
+    bodies = _split_body(body)
+    texts: dict[str, Localized] = {}
+    for lang in LANGS:
+        section = meta.get(lang)
+        if not isinstance(section, dict):
+            problem(f"missing [{lang}] table with question and alternates",
+                    f"question と alternates を含む [{lang}] テーブルがありません", lang, line=1)
+            continue
+        for key in sorted(set(section) - _LANG_KEYS):
+            problem(f"unknown key {key!r} in [{lang}]", f"[{lang}] に不明なキー {key!r} があります",
+                    f"{lang}.{key}")
+        question = section.get("question")
+        if not isinstance(question, str) or not question.strip():
+            problem(f"[{lang}] question is missing or empty", f"[{lang}] の question がないか、空です",
+                    f"{lang}.question")
+            continue
+        alternates = _str_list(section, "alternates", problem, prefix=f"{lang}.")
+        answer = bodies.get(lang, "").strip()
+        if not answer:
+            problems.append(ContentError(f"answer in {lang} is empty: write it after a '<!-- {lang} -->' line",
+                                         path=path, line=body_line, field=f"body.{lang}",
+                                         ja=f"{lang} の回答が空です: '<!-- {lang} -->' の行の後に書いてください"))
+            continue
+        texts[lang] = Localized(question=question.strip(), answer=answer, alternates=tuple(alternates))
+    quiz = _parse_quiz(meta.get("quiz", []), entry_id, text, problem)
+    if problems:
+        return None, problems
+    return Entry(id=entry_id, text=texts, tags=tuple(lists["tags"]), related=tuple(lists["related"]),
+                 applies_to=tuple(lists["applies_to"]), checks=tuple(lists["checks"]),
+                 quiz=tuple(quiz), path=path), problems
+
+
+def _str_list(table: dict[str, Any], key: str, problem: Any, prefix: str = "") -> list[str]:
+    value = table.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        problem(f"{key} must be a list of strings", f"{key} は文字列のリストでなければなりません", prefix + key)
+        return []
+    return [v.strip() for v in value if v.strip()]
+
+
+def _split_body(body: str) -> dict[str, str]:
+    parts = _SECTION.split(body)
+    # parts: [before, lang, text, lang, text, ...]
+    return {parts[i]: parts[i + 1] for i in range(1, len(parts) - 1, 2)}
+
+
+def _parse_quiz(raw: Any, entry_id: str, text: str, problem: Any) -> list[QuizItem]:
+    if not isinstance(raw, list):
+        problem("quiz must be [[quiz]] tables", "quiz は [[quiz]] テーブルとして書いてください", "quiz")
+        return []
+    items: list[QuizItem] = []
+    quiz_lines = [i + 1 for i, line in enumerate(text.split("\n")) if line.strip() == "[[quiz]]"]
+    for n, item in enumerate(raw):
+        line = quiz_lines[n] if n < len(quiz_lines) else None
+        if not isinstance(item, dict):
+            problem("each quiz item must be a table", "クイズ項目はそれぞれテーブルでなければなりません",
+                    f"quiz[{n}]", line=line)
+            continue
+        texts = {}
+        for lang in LANGS:
+            t = item.get(lang)
+            if not isinstance(t, dict):
+                problem(f"quiz item needs a [quiz.{lang}] table", f"クイズ項目には [quiz.{lang}] テーブルが必要です",
+                        f"quiz[{n}].{lang}", line=line)
+                continue
+            choices = t.get("choices", [])
+            texts[lang] = QuizText(prompt=str(t.get("prompt", "")).strip(),
+                                   explanation=str(t.get("explanation", "")).strip(),
+                                   choices=tuple(str(c) for c in choices) if isinstance(choices, list) else ())
+        answer = item.get("answer")
+        tolerance = item.get("tolerance", 0)
+        if not isinstance(tolerance, int | float) or isinstance(tolerance, bool):
+            problem("tolerance must be a number", "tolerance は数値でなければなりません",
+                    f"quiz[{n}].tolerance", line=line)
+            tolerance = 0
+        if len(texts) == len(LANGS) and isinstance(answer, int | float | bool):
+            items.append(QuizItem(id=str(item.get("id", "")), entry=entry_id, kind=str(item.get("kind", "")),
+                                  answer=answer, text=texts, tolerance=float(tolerance), line=line))
+        elif len(texts) == len(LANGS):
+            problem("quiz answer is missing or not a number/true/false",
+                    "クイズの answer がないか、数値、true、false のいずれでもありません", f"quiz[{n}].answer", line=line)
+    return items
+
+
+def _parse_tags(text: str, path: str, problems: list[ContentError]) -> dict[str, Tag]:
+    data = _load_toml(text, path, problems)
+    tags: dict[str, Tag] = {}
+    for tag_id, value in data.items():
+        if not isinstance(value, dict) or not all(isinstance(value.get(lang), str) for lang in LANGS):
+            problems.append(ContentError("a tag needs ja and en labels", path=path,
+                                         line=_table_line(text, tag_id), field=tag_id,
+                                         ja="タグには ja と en のラベルが必要です"))
+            continue
+        tags[tag_id] = Tag(id=tag_id, label={lang: value[lang] for lang in LANGS})
+    return tags
+
+
+def _parse_glossary(text: str, path: str, problems: list[ContentError]) -> dict[str, GlossaryTerm]:
+    data = _load_toml(text, path, problems)
+    terms: dict[str, GlossaryTerm] = {}
+    for term_id, value in data.items():
+        line = _table_line(text, term_id)
+        names: dict[str, tuple[str, ...]] = {}
+        ok = isinstance(value, dict)
+        definition = value.get("definition") if ok else None
+        for lang in LANGS:
+            spellings = value.get(lang) if ok else None
+            if not isinstance(spellings, list) or not spellings or not all(isinstance(s, str) and s.strip() for s in spellings):
+                ok = False
+                break
+            names[lang] = tuple(s.strip() for s in spellings)
+        if not ok or not isinstance(definition, dict) or not all(
+            isinstance(definition.get(lang), str) and definition[lang].strip() for lang in LANGS
+        ):
+            problems.append(ContentError("a glossary term needs ja and en name lists and definition.ja/en",
+                                         path=path, line=line, field=term_id,
+                                         ja="用語集の用語には ja と en の名前のリスト、および definition.ja/en が必要です"))
+            continue
+        terms[term_id] = GlossaryTerm(id=term_id, names=names,
+                                      definition={lang: definition[lang].strip() for lang in LANGS})
+    return terms
+
+
+def _load_toml(text: str, path: str, problems: list[ContentError]) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = _TOML_LINE.search(str(exc))
+        problems.append(ContentError(f"not valid TOML: {exc}", path=path,
+                                     line=int(match.group(1)) if match else None,
+                                     ja=f"有効な TOML ではありません: {exc}"))
+        return {}
+
+
+def _table_line(text: str, table: str) -> int | None:
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.strip() in (f"[{table}]", f'["{table}"]'):
+            return number
+    return None

@@ -1,0 +1,1 @@
+"""The index: tokenizers, schema, build and the content-keyed on-disk cache."""

@@ -1,0 +1,316 @@
+"""The on-disk Whoosh index: schema, build, and a content-keyed cache that heals itself."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import multiprocessing
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.filedb.filestore import FileStorage, RamStorage
+
+from kb.content.entry import Entry, GlossaryTerm
+from kb.content.load import KnowledgeBase
+from kb.index.tokenizers import BigramTokenizer, EnglishTokenizer, MorphTokenizer
+from kb.text.analysis import (
+    ANALYSIS_VERSION,
+    bigrams,
+    english_terms,
+    morph_terms,
+    normalize,
+)
+from kb.text.glossary import (
+    CHECK_QUANTITIES,
+    ConceptMatcher,
+    concepts_in,
+    matcher_for,
+    phrase_features,
+    quantities,
+)
+
+INDEX_VERSION = f"5.{ANALYSIS_VERSION}"  # 5: segments as separate files, read on demand (a compound file is copied into memory when opened)
+__all__ = ["concepts_in", "phrase_features", "make_schema", "open_index", "IndexInfo", "cache_key"]
+_READY = "READY"
+QUESTION_REPEAT = 3
+PARALLEL_MIN_ENTRIES = 2000
+BATCH = 2000
+MAX_WORKERS = 4
+# Whoosh's in-memory posting buffer before it flushes a segment; its Python objects take
+# several times this, so it is the main lever on peak memory while building.
+WRITER_MB = 64
+ABANDONED_BUILD_S = 3600
+
+
+def make_schema() -> Schema:
+    """Fields by language and by source; their weights are tuned on tests/data/eval.jsonl."""
+    morph, english, bigram = MorphTokenizer(), EnglishTokenizer(), BigramTokenizer()
+    return Schema(
+        id=ID(stored=True, unique=True),
+        tags=KEYWORD(stored=True, commas=True, scorable=False),
+        concepts=KEYWORD(scorable=True),
+        text_ja=TEXT(analyzer=morph),
+        text_en=TEXT(analyzer=english),
+        bigram=TEXT(analyzer=bigram, field_boost=0.5),
+        title_ja=STORED(),
+        title_en=STORED(),
+        phrasings=STORED(),
+        vocab=STORED(),
+    )
+
+
+def entry_document(entry: Entry, matcher: ConceptMatcher) -> dict[str, Any]:
+    """One entry as index fields, each text analysed exactly once."""
+    ja, en = entry.localized("ja"), entry.localized("en")
+    ja_norm = [normalize(t) for t in (ja.question, *ja.alternates, ja.answer)]
+    en_norm = [normalize(t) for t in (en.question, *en.alternates, en.answer)]
+    ja_terms = [morph_terms(t) for t in ja_norm]
+    en_terms = [english_terms(t) for t in en_norm]
+    all_text = "\n".join([*ja_norm, *en_norm])
+    concepts = matcher.find(all_text)
+    # Quantities the text mentions and those its checks compute with (kb.text.glossary).
+    kinds = quantities(all_text)
+    kinds += [k for check in entry.checks for k in CHECK_QUANTITIES.get(check, ()) if k not in kinds]
+    concepts = [*concepts, *kinds]
+    # One field per language: a third of the posting lists to walk per word compared with
+    # separate question / alternates / answer fields. The question's words are repeated, so
+    # matching the question still weighs more than matching the answer.
+    fields = {
+        "text_ja": _flat([*[ja_terms[0]] * QUESTION_REPEAT, *ja_terms[1:]]),
+        "text_en": _flat([*[en_terms[0]] * QUESTION_REPEAT, *en_terms[1:]]),
+    }
+    vocab = {f"@{c}" for c in concepts}
+    for terms in fields.values():
+        vocab.update(terms)
+    return {
+        "id": entry.id,
+        "tags": ",".join(entry.tags),
+        "concepts": " ".join(concepts),
+        **fields,
+        "bigram": _flat(bigrams(t) for t in ja_norm),
+        "title_ja": ja.question,
+        "title_en": en.question,
+        # Each way of asking, analysed here once, so `ask` compares a question with the
+        # closest phrasing, and checks which of its words an entry uses, without
+        # re-analysing content per query.
+        "phrasings": [matcher.features(p) for p in (ja.question, *ja.alternates, en.question, *en.alternates)],
+        "vocab": sorted(vocab),
+    }
+
+
+def _flat(lists: Any) -> list[str]:
+    return [term for terms in lists for term in terms]
+
+
+@dataclass
+class IndexInfo:
+    """What opening the index did, for `faq index` and for warnings."""
+
+    path: Path | None
+    built: bool
+    seconds: float
+    documents: int
+    warning: str | None = None
+    warning_ja: str | None = None
+
+    def warning_in(self, lang: str) -> str | None:
+        """The warning in ``lang`` ("ja" or "en") when written in it, else in English; None if none."""
+        if lang == "ja" and self.warning_ja:
+            return self.warning_ja
+        return self.warning
+
+
+def cache_key(kb: KnowledgeBase) -> str:
+    return f"{INDEX_VERSION}-{kb.digest[:16]}"
+
+
+def open_index(kb: KnowledgeBase, cache_dir: Path | None, rebuild: bool = False) -> tuple[Any, IndexInfo]:
+    """Open the cached index for this content, building it when missing, stale or broken.
+
+    When the cache folder cannot be written, the index is built in memory and the
+    returned info carries a warning instead of failing.
+    """
+    start = time.perf_counter()
+    if cache_dir is None:
+        return _build_in_memory(kb, start)
+    target = cache_dir / f"index-{cache_key(kb)}"
+    if not rebuild:
+        ix = _try_open(target)
+        if ix is not None:
+            return ix, IndexInfo(target, False, time.perf_counter() - start, ix.doc_count())
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        ix = _build_on_disk(kb, cache_dir, target, rebuild)
+    except OSError as exc:
+        reason = exc.strerror or exc
+        return _build_in_memory(kb, start, f"index cache {cache_dir} is not writable ({reason}); "
+                                           "using an in-memory index",
+                                f"インデックスのキャッシュ {cache_dir} に書き込めません ({reason})。"
+                                "メモリ上のインデックスを使用します")
+    _remove_stale(cache_dir, keep=target)
+    return ix, IndexInfo(target, True, time.perf_counter() - start, ix.doc_count())
+
+
+def _write_manifest(folder: Path) -> None:
+    """READY: the index version and every file's size. Segment files are read on demand, so a
+    damaged one would otherwise surface only in the middle of a search."""
+    files = {p.name: p.stat().st_size for p in folder.iterdir() if p.is_file() and not p.name.endswith("LOCK")}
+    (folder / _READY).write_text(json.dumps({"version": INDEX_VERSION, "files": files}), encoding="utf-8")
+
+
+def _manifest_holds(folder: Path) -> bool:
+    try:
+        manifest = json.loads((folder / _READY).read_text(encoding="utf-8"))
+        files = manifest["files"]
+        return manifest["version"] == INDEX_VERSION and isinstance(files, dict) and all(
+            (folder / name).stat().st_size == size for name, size in files.items())
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+
+
+def _try_open(target: Path) -> Any | None:
+    if not _manifest_holds(target):
+        return None
+    try:
+        ix = whoosh_index.open_dir(str(target))
+        # Touch the segment files now, so a truncated or missing one is caught here.
+        with ix.searcher() as searcher:
+            searcher.doc_count()
+            for _ in searcher.lexicon("id"):
+                pass
+        return ix
+    except Exception:  # noqa: BLE001 - any failure to read a cache means "rebuild it"
+        return None
+
+
+def _build_on_disk(kb: KnowledgeBase, cache_dir: Path, target: Path, rebuild: bool) -> Any:
+    # Build beside the target and rename into place: a reader never sees half an index,
+    # and two processes building at once each finish; the first rename wins.
+    tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=cache_dir))
+    try:
+        ix = whoosh_index.create_in(str(tmp), make_schema())
+        _write(ix, kb)
+        _write_manifest(tmp)
+        if rebuild and target.exists():
+            shutil.rmtree(target, ignore_errors=True)
+        try:
+            os.rename(tmp, target)
+        except OSError:
+            if _try_open(target) is None:
+                shutil.rmtree(target, ignore_errors=True)
+                os.rename(tmp, target)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    opened = _try_open(target)
+    if opened is None:
+        raise OSError("index could not be reopened after building")
+    return opened
+
+
+class _PrivateRamStorage(RamStorage):  # type: ignore[misc]
+    """Whoosh's RAM storage spills big builds to a fixed /tmp/MAIN.tmp that every process
+    shares (one process's cleanup deletes another's files); spill to a private folder."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.spill_folders: list[str] = []
+
+    def temp_storage(self, name: str | None = None) -> Any:
+        # With no disk to spill to (full, read-only), spill to memory: the point is to answer.
+        try:
+            folder = tempfile.mkdtemp(prefix="faq-index-spill-")
+        except OSError:
+            return RamStorage()
+        self.spill_folders.append(folder)
+        return FileStorage(folder).create()
+
+    def remove_spill_folders(self) -> None:
+        """Remove the spill folders left empty. Whoosh destroys the writer's own, but not the
+        one its per-document writer asks for, which left an empty folder in /tmp per build."""
+        for folder in self.spill_folders:
+            with contextlib.suppress(OSError):
+                os.rmdir(folder)  # only when empty: a folder still holding files is in use
+        self.spill_folders.clear()
+
+
+def _build_in_memory(kb: KnowledgeBase, start: float, warning: str | None = None,
+                     warning_ja: str | None = None) -> tuple[Any, IndexInfo]:
+    storage = _PrivateRamStorage()
+    ix = storage.create_index(make_schema())
+    try:
+        _write(ix, kb)
+    finally:
+        storage.remove_spill_folders()
+    return ix, IndexInfo(None, True, time.perf_counter() - start, ix.doc_count(), warning, warning_ja)
+
+
+def _write(ix: Any, kb: KnowledgeBase) -> None:
+    writer = ix.writer(limitmb=WRITER_MB, compound=False)
+    try:
+        for document in _documents(kb):
+            writer.add_document(**document)
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+
+
+def _documents(kb: KnowledgeBase) -> Iterator[dict[str, Any]]:
+    """Analysed documents in content order; big knowledge bases are analysed by worker
+    processes while this one writes, which is most of the build time on two cores."""
+    entries = list(kb.entries.values())
+    workers = min(os.cpu_count() or 1, MAX_WORKERS)
+    if len(entries) < PARALLEL_MIN_ENTRIES or workers < 2:
+        matcher = matcher_for(kb.glossary)
+        for entry in entries:
+            yield entry_document(entry, matcher)
+        return
+    # forkserver/spawn, not fork: the app builds the index from a worker thread, and
+    # forking a threaded process can deadlock.
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    with context.Pool(workers, initializer=_init_worker, initargs=(kb.glossary,)) as pool:
+        # Batches with one in flight: the workers analyse the next batch while this
+        # process writes the current one, and memory holds at most two batches.
+        batches = [entries[i : i + BATCH] for i in range(0, len(entries), BATCH)]
+        pending = pool.map_async(_analyse, batches[0], chunksize=50)
+        for following in [*batches[1:], None]:
+            done = pending.get()
+            if following is not None:
+                pending = pool.map_async(_analyse, following, chunksize=50)
+            yield from done
+            del done
+
+
+_worker_matcher: ConceptMatcher | None = None
+
+
+def _init_worker(glossary: dict[str, GlossaryTerm]) -> None:
+    global _worker_matcher
+    _worker_matcher = ConceptMatcher(glossary)
+
+
+def _analyse(entry: Entry) -> dict[str, Any]:
+    assert _worker_matcher is not None
+    return entry_document(entry, _worker_matcher)
+
+
+def _remove_stale(cache_dir: Path, keep: Path) -> None:
+    for old in cache_dir.glob("index-*"):
+        if old != keep:
+            with contextlib.suppress(OSError):
+                shutil.rmtree(old)
+    # A build killed part-way leaves its folder; one untouched for an hour is nobody's.
+    for leftover in cache_dir.glob(".build-*"):
+        with contextlib.suppress(OSError):
+            if time.time() - leftover.stat().st_mtime > ABANDONED_BUILD_S:
+                shutil.rmtree(leftover)

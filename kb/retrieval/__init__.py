@@ -1,0 +1,1 @@
+"""Retrieval: answering questions, keyword search, spelling, scope and highlighting."""

@@ -1,0 +1,1 @@
+"""Text: normalization, Japanese and English analysis, the glossary matcher."""

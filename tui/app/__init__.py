@@ -1,0 +1,1 @@
+"""The Textual app: screens, widgets, app state, bookmarks and history."""

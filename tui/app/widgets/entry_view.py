@@ -1,0 +1,105 @@
+"""One entry to read: its answer as Markdown, tags, related links, glossary terms and calculators."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Label, Markdown, OptionList, Static
+from textual.widgets.option_list import Option
+
+from kb.content.entry import Entry
+from kb.content.load import KnowledgeBase
+from tui.app.widgets.messages import EntrySelected, TermSelected
+from tui.i18n import t
+from tui.safe import clean, clean_line
+
+# The calculators that get a form under their entry (the validator needs a whole file).
+PANEL_CHECKS = ("max-concurrent-migrations", "migration-time")
+
+
+class LinkList(OptionList):
+    """Links under an entry (related entries or glossary terms): Enter or a click follows one."""
+
+    def __init__(self, links: list[tuple[str, str]], message: type[EntrySelected] | type[TermSelected],
+                 id: str) -> None:
+        super().__init__(*[Option(Text("→ " + clean_line(label)), id=target) for target, label in links],
+                         id=id, classes="link-list")
+        self._message = message
+
+    @on(OptionList.OptionSelected)
+    def _followed(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.post_message(self._message(event.option.id))
+
+
+def entry_terms(kb: KnowledgeBase, entry: Entry, lang: str) -> list[str]:
+    """Glossary term ids the entry's text uses, in the order they first appear."""
+    from kb.text.glossary import concepts_in  # with the analyser; loaded by the index worker by now
+
+    loc = entry.localized(lang)
+    return concepts_in(loc.question + "\n" + loc.answer, kb.glossary)
+
+
+class EntryView(VerticalScroll):
+    """The open entry. ``show`` replaces what is shown; calculator values survive a relabel."""
+
+    def __init__(self, lang: str, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.entry_id: str | None = None
+        self._lang = lang
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(t("no_entry_open", self._lang)), classes="placeholder")
+
+    async def show_nothing(self, lang: str) -> None:
+        self.entry_id = None
+        await self.remove_children()
+        await self.mount(Static(Text(t("no_entry_open", lang)), classes="placeholder"))
+
+    async def show(self, kb: KnowledgeBase, entry: Entry, lang: str, *, question: str = "",
+                   bookmarked: bool = False, keep_values: bool = False) -> None:
+        """Render ``entry`` in ``lang``; ``question`` pre-fills the calculators.
+
+        With ``keep_values`` (same entry, new language) the calculators keep what was typed.
+        """
+        # Imported here: the calculators are not needed to draw the first screen.
+        from tui.app.widgets.check_panel import CheckPanel, initial_values
+
+        kept = {p.check: (p.values(), p.load) for p in self.query(CheckPanel)} if keep_values else {}
+        self.entry_id = entry.id
+        loc = entry.localized(lang)
+        title = Text(clean_line(loc.question), style="bold")
+        title.append(f"  [{entry.id}]", style="dim")
+        if bookmarked:
+            title.append("  ★", style="bold yellow")
+        tags = ", ".join(kb.tags[x].label.get(lang, x) if x in kb.tags else x for x in entry.tags)
+        meta = Text.assemble((t("tags", lang) + ": ", "bold"), clean_line(tags), "\n",
+                             (t("applies_to", lang) + ": ", "bold"), clean_line(", ".join(entry.applies_to)))
+        related = [(r, kb.entries[r].question(lang)) for r in entry.related if r in kb.entries]
+        terms = [(term, kb.glossary[term].name(lang)) for term in entry_terms(kb, entry, lang)]
+        children: list[Widget] = [
+            Static(title, id="entry-title"),
+            Markdown(clean(loc.answer), id="entry-body", open_links=False),
+            Static(meta, id="entry-meta"),
+        ]
+        if related:
+            children += [Label(Text(t("related", lang)), classes="section"),
+                         LinkList(related, EntrySelected, id="entry-related")]
+        if terms:
+            children += [Label(Text(t("glossary_terms", lang)), classes="section"),
+                         LinkList(terms, TermSelected, id="entry-terms")]
+        for check in (c for c in entry.checks if c in PANEL_CHECKS):
+            if check in kept:
+                values, load = kept[check]
+                children.append(CheckPanel(check, lang, values, load))
+            else:
+                values, load, used = initial_values(check, question)
+                children.append(CheckPanel(check, lang, values, load, from_question=used))
+        with self.app.batch_update():
+            await self.remove_children()
+            await self.mount_all(children)
+        self.scroll_home(animate=False)

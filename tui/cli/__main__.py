@@ -1,0 +1,7 @@
+"""`python -m tui.cli`."""
+
+import sys
+
+from tui.cli.parser import main
+
+sys.exit(main())
