@@ -26,10 +26,10 @@ from kb.checks.units import (
     parse_size_mb,
 )
 from kb.errors import InputError
+from tui.cli.exit_codes import EXIT_OK, EXIT_PROBLEM
 from tui.cli.text import Help
 from tui.safe import clean, clean_line, dumps_json
 
-EXIT_OK, EXIT_PROBLEM = 0, 1
 # migration_time names its own parameters; on the command line the user typed options.
 _OPTION_OF = {"memory_mb": "--memory", "link_mbps": "--link", "dirty_rate_mbps": "--dirty-rate",
               "efficiency": "--efficiency", "load": "--load"}

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from kb.errors import KbError
+from tui.cli.exit_codes import EXIT_OK, EXIT_USAGE
 from tui.cli.text import (
     ERROR_WORD,
     Help,
@@ -19,10 +20,6 @@ from tui.cli.text import (
     localize_parser,
     translate_error,
 )
-
-EXIT_OK = 0
-EXIT_NO_ANSWER = 1
-EXIT_USAGE = 2
 
 Handler = Callable[[argparse.Namespace], int]
 
