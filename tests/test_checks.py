@@ -7,6 +7,7 @@ import math
 import subprocess
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -332,7 +333,8 @@ def test_calc_bad_node_count_exits_2(capsys: pytest.CaptureFixture[str]) -> None
 def test_kb_checks_imports_no_ui() -> None:
     code = ("import sys, kb.checks; "
             "print(any(m.split('.')[0] in ('textual', 'rich', 'tui') for m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parent.parent)  # this checkout's kb, from anywhere
     assert out.stdout.strip() == "False"
 
 

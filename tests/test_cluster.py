@@ -6,7 +6,7 @@ import ipaddress
 import json
 import sys
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,9 @@ from kb.checks import (
     Adapter,
     Cluster,
     Finding,
+    Network,
+    Node,
+    Vm,
     load_cluster,
     parse_cluster,
     validate_cluster,
@@ -375,13 +378,207 @@ def test_check_text_shows_control_characters_harmlessly(capsys: pytest.CaptureFi
     assert "\x1b" not in out and "t^[[2J" in out
 
 
-@given(st.text(max_size=300))
-@settings(max_examples=300, deadline=None)
+# --- generated cluster files -------------------------------------------------------------
+# Structurally valid cluster TOML, drawn with the Cluster it must read as, and at times one
+# planted fault whose field and line the error must name.
+
+_CHARS = list("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -_.:/#=[]{}'\"\\")
+_CHARS += list("ノード仮想外部スイッチ")
+_NAME = st.text(st.sampled_from(_CHARS), min_size=1, max_size=10).filter(lambda s: bool(s.strip()))
+# Written with spaces around at times: read back stripped.
+_PADDED = st.tuples(st.sampled_from(["", " "]), _NAME, st.sampled_from(["", "  "])).map("".join)
+_CHOICE = {  # (as written, as read)
+    "installation": [("full", "full"), ("Full", "full"), ("core", "core"), ("Server Core", "core")],
+    "architecture": [("x64", "x64"), ("AMD64", "x64"), ("x86_64", "x64"), ("ia64", "ia64"),
+                     ("Itanium", "ia64"), ("x86", "x86")],
+    "cpu_vendor": [("Intel", "Intel"), ("GenuineIntel", "Intel"), ("amd", "AMD"), ("AuthenticAMD", "AMD")],
+}
+_SERVICE_PACK = [("SP1", "SP1"), ("sp1", "SP1"), (" Sp2 ", "SP2"), ("", "RTM"), ("none", "RTM")]
+_DRIVE = [("C:", "C:"), ("d", "D:"), ("E:\\", "E:"), ("f:", "F:")]
+_ROLES = ["live-migration", "cluster", "management", "vm", "storage"]  # as the README lists them
+_SUBNETS = ["10.0.0.0/24", "192.168.10.0/24", "172.16.0.0/12", "10.1.0.0/16", "fd00::/64"]
+_SPEED = st.one_of(st.integers(1, 100), st.floats(min_value=0.01, max_value=100))
+_MEMORY = st.one_of(st.integers(1, 64), st.floats(min_value=0.1, max_value=64))
+_DIRTY = st.one_of(st.integers(0, 500), st.floats(min_value=0, max_value=500))
+# A value of the wrong kind, planted in place of a key's value of each kind.
+_WRONG_KIND = {"str": "1", "bool": '"yes"', "num": '"8"', "list": '"x"'}
+# The keys each table must have: what a "missing" fault may drop.
+_REQUIRED = {"cluster": {"name"}, "networks": {"name", "subnet", "speed_gbps"},
+             "nodes": {"name", "os", "edition", "installation", "architecture", "cpu_vendor", "ip",
+                       "shared_storage"},
+             "vms": {"name", "node", "memory_gb"}}
+
+
+def _s(value: str) -> str:
+    """A TOML basic string: JSON's escapes for these characters are TOML's."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _list(values: list[str]) -> str:
+    return "[" + ", ".join(_s(v) for v in values) + "]"
+
+
+@dataclass
+class _Table:
+    table: str
+    index: int | None
+    keys: list[tuple[str, str, str]]  # (key, TOML value, kind)
+
+    @property
+    def where(self) -> str:
+        return self.table + ("" if self.index is None else f"[{self.index}]")
+
+
+@dataclass
+class _ClusterFile:
+    text: str
+    cluster: Cluster | None  # what it reads as, or None when a fault is planted
+    field: str | None = None  # the fault's field and line
+    line: int | None = None
+
+
+def _unique_names(draw: st.DrawFn, count: int) -> list[str]:
+    return draw(st.lists(_PADDED, min_size=count, max_size=count, unique_by=str.strip))
+
+
+@st.composite
+def cluster_files(draw: st.DrawFn) -> _ClusterFile:
+    tables: list[_Table] = []
+    name, uses_csv = draw(_PADDED), draw(st.none() | st.booleans())
+    keys = [("name", _s(name), "str")] + ([] if uses_csv is None else [("uses_csv", str(uses_csv).lower(), "bool")])
+    tables.append(_Table("cluster", None, keys))
+
+    networks = []
+    for i, net_name in enumerate(_unique_names(draw, draw(st.integers(0, 3)))):
+        subnet, speed = draw(st.sampled_from(_SUBNETS)), draw(_SPEED)
+        roles, private = draw(st.lists(st.sampled_from(_ROLES), unique=True)), draw(st.none() | st.booleans())
+        keys = [("name", _s(net_name), "str"), ("subnet", _s(subnet), "str"), ("speed_gbps", repr(speed), "num"),
+                ("roles", _list(roles), "list")]
+        keys += [] if private is None else [("private", str(private).lower(), "bool")]
+        tables.append(_Table("networks", i, keys))
+        networks.append(Network(net_name.strip(), ipaddress.ip_network(subnet), speed, tuple(roles), bool(private)))
+
+    nodes = []
+    for i, node_name in enumerate(_unique_names(draw, draw(st.integers(0, 3)))):
+        os_name, edition = draw(_PADDED), draw(_PADDED)
+        choice = {key: draw(st.sampled_from(options)) for key, options in _CHOICE.items()}
+        ip = draw(st.sampled_from([f"10.0.0.{i + 11}/24", f"fd00::{i + 11:x}/64"]))
+        storage = draw(st.booleans())
+        keys = [("name", _s(node_name), "str"), ("os", _s(os_name), "str"), ("edition", _s(edition), "str")]
+        keys += [(key, _s(written), "str") for key, (written, _read) in choice.items()]
+        keys += [("ip", _s(ip), "str"), ("shared_storage", str(storage).lower(), "bool")]
+        sp = draw(st.none() | st.sampled_from(_SERVICE_PACK))
+        updates = draw(st.lists(st.sampled_from(["kb2263829", "KB2494016", " kb975530 "]), unique=True))
+        drive = draw(st.none() | st.sampled_from(_DRIVE))
+        model_name = draw(st.none() | _PADDED)
+        switches = draw(st.lists(_PADDED, max_size=3))
+        adapters = [(draw(_PADDED), draw(st.sampled_from(networks)).name)
+                    for _ in range(draw(st.integers(0, 2)) if networks else 0)]
+        keys += [] if sp is None else [("service_pack", _s(sp[0]), "str")]
+        keys += [("updates", _list(updates), "list"), ("virtual_switches", _list(switches), "list")]
+        keys += [] if drive is None else [("system_drive", _s(drive[0]), "str")]
+        keys += [] if model_name is None else [("cpu_model", _s(model_name), "str")]
+        if adapters:
+            inline = ", ".join(f"{{ name = {_s(a)}, network = {_s(n)} }}" for a, n in adapters)
+            keys.append(("adapters", f"[{inline}]", "list"))
+        tables.append(_Table("nodes", i, keys))
+        nodes.append(Node(
+            name=node_name.strip(), os=os_name.strip(), edition=edition.strip(),
+            installation=choice["installation"][1], architecture=choice["architecture"][1],
+            cpu_vendor=choice["cpu_vendor"][1], ip=ipaddress.ip_interface(ip), shared_storage=storage,
+            service_pack="RTM" if sp is None else sp[1], updates=tuple(u.strip().upper() for u in updates),
+            cpu_model="" if model_name is None else model_name.strip(),
+            system_drive="C:" if drive is None else drive[1],
+            virtual_switches=tuple(s.strip() for s in switches),
+            adapters=tuple(Adapter(a.strip(), n) for a, n in adapters)))
+
+    vms = []
+    for i, vm_name in enumerate(_unique_names(draw, draw(st.integers(0, 3)) if nodes else 0)):
+        host, memory = draw(st.sampled_from(nodes)).name, draw(_MEMORY)
+        switches = draw(st.lists(_PADDED, max_size=2))
+        compat, dirty = draw(st.none() | st.booleans()), draw(st.none() | _DIRTY)
+        keys = [("name", _s(vm_name), "str"), ("node", _s(" " + host), "str"), ("memory_gb", repr(memory), "num"),
+                ("switches", _list(switches), "list")]
+        keys += [] if compat is None else [("processor_compatibility", str(compat).lower(), "bool")]
+        keys += [] if dirty is None else [("dirty_rate_mbps", repr(dirty), "num")]
+        tables.append(_Table("vms", i, keys))
+        vms.append(Vm(vm_name.strip(), host, memory, tuple(s.strip() for s in switches), bool(compat),
+                      None if dirty is None else dirty))
+
+    fault = draw(st.sampled_from([None, "kind", "missing", "unknown", "duplicate"]))
+    field = None
+    if fault == "duplicate":
+        named = [(a, b) for a, b in zip(tables, tables[1:], strict=False) if a.table == b.table]
+        fault = None if not named else fault
+        if named:
+            first, second = draw(st.sampled_from(named))
+            second.keys[0] = ("name", first.keys[0][1], "str")
+            field = f"{second.where}.name"
+    elif fault is not None:
+        table = draw(st.sampled_from(tables))
+        if fault == "unknown":
+            table.keys.append(("colour", '"red"', "str"))
+            field = f"{table.where}.colour"
+        else:
+            n = draw(st.sampled_from([n for n, (key, _v, _k) in enumerate(table.keys)
+                                      if key in _REQUIRED[table.table] or fault == "kind"]))
+            key, _value, kind = table.keys[n]
+            if fault == "kind":
+                table.keys[n] = (key, _WRONG_KIND[kind], kind)
+            else:
+                del table.keys[n]
+            field = f"{table.where}.{key}"
+
+    lines: list[str] = []
+    at: dict[str, int] = {}  # field -> its line, or a table's header line for a missing key
+    for table in tables:
+        lines.append(f"[{table.table}]" if table.index is None else f"[[{table.table}]]")
+        header = len(lines)
+        for key, value, _kind in table.keys:
+            lines.append(f"{key} = {value}")
+            at[f"{table.where}.{key}"] = len(lines)
+        if fault == "missing" and field and field.startswith(table.where + "."):
+            at[field] = header
+        lines.append("")
+    text = "\n".join(lines)
+    if fault is None:
+        return _ClusterFile(text, Cluster(name.strip(), bool(uses_csv), tuple(networks), tuple(nodes), tuple(vms),
+                                          path="c.toml"))
+    assert field is not None
+    return _ClusterFile(text, None, field, at[field])
+
+
+@given(cluster_files())
+@settings(max_examples=100, deadline=None)
+def test_a_generated_cluster_file_reads_as_written_or_names_the_planted_fault(file: _ClusterFile) -> None:
+    if file.cluster is not None:
+        assert parse_cluster(file.text, "c.toml") == file.cluster
+        return
+    with pytest.raises(ClusterFileError) as info:
+        parse_cluster(file.text, "c.toml")
+    assert (info.value.field, info.value.line) == (file.field, file.line), (str(info.value), file.text)
+
+
+def _cut(file_and_at: tuple[_ClusterFile, int]) -> str:
+    file, at = file_and_at
+    return file.text[: at % (len(file.text) + 1)]
+
+
+@given(st.one_of(st.text(max_size=300), st.tuples(cluster_files(), st.integers(0, 10**6)).map(_cut)))
+@settings(max_examples=200, deadline=None)
 def test_any_text_is_a_cluster_or_a_cluster_file_error(text: str) -> None:
+    # Random text is seldom TOML, so cluster files cut short anywhere are drawn too.
     try:
-        parse_cluster(text)
-    except ClusterFileError:
-        pass
+        cluster = parse_cluster(text, "c.toml")
+    except ClusterFileError as exc:
+        assert exc.path == "c.toml" and exc.message
+        assert exc.field or exc.line, str(exc)  # it says where
+        if exc.line is not None:
+            assert 1 <= exc.line <= text.count("\n") + 1, (exc.line, text)
+        where = "c.toml" + ("" if exc.line is None else f":{exc.line}")
+        assert str(exc).startswith(where + (f": {exc.field}: " if exc.field else ": "))
+    else:
+        assert isinstance(cluster, Cluster) and cluster.path == "c.toml"
 
 
 @given(st.dictionaries(st.sampled_from(sorted(NODE_KEYS) + ["adapters", "updates"]),

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
+
+# Run from the checkout: `python -c` and `-m` import from the current folder first, and from
+# anywhere else they would import whatever copy of kb is installed instead of this one.
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_kb_does_not_import_the_ui():
@@ -14,25 +19,29 @@ def test_kb_does_not_import_the_ui():
         "bad = sorted(n for n in sys.modules if n.split('.')[0] in ('textual', 'rich', 'tui'))\n"
         "print(','.join(bad))\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          cwd=ROOT)
     assert proc.stdout.strip() == ""
 
 
 def test_faq_ask_does_not_import_textual():
-    code = "import sys; from tui.cli import main, knowledge; print('textual' in sys.modules)"
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    code = "import sys; from tui.cli import parser, knowledge; print('textual' in sys.modules)"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          cwd=ROOT)
     assert proc.stdout.strip() == "False"
 
 
 def test_faq_ask_imports_neither_checks_cli_nor_training():
     code = ("import sys; from tui.cli.parser import build_parser; build_parser(['ask', 'x'])\n"
             "print(sorted(m for m in ('tui.cli.checks', 'tui.cli.training', 'fsrs') if m in sys.modules))")
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          cwd=ROOT)
     assert proc.stdout.strip() == "[]"
 
 
 def test_help_lists_every_command():
-    proc = subprocess.run([sys.executable, "-m", "tui.cli", "--help"], capture_output=True, text=True, check=True)
+    proc = subprocess.run([sys.executable, "-m", "tui.cli", "--help"], capture_output=True, text=True, check=True,
+                          cwd=ROOT)
     for command in ("ask", "search", "calc", "check", "quiz", "progress", "lint", "eval"):
         assert command in proc.stdout
 
@@ -46,5 +55,6 @@ def test_commands_that_do_not_search_never_load_whoosh():
             "    assert main(argv) == 0, argv\n"
             "print(sorted(m for m in ('whoosh.analysis', 'whoosh.query', 'whoosh.index', 'kb.retrieval.engine')\n"
             "             if m in sys.modules), file=sys.stderr)")
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          cwd=ROOT)
     assert proc.stderr.strip().splitlines()[-1] == "[]"

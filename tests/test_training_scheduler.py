@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -25,7 +26,11 @@ T0 = datetime(2024, 5, 1, 9, 0, tzinfo=UTC)
 @pytest.mark.parametrize("correct,seconds,rating", [
     (False, 1.0, Rating.Again), (False, None, Rating.Again), (True, 3.0, Rating.Easy),
     (True, FAST_SECONDS - 0.01, Rating.Easy), (True, FAST_SECONDS, Rating.Good),
-    (True, 45.0, Rating.Good), (True, None, Rating.Good),
+    (True, 45.0, Rating.Good), (True, None, Rating.Good), (True, 0.0, Rating.Easy),
+    # A time below zero or not a number is a clock gone wrong, not a fast answer.
+    (True, -1.0, Rating.Good), (True, -0.001, Rating.Good), (True, -FAST_SECONDS, Rating.Good),
+    (True, -math.inf, Rating.Good), (True, math.nan, Rating.Good), (True, math.inf, Rating.Good),
+    (False, -1.0, Rating.Again), (False, math.nan, Rating.Again),
 ])
 def test_rating_from_the_answer(correct: bool, seconds: float | None, rating: Rating) -> None:
     assert choose_rating(correct, seconds) == rating

@@ -82,6 +82,17 @@ def test_submit_checks_saves_and_moves_on(store: ProgressStore) -> None:
     assert store.load_cards("kim")["beta/b1"].due == T0 + timedelta(minutes=2)
 
 
+@pytest.mark.parametrize("seconds", [-5.0, -0.5, float("nan"), float("inf"), float("-inf"), 1e20])
+def test_a_time_from_a_clock_gone_wrong_counts_as_not_measured(store: ProgressStore, seconds: float) -> None:
+    # Saved as no time and rated as a right answer without one (Good, never Easy); NaN and
+    # infinity once raised from round(), 1e20 s from SQLite.
+    session = start_session(store, "kim", fx.entries(), T0, random.Random(0))
+    feedback = session.submit("2", T0, duration_s=seconds)
+    assert (feedback.correct, feedback.rating) == (True, Rating.Good)
+    [saved] = store.load_reviews("kim")
+    assert (saved.rating, saved.duration_ms) == (int(Rating.Good), None)
+
+
 def test_an_unreadable_answer_changes_nothing(store: ProgressStore) -> None:
     session = start_session(store, "kim", fx.entries(), T0, random.Random(0))
     with pytest.raises(InputError):

@@ -62,6 +62,12 @@ class ImpactCache:
         self.usable = (isinstance(weighting, BM25F) and self.reader.is_atomic()
                        and not self.reader.has_deletions())
 
+    @property
+    def held(self) -> int:
+        """Postings cached now, counted from the lists themselves: what ``budget`` bounds
+        (except that the list just decoded is kept even when it alone is larger)."""
+        return sum(len(ids) for ids, _impacts in self._lists.values())
+
     def search_and(self, terms: list[Term], limit: int, filter_query: Query | None = None,
                    min_postings: int | None = None) -> list[tuple[int, float]] | None:
         """(document number, score) of the best ``limit`` documents that have every term (and

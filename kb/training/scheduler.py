@@ -33,7 +33,8 @@ def utc(now: datetime) -> datetime:
 def choose_rating(correct: bool, duration_s: float | None) -> Rating:
     """The rating an answer earns: Again if wrong, Easy if right within FAST_SECONDS, else Good.
 
-    ``duration_s`` is None when the time is not a person's (answers piped in): never Easy.
+    ``duration_s`` is None when the time is not a person's (answers piped in): never Easy;
+    nor is a negative or NaN time (a clock gone wrong), which is no evidence of speed.
     """
     if not correct:
         return Rating.Again

@@ -7,6 +7,7 @@ optionally ``override()`` the rating, and finally show ``summary()``.
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +21,8 @@ from kb.training.store import ProgressStore, ReviewRecord, validate_profile
 
 DEFAULT_COUNT = 10
 MAX_ANSWER_CHARS = 200  # what is kept of a typed answer; enough to see what was meant
+# An answer time beyond this (about 32 years) is no person's; it would not fit SQLite either.
+MAX_DURATION_S = 1e9
 
 
 @dataclass(frozen=True)
@@ -86,13 +89,17 @@ class Session:
 
         An unreadable answer raises InputError and changes nothing: ask again. If saving
         fails the error propagates and the session stays on the same item.
-        ``duration_s`` is the time the trainee took (None if not measured).
+        ``duration_s`` is the time the trainee took (None if not measured). A negative,
+        non-finite or absurd time (a clock gone wrong) counts as not measured: never Easy.
         """
         item = self.next_item()
         if item is None:
             raise InputError("the session has no more items", field="answer",
                              ja="このセッションには残りの問題がありません")
         correct = item.is_correct(answer)
+        if duration_s is not None and not (math.isfinite(duration_s)
+                                           and 0 <= duration_s <= MAX_DURATION_S):
+            duration_s = None
         rating = choose_rating(correct, duration_s)
         before = self._cards.get(item.card_id) or new_card(item.card_id, now)
         duration_ms = None if duration_s is None else max(0, round(duration_s * 1000))
