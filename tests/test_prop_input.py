@@ -180,8 +180,16 @@ def test_a_100_kb_query_is_answered(engine):
     check_search(engine, "a" * 100_000)
 
 
+@pytest.mark.parametrize("question", ["", "   "])
+def test_faq_ask_json_refuses_an_empty_question_as_a_usage_error(capsys, question):
+    # Issue 15: an empty question is a usage error in every output mode (exit 2, one line).
+    code = main(["ask", "--json", "--", question])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == "" and err.count("\n") == 1
+
+
 @pytest.mark.parametrize("question", [
-    "", "   ", "?!?!…。、", '"((( AND', "tag:", "\x1b]0;pwned\x07\x9b\r", "ライブ\udcff移行",
+    "?!?!…。、", '"((( AND', "tag:", "\x1b]0;pwned\x07\x9b\r", "ライブ\udcff移行",
     "8 GB の VM を " + "9" * 5000 + " ノードで", "一" * 5000 + "GB", "x" * 100_000,
 ], ids=lambda q: ascii(q[:20]) + (f"...{len(q)}" if len(q) > 20 else ""))
 def test_faq_ask_json_always_answers_in_json(capsys, question):
@@ -277,9 +285,9 @@ def test_max_concurrent_for_any_whole_number(nodes):
 
 EDGES = ["0", "-0", "-1", "nan", "-nan", "inf", "-inf", "1e308", "1e999", "1e-320", "0x10", "1_000", "", " ",
          "٣", "8\x00GB"]
-# (option, value) pairs that are fine: no dirtying at all, and a tiny but finite VM.
-ACCEPTED = {("--dirty-rate", "0"), ("--dirty-rate", "-0"), ("--dirty-rate", "1e-320"), ("--memory", "1e-320"),
-            ("--memory", "٣"), ("--link", "٣"), ("--dirty-rate", "٣")}
+# (option, value) pairs that are fine: no dirtying at all. Any other bare number is refused
+# for want of a unit (issue 15: "--memory 8" was 8 MB), so "1e-320" and "٣" are too.
+ACCEPTED = {("--dirty-rate", "0"), ("--dirty-rate", "-0")}
 
 
 def _calc(capsys, option: str, value: str) -> tuple[int, str, str]:
@@ -308,8 +316,9 @@ def test_calc_edge_numbers_are_refused_naming_the_option(capsys, option, value):
     assert "Traceback" not in err
 
 
-@pytest.mark.parametrize("value, code", [("0", 1), ("1", 0), ("16", 0), ("17", 1), ("-1", 2), ("nan", 2),
-                                          ("inf", 2), ("1e308", 2), ("1.5", 2), ("", 2), ("〇" * 5000, 1),
+# The command line takes 2..16 nodes (issue 15); anything else is a usage error.
+@pytest.mark.parametrize("value, code", [("0", 2), ("1", 2), ("2", 0), ("16", 0), ("17", 2), ("-1", 2), ("nan", 2),
+                                          ("inf", 2), ("1e308", 2), ("1.5", 2), ("", 2), ("〇" * 5000, 2),
                                           ("9" * 5000, 2), ("一" * 5000, 2)],
                          ids=lambda v: ascii(v[:6]) + (f"...{len(v)}" if len(v) > 6 else "") if isinstance(v, str)
                          else str(v))

@@ -126,7 +126,7 @@ def test_ask_related_and_tag_labels_are_cleaned_in_english(capsys, poisoned):
 
 def test_show_with_colours_on_emits_only_our_own_styles(capsys, poisoned, monkeypatch):
     """At a real terminal the printer adds its own SGR codes; nothing else may get through."""
-    monkeypatch.setattr(cmd_kb, "_style", lambda: Style(True))
+    monkeypatch.setattr(cmd_kb, "_style", lambda args: Style(True))
     _code, out, _err = run(capsys, "show", "--lang", "en", "--data", str(poisoned), "tcp-chimney")
     assert OUR_SGR.search(out)  # styling is on
     assert "^[[31m" in out  # the content's own colour code is shown, not obeyed

@@ -79,7 +79,7 @@ def test_end_of_input_ends_the_session_cleanly_keeping_what_was_answered(
         home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = _quiz(monkeypatch, capsys, "2\n", "--profile", "kim")
     assert (code, err) == (0, "")
-    assert "Answered 1, correct 1" in out and "3 item(s) left for next time" in out
+    assert "Answered 1, correct 1" in out and "3 items left for next time" in out
     assert _stored(home) == [("alpha/a1", 3, True, "2")]
 
 
@@ -121,7 +121,7 @@ def test_piped_answers_never_ask_for_a_rating(
 def test_tag_and_count_and_nothing_due(home: Path, monkeypatch: pytest.MonkeyPatch,
                                        capsys: pytest.CaptureFixture[str]) -> None:
     _code, out, _ = _quiz(monkeypatch, capsys, "16\nno\n", "--profile", "kim", "--tag", "network")
-    assert "2 item(s)" in out and "Question beta/b1?" in out and "alpha" not in out
+    assert "2 items" in out and "Question beta/b1?" in out and "alpha" not in out
     code, out, _ = _quiz(monkeypatch, capsys, "", "--profile", "kim", "--tag", "network")
     assert code == 0 and "Nothing is due now." in out and "Next review:" in out
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import string
+from typing import Any
+
 MESSAGES: dict[str, tuple[str, str]] = {
     # key: (ja, en)
     "confidence": ("確信度", "confidence"),
@@ -12,13 +15,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "no_answer": ("確信をもって答えられる項目が見つかりませんでした。", "No confident answer found."),
     "closest": ("近い項目", "Closest entries"),
     "try_search": ("キーワード検索も試してください: faq search {q}", "Try a keyword search: faq search {q}"),
+    "empty_question": ("質問が空です。知りたいことを書いてください (例: faq ask \"CSV は必須?\")",
+                       "the question is empty: type what you want to know (e.g. faq ask \"Do I need CSV?\")"),
     "no_results": ("該当する項目はありません。", "No matching entries."),
     "unknown_entry": ("項目 {id!r} はありません", "no entry {id!r}"),
     "unknown_term": ("用語 {term!r} は用語集にありません", "no glossary term {term!r}"),
     "unknown_tag": ("タグ {tag!r} はありません (faq tags で一覧)", "unknown tag {tag!r} (see faq tags)"),
     "lint_ok": ("問題はありません: 項目 {entries} 件、用語 {terms} 件、タグ {tags} 件",
                 "No problems: {entries} entries, {terms} glossary terms, {tags} tags"),
-    "lint_bad": ("{n} 件の問題があります", "{n} problem(s) found"),
+    "lint_bad": ("{n} 件の問題があります", "{n:#problem|problems} found"),
     "indexed": ("{n} 件の項目を索引しました ({secs:.2f} 秒): {path}", "Indexed {n} entries in {secs:.2f} s: {path}"),
     "index_ok": ("索引は最新です ({n} 件, {secs:.3f} 秒で開きました): {path}",
                  "Index is up to date ({n} entries, opened in {secs:.3f} s): {path}"),
@@ -33,6 +38,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "eval_miss": ("外れ", "miss"),
     "expected": ("期待", "expected"),
     "got": ("結果", "got"),
+    "eval_none": ("(答えなし。近い項目: {closest})", "(none; closest {closest})"),
     # -- the app (tui/app.py, tui/screens, tui/widgets) --
     "app_title": ("Hyper-V ライブ マイグレーション FAQ", "Hyper-V live migration FAQ"),
     "tab_ask": ("質問", "Ask"),
@@ -202,8 +208,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
+class _MessageFormatter(string.Formatter):
+    """str.format plus English plurals: ``{n:#answer|answers}`` gives "1 answer", "3 answers"."""
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if format_spec.startswith("#"):
+            one, _, many = format_spec[1:].partition("|")
+            return f"{value} {one if value == 1 else many or one + 's'}"
+        return super().format_field(value, format_spec)
+
+
+_FORMATTER = _MessageFormatter()
+
+
+def format_message(text: str, **values: object) -> str:
+    """``text.format(**values)`` with the plural form ``{n:#item|items}``."""
+    return _FORMATTER.format(text, **values)
+
+
 def t(key: str, lang: str, **values: object) -> str:
     """The message ``key`` in ``lang`` (ja or en), formatted with ``values``."""
     ja, en = MESSAGES[key]
     text = en if lang == "en" else ja
-    return text.format(**values) if values else text
+    return format_message(text, **values) if values else text

@@ -148,6 +148,14 @@ def _not_what(text: str, field: str, what: tuple[str, str]) -> InputError:
                       ja=f"{text!r} は{space}{what[1]}ではありません")
 
 
+def _require_unit(number: float, unit: str, text: str, field: str, example: str) -> None:
+    """Refuse a bare number where a unit changes the meaning a thousandfold ("8" MB or GB?)."""
+    if not unit and number != 0:  # nothing is nothing in any unit
+        guess = f"{text.strip()}{example}"
+        raise InputError(f"{text!r} has no unit: did you mean {guess}?", field=field,
+                         ja=f"{text!r} に単位がありません: {guess} のことですか?")
+
+
 def _unit_factor(table: dict[str, float], unit: str, text: str, field: str) -> float:
     factor = table.get(unit.lower().replace(" ", ""))
     if factor is None:
@@ -156,25 +164,34 @@ def _unit_factor(table: dict[str, float], unit: str, text: str, field: str) -> f
     return factor
 
 
-def parse_size_mb(text: str, field: str = "memory") -> float:
-    """A memory size in decimal MB: "8GB" -> 8000, "8 GiB" -> 8589.934592, bare "512" -> 512."""
+def parse_size_mb(text: str, field: str = "memory", require_unit: bool = False) -> float:
+    """A memory size in decimal MB: "8GB" -> 8000, "8 GiB" -> 8589.934592, bare "512" -> 512.
+
+    ``require_unit`` refuses the bare number (the command line, where "8" is more likely 8 GB).
+    """
     number, unit = _split(text, field, ("a size such as 8GB", "8GB のようなサイズ"))
+    if require_unit:
+        _require_unit(number, unit, text, field, "GB")
     value = number * _unit_factor(MB_PER_UNIT, unit, text, field)
     return check_number(value, field, low=0, low_open=True, high=ABSURD)
 
 
-def parse_link_mbps(text: str, field: str = "link") -> float:
-    """A link speed in megabits/s: "1Gbps" -> 1000, "10 GbE" -> 10000, bare "100" -> 100."""
+def parse_link_mbps(text: str, field: str = "link", require_unit: bool = False) -> float:
+    """A link speed in megabits/s: "1Gbps" -> 1000, "10 GbE" -> 10000, bare "100" -> 100 (unless ``require_unit``)."""
     number, unit = _split(text, field, ("a link speed such as 1Gbps", "1Gbps のようなリンク速度"))
+    if require_unit:
+        _require_unit(number, unit, text, field, "Gbps")
     factor = _BYTE_RATE_MBPS.get(unit.replace(" ", ""))
     if factor is None:
         factor = _unit_factor(MBPS_PER_UNIT, unit, text, field)
     return check_number(number * factor, field, low=0, low_open=True, high=ABSURD)
 
 
-def parse_rate_mbps(text: str, field: str = "dirty_rate") -> float:
-    """A memory dirty rate in MB/s: "50MB/s" -> 50, bare "50" -> 50."""
+def parse_rate_mbps(text: str, field: str = "dirty_rate", require_unit: bool = False) -> float:
+    """A memory dirty rate in MB/s: "50MB/s" -> 50, bare "50" -> 50 (unless ``require_unit``)."""
     number, unit = _split(text, field, ("a rate such as 50MB/s", "50MB/s のようなレート"))
+    if require_unit:
+        _require_unit(number, unit, text, field, "MB/s")
     value = number * _unit_factor(RATE_MB_PER_UNIT, unit, text, field)
     return check_number(value, field, low=0, high=ABSURD)
 

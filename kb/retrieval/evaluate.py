@@ -20,8 +20,9 @@ class Case:
 @dataclass
 class Miss:
     case: Case
-    got: list[str]
+    got: list[str]  # the answers given, best first; empty when none was confident
     confidence: float
+    closest: list[str] = field(default_factory=list)  # the candidates, when no answer was given
 
 
 @dataclass
@@ -57,7 +58,7 @@ class EvalReport:
             "off_topic_rejection": round(self.rejection, 4),
             "misses": [
                 {"line": m.case.line, "q": m.case.question, "expect": list(m.case.expect), "got": m.got,
-                 "confidence": round(m.confidence, 4)}
+                 "closest": m.closest, "confidence": round(m.confidence, 4)}
                 for m in self.misses
             ],
         }
@@ -108,5 +109,6 @@ def evaluate(engine: Any, cases: list[Case], top: int = 3) -> EvalReport:
             report.top1 += 1
         else:
             cand = [a.id for a in result.candidates]
-            report.misses.append(Miss(case, got or [f"(none; closest {','.join(cand)})"], confidence))
+            # The words around the ids are the printer's: the report keeps data only.
+            report.misses.append(Miss(case, got, confidence, closest=[] if got else cand))
     return report

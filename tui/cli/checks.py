@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from kb.checks import (
     migration_time,
     validate_cluster,
 )
+from kb.checks.concurrency import MAX_NODES
 from kb.checks.units import (
     format_number,
     format_seconds,
@@ -27,12 +29,15 @@ from kb.checks.units import (
 )
 from kb.errors import InputError
 from tui.cli.exit_codes import EXIT_OK, EXIT_PROBLEM
+from tui.cli.render import output_width, wrap_text
 from tui.cli.text import Help
+from tui.i18n import format_message
 from tui.safe import clean, clean_line, dumps_json
 
 # migration_time names its own parameters; on the command line the user typed options.
 _OPTION_OF = {"memory_mb": "--memory", "link_mbps": "--link", "dirty_rate_mbps": "--dirty-rate",
               "efficiency": "--efficiency", "load": "--load"}
+MIN_NODES = 2  # live migration moves a VM to another node
 _SEVERITY_TITLE = {
     "error": ("エラー", "Errors"), "warning": ("警告", "Warnings"), "info": ("情報", "Info"),
 }
@@ -40,24 +45,25 @@ _SEVERITY_TITLE = {
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser, h: Help) -> None:
     """Add `calc` and `check` to `faq`."""
-    calc = sub.add_parser("calc", help=h("compute a check", "計算する"),
+    calc = sub.add_parser("calc", parents=[common], help=h("compute a check", "計算する"),
                           description=h("Run one calculator.", "計算を 1 つ実行します。"))
     calcs = calc.add_subparsers(dest="calc", metavar=h("CHECK", "計算"), required=True)
     nodes = calcs.add_parser(
         "max-concurrent-migrations", parents=[common],
         help=h("live migrations a cluster runs at once", "同時に実行できるライブ マイグレーションの数"))
-    nodes.add_argument("--nodes", required=True, help=h("cluster nodes, 1-16", "クラスターのノード数 (1 から 16)"))
+    nodes.add_argument("--nodes", required=True, help=h(f"cluster nodes, {MIN_NODES}-{MAX_NODES}",
+                                                        f"クラスターのノード数 ({MIN_NODES} から {MAX_NODES})"))
     nodes.set_defaults(func=_calc_concurrent)
 
     loads = ", ".join(f"{k} {v:g}" for k, v in LOAD_DIRTY_RATE.items())
     mig = calcs.add_parser(
         "migration-time", parents=[common],
         help=h("time and pause of one live migration", "ライブ マイグレーション 1 回の所要時間と一時停止"),
-        epilog=h("Memory sizes are decimal (1 GB = 1000 MB; GiB converts exactly). A bare number "
-                 "is MB for --memory, Mbps for --link, MB/s for --dirty-rate. Exit status 1 "
+        epilog=h("Memory sizes are decimal (1 GB = 1000 MB; GiB converts exactly). Every value "
+                 "needs its unit (8GB, 1Gbps, 50MB/s): a bare number is refused. Exit status 1 "
                  "when the copy does not converge.",
-                 "メモリ サイズは 10 進 (1 GB = 1000 MB、GiB は正確に換算) です。単位のない数値は "
-                 "--memory では MB、--link では Mbps、--dirty-rate では MB/s です。コピーが収束しない"
+                 "メモリ サイズは 10 進 (1 GB = 1000 MB、GiB は正確に換算) です。値には必ず単位を"
+                 "付けてください (8GB、1Gbps、50MB/s)。単位のない数値は受け付けません。コピーが収束しない"
                  "ときの終了コードは 1 です。"))
     mig.add_argument("--memory", required=True, help=h("VM memory: 8GB, 8GiB, 512MB", "仮想マシンのメモリ: 8GB、8GiB、512MB"))
     mig.add_argument("--link", required=True, help=h("link speed: 1Gbps, 10GbE", "リンク速度: 1Gbps、10GbE"))
@@ -77,21 +83,32 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser, h
                       "クラスターの構成 (TOML) をライブ マイグレーションの要件に照らして検査します。"
                       "終了コード: 0 エラーなし、1 エラーあり、2 ファイルが不正。"))
     check.add_argument("cluster", type=Path, metavar="CLUSTER.toml",
-                       help=h("the cluster file (see faq_data/examples/cluster.toml)",
-                              "クラスター構成ファイル (例: faq_data/examples/cluster.toml)"))
+                       help=h("the cluster file (an example: faq examples cluster > cluster.toml)",
+                              "クラスター構成ファイル (例の保存: faq examples cluster > cluster.toml)"))
     check.add_argument("--tui", action="store_true", help=h("show the report in the app", "結果をアプリで表示"))
     check.set_defaults(func=_check)
 
 
 def _calc_concurrent(args: argparse.Namespace) -> int:
-    result = max_concurrent_migrations(parse_count(args.nodes, "--nodes"))
+    nodes = parse_count(args.nodes, "--nodes")
+    # A bad count is a bad input (one line, exit 2), as for every other option: live
+    # migration needs two nodes, and a 2008 R2 failover cluster has at most 16.
+    if not MIN_NODES <= nodes <= MAX_NODES:
+        raise InputError(f"must be between {MIN_NODES} and {MAX_NODES}, not {nodes}: live migration needs a "
+                         f"cluster of two or more nodes, and a 2008 R2 failover cluster has at most {MAX_NODES}",
+                         ja=f"{MIN_NODES} から {MAX_NODES} までの値を指定してください (指定値: {nodes})。"
+                            f"ライブ マイグレーションには 2 ノード以上のクラスターが必要で、2008 R2 の"
+                            f"フェールオーバー クラスターは最大 {MAX_NODES} ノードです",
+                         field="--nodes")
+    result = max_concurrent_migrations(nodes)
     return _print_result(args, result)
 
 
 def _calc_migration(args: argparse.Namespace) -> int:
-    memory = parse_size_mb(args.memory, "--memory")
-    link = parse_link_mbps(args.link, "--link")
-    dirty = None if args.dirty_rate is None else parse_rate_mbps(args.dirty_rate, "--dirty-rate")
+    memory = parse_size_mb(args.memory, "--memory", require_unit=True)
+    link = parse_link_mbps(args.link, "--link", require_unit=True)
+    dirty = None if args.dirty_rate is None else parse_rate_mbps(args.dirty_rate, "--dirty-rate",
+                                                                 require_unit=True)
     eff = DEFAULT_EFFICIENCY if args.efficiency is None else parse_number(args.efficiency,
                                                                           "--efficiency")
     try:
@@ -106,7 +123,7 @@ def _print_result(args: argparse.Namespace, result: CheckResult) -> int:
     if args.json:
         print(dumps_json(result.to_json(args.lang), indent=2))
     else:
-        print(format_result(result, args.lang))
+        print(wrap_text(format_result(result, args.lang), output_width(sys.stdout)))
     return EXIT_OK if result.ok else EXIT_PROBLEM
 
 
@@ -179,5 +196,6 @@ def format_report(report: Report, lang: str, path: str = "") -> str:
     if ja:
         lines.append(f"エラー {s['errors']} 件、警告 {s['warnings']} 件、情報 {s['info']} 件")
     else:
-        lines.append(f"{s['errors']} error(s), {s['warnings']} warning(s), {s['info']} info")
+        lines.append(format_message("{e:#error|errors}, {w:#warning|warnings}, {i} info", e=s["errors"],
+                                    w=s["warnings"], i=s["info"]))
     return clean("\n".join(lines))

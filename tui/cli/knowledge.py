@@ -18,7 +18,10 @@ from tui.cli.text import Help
 if TYPE_CHECKING:
     from kb.retrieval.engine import AskResult, Engine
 from tui.cli.exit_codes import EXIT_NO_ANSWER, EXIT_OK
-from tui.cli.render import Style, cell_width, pad, render_markdown, render_snippet
+from tui.cli.pager import show_text
+from tui.cli.pipe import reader_gone
+from tui.cli.render import Style, cell_width, pad, render_markdown, render_snippet, wrap_text
+from tui.cli.suggest import did_you_mean
 from tui.i18n import t
 from tui.safe import clean_line, dumps_json, from_terminal
 
@@ -88,8 +91,8 @@ def _out(text: str = "") -> None:
     sys.stdout.write(text + "\n")
 
 
-def _style() -> Style:
-    return Style(sys.stdout.isatty())
+def _style(args: argparse.Namespace) -> Style:
+    return Style.for_stream(sys.stdout, getattr(args, "color", "auto"))
 
 
 def _json(obj: Any) -> None:
@@ -105,6 +108,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
         args.ask = " ".join(args.question)
         return run_app(args)
+    if args.question != ["-"] and not " ".join(args.question).strip():
+        raise InputError(t("empty_question", "en"), ja=t("empty_question", "ja"), field="QUESTION")
     engine = context.engine(args)
     if args.question == ["-"]:
         for line in sys.stdin:
@@ -113,15 +118,17 @@ def cmd_ask(args: argparse.Namespace) -> int:
             if args.json:
                 _json(result.to_json(args.lang))
             else:
-                _out(format_answer(engine, result, args.lang, _style()))
+                _out(format_answer(engine, result, args.lang, _style(args)))
                 _out("")
             sys.stdout.flush()
+            if reader_gone():  # faq ask - | head: no one reads the rest
+                break
         return EXIT_OK
     result = engine.ask(from_terminal(" ".join(args.question)), top=args.top, lang=args.lang)
     if args.json:
         _json(result.to_json(args.lang))
     else:
-        _out(format_answer(engine, result, args.lang, _style()))
+        _out(format_answer(engine, result, args.lang, _style(args)))
     return EXIT_OK if result.answers else EXIT_NO_ANSWER
 
 
@@ -140,7 +147,8 @@ def format_answer(engine: Engine, result: AskResult, lang: str, style: Style) ->
     if result.checks:
         lines += ["", style.bold(t("checks", lang))]
         for check in result.checks:
-            lines.append(f"  • {check.check}: {clean_line(check.explanation[lang])}")
+            lines.append(wrap_text(f"{check.check}: {clean_line(check.explanation[lang])}", style.width,
+                                   "  • ", "    "))
     others = result.answers[1:]
     if others:
         lines += ["", style.bold(t("closest", lang))]
@@ -155,15 +163,20 @@ def format_entry(kb: Any, entry: Entry, lang: str, style: Style, confidence: flo
         head += style.dim(f"  [{entry.id} · {t('confidence', lang)} {confidence:.2f}]")
     else:
         head += style.dim(f"  [{entry.id}]")
-    lines = [head, "", render_markdown(loc.answer, style), ""]
+    lines = [wrap_text(head, style.width), "", render_markdown(loc.answer, style, style.width), ""]
     tag_labels = [kb.tags[x].label[lang] if x in kb.tags else x for x in entry.tags]
-    lines.append(style.dim(f"{t('tags', lang)}: {clean_line(', '.join(tag_labels))}   "
-                           f"{t('applies_to', lang)}: {clean_line(', '.join(entry.applies_to))}"))
+    tags = f"{t('tags', lang)}: {clean_line(', '.join(tag_labels))}"
+    applies = f"{t('applies_to', lang)}: {clean_line(', '.join(entry.applies_to))}"
+    if style.width is None or cell_width(tags) + 3 + cell_width(applies) <= style.width:
+        lines.append(style.dim(f"{tags}   {applies}"))
+    else:
+        lines += [style.dim(wrap_text(tags, style.width, "", "  ")), style.dim(wrap_text(applies, style.width, "", "  "))]
     if entry.related:
         lines.append(style.bold(t("related", lang)) + ":")
         for rel in entry.related:
             if rel in kb.entries:
-                lines.append(f"  → {rel}  {clean_line(kb.entries[rel].question(lang))}")
+                lines.append(wrap_text(f"{rel}  {clean_line(kb.entries[rel].question(lang))}", style.width,
+                                       "  → ", "    "))
     return "\n".join(lines)
 
 
@@ -181,7 +194,7 @@ def cmd_search(args: argparse.Namespace) -> int:
             {"id": h.id, "question": h.question, "score": round(h.score, 4), "tags": list(h.tags),
              "snippet": h.snippet.text, "highlights": [list(s) for s in h.snippet.spans]} for h in hits]})
         return EXIT_OK if hits else EXIT_NO_ANSWER
-    style = _style()
+    style = _style(args)
     if not hits:
         _out(t("no_results", args.lang))
         return EXIT_NO_ANSWER
@@ -193,7 +206,9 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 def _entry(kb: Any, entry_id: str, lang: str) -> Entry:
     if entry_id not in kb.entries:
-        raise InputError(t("unknown_entry", lang, id=entry_id), field="ID")
+        raise InputError(t("unknown_entry", "en", id=entry_id) + did_you_mean(entry_id, kb.entries, "en"),
+                         ja=t("unknown_entry", "ja", id=entry_id) + did_you_mean(entry_id, kb.entries, "ja"),
+                         field="ID")
     return kb.entries[entry_id]
 
 
@@ -218,7 +233,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     if args.json:
         _json(entry_json(entry))
     else:
-        _out(format_entry(kb, entry, args.lang, _style()))
+        show_text(format_entry(kb, entry, args.lang, _style(args)), no_pager=getattr(args, "no_pager", False))
     return EXIT_OK
 
 
@@ -259,18 +274,24 @@ def cmd_glossary(args: argparse.Namespace) -> int:
         terms = [g for g in terms if wanted == g.id or any(normalize(s) == wanted for s in g.synonyms)] or [
             g for g in terms if any(wanted in normalize(s) for s in g.synonyms)]
         if not terms:
-            raise InputError(t("unknown_term", args.lang, term=args.term), field="TERM")
+            names = [name for g in kb.glossary.values() for name in g.synonyms]
+            raise InputError(t("unknown_term", "en", term=args.term) + did_you_mean(args.term, names, "en"),
+                             ja=t("unknown_term", "ja", term=args.term) + did_you_mean(args.term, names, "ja"),
+                             field="TERM")
     if args.json:
         _json([{"id": g.id, "ja": list(g.names["ja"]), "en": list(g.names["en"]), "definition": g.definition}
                for g in terms])
         return EXIT_OK
-    style = _style()
+    style = _style(args)
     names = [clean_line(g.name(args.lang)) for g in terms]
     width = min(28, max((cell_width(n) for n in names), default=0))
     for g, name in zip(terms, names, strict=True):
         if args.term:
-            _out(style.bold(name) + style.dim("  (" + ", ".join(clean_line(s) for s in g.synonyms) + ")"))
-            _out("  " + clean_line(g.definition[args.lang]))
+            # Each spelling once (CSV is Japanese and English alike), the shown name left out.
+            others = [clean_line(x) for x in dict.fromkeys(g.synonyms) if clean_line(x) != name]
+            others = list(dict.fromkeys(others))
+            _out(style.bold(name) + (style.dim("  (" + ", ".join(others) + ")") if others else ""))
+            _out(wrap_text(clean_line(g.definition[args.lang]), style.width, "  "))
         else:
             _out(f"{pad(name, width)}  {clean_line(g.definition[args.lang])}")
     return EXIT_OK
@@ -323,9 +344,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
         _json(report.to_json())
         return EXIT_OK
     for miss in report.misses:
+        got = ", ".join(miss.got) or t("eval_none", args.lang, closest=",".join(miss.closest) or "-")
         _out(f"{t('eval_miss', args.lang)} {args.file}:{miss.case.line}: {clean_line(miss.case.question)}")
         _out(f"    {t('expected', args.lang)}: {clean_line(', '.join(miss.case.expect)) or '-'}   "
-             f"{t('got', args.lang)}: {', '.join(miss.got) or '-'}  ({miss.confidence:.2f})")
+             f"{t('got', args.lang)}: {got}  ({miss.confidence:.2f})")
     _out(t("eval_summary", args.lang, n=len(cases), acc=report.accuracy, mrr=report.mrr, rej=report.rejection))
     return EXIT_OK
 

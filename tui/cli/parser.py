@@ -6,12 +6,14 @@ import argparse
 import locale
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
 from kb.errors import KbError
 from tui.cli.exit_codes import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
+from tui.cli.pipe import guard_stdout
+from tui.cli.suggest import suggest_for_argparse
 from tui.cli.text import (
     ERROR_WORD,
     Help,
@@ -24,9 +26,24 @@ from tui.cli.text import (
 Handler = Callable[[argparse.Namespace], int]
 
 
-def default_lang() -> str:
-    """The UI language from the environment's locale: English only when it says so."""
-    for var in ("FAQ_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+def default_lang(settings: Mapping[str, str] | None = None) -> str:
+    """The UI language when no --lang is given: $FAQ_LANG, the settings file, then the locale.
+
+    The locale gives English only when it says so. ``settings`` are the settings file's
+    (read here, silently, when not given).
+    """
+    if os.environ.get("FAQ_LANG"):
+        return "en" if os.environ["FAQ_LANG"].lower().startswith("en") else "ja"
+    if settings is None:
+        from tui.cli.config import ConfigError, config_path, read_settings
+
+        try:
+            settings = read_settings(config_path())
+        except ConfigError:
+            settings = {}
+    if settings.get("language") in ("ja", "en"):
+        return settings["language"]
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(var, "")
         if value:
             return "en" if value.lower().startswith("en") else "ja"
@@ -56,7 +73,8 @@ def _parser_class(lang: str) -> type[argparse.ArgumentParser]:
         def error(self, message: str) -> NoReturn:
             # argparse's own usage errors: the usage, then one line; exit 2 like grep.
             self.print_usage(sys.stderr)
-            self.exit(EXIT_USAGE, f"{self.prog}: {ERROR_WORD[lang]}: {translate_error(message, lang)}\n")
+            hint = suggest_for_argparse(message, lang)
+            self.exit(EXIT_USAGE, f"{self.prog}: {ERROR_WORD[lang]}: {translate_error(message, lang)}{hint}\n")
 
     return Parser
 
@@ -82,6 +100,8 @@ def common_options(defaults: bool = True, lang: str = "en") -> argparse.Argument
                                "内容のフォルダー (既定: $FAQ_DATA、なければ同梱の faq_data)"))
     common.add_argument("--debug", action="store_true", default=default(False),
                         help=h("show a traceback on errors", "エラー時にトレースバックを表示"))
+    common.add_argument("--no-pager", action="store_true", default=default(False),
+                        help=h("never page long output ($PAGER)", "長い出力をページャー ($PAGER) で表示しない"))
     return common
 
 
@@ -90,7 +110,11 @@ _COMMAND_MODULES = {
     **dict.fromkeys(["ask", "search", "show", "list", "tags", "glossary", "lint", "index", "eval"], "knowledge"),
     **dict.fromkeys(["calc", "check"], "checks"),
     **dict.fromkeys(["quiz", "progress"], "training"),
+    "examples": "examples",
+    "completion": "completion",
+    "config": "config",
 }
+_MODULE_ORDER = ["knowledge", "checks", "training", "examples", "config", "completion"]
 _VALUED_OPTIONS = {"--lang", "--data"}
 
 
@@ -117,43 +141,78 @@ def build_parser(argv: Sequence[str] = (), lang: str | None = None) -> argparse.
                       "Hyper-V ライブ マイグレーション FAQ: 質問、検索、計算、練習。"),
         parents=[common_options(lang=lang)],
     )
+    parser.add_argument("--version", action="version", version=f"faq {version()}",
+                        help=h("show the version and exit", "バージョンを表示して終了します"))
     common = common_options(defaults=False, lang=lang)
     sub = parser.add_subparsers(dest="command", metavar=h("COMMAND", "コマンド"), parser_class=parser_class)
     import importlib
 
     needed = _COMMAND_MODULES.get(_command_in(argv) or "")
-    names = [needed] if needed else sorted(set(_COMMAND_MODULES.values()), key=["knowledge", "checks",
-                                                                                   "training"].index)
+    names = [needed] if needed else _MODULE_ORDER
     for name in names:
         importlib.import_module(f"tui.cli.{name}").register(sub, common, h)
     return parser
 
 
+def version() -> str:
+    """The installed version of faq-assistant ("unknown" when run from an uninstalled tree)."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as dist_version
+
+    try:
+        return dist_version("faq-assistant")
+    except PackageNotFoundError:
+        return "unknown"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the `faq` console script."""
+    """Entry point of the `faq` console script.
+
+    A reader that goes away (``faq list | head``) is not an error: the rest of the output is
+    dropped and the command's own exit status is kept, so ``set -o pipefail`` scripts see what
+    the command found, not how much of it was read (see tui/cli/pipe.py).
+    """
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser(argv)
+    if argv[:1] == ["__complete"]:  # shell completion: fast, no parser for the other commands
+        from tui.cli.completion import complete_main
+
+        return complete_main(argv[1:])
+    from tui.cli.config import load_settings
+
+    settings = load_settings(argv_lang(argv, default_lang({})))
+    parser = build_parser(argv, lang=argv_lang(argv, default_lang(settings)))
     args = parser.parse_args(argv)
     if args.lang is None:
-        args.lang = default_lang()
+        args.lang = default_lang(settings)
+    args.color = settings.get("color", "auto")
+    args.settings = settings
+    _start_logging(settings.get("logging", "off"), args.debug)
     handler: Handler | None = getattr(args, "func", None)
     if handler is None:
         handler = _open_app
-    try:
-        return handler(args)
-    except KbError as exc:
-        if args.debug:
-            raise
-        from tui.safe import clean_line
+    with guard_stdout():
+        try:
+            return handler(args)
+        except KbError as exc:
+            if args.debug:
+                raise
+            from tui.safe import clean_line
 
-        print(f"faq: {clean_line(exc.render(args.lang))}", file=sys.stderr)
-        return EXIT_USAGE
-    except KeyboardInterrupt:
-        return EXIT_INTERRUPTED
-    except BrokenPipeError:
-        # The reader went away (faq ... | head); not an error worth a message.
-        sys.stderr.close()
-        return EXIT_OK
+            print(f"faq: {clean_line(exc.render(args.lang))}", file=sys.stderr)
+            return EXIT_USAGE
+        except KeyboardInterrupt:
+            return EXIT_INTERRUPTED
+
+
+def _start_logging(level: str, debug: bool) -> None:
+    """Log records to stderr at the settings file's level (--debug: everything)."""
+    if debug:
+        level = "debug"
+    if level == "off":
+        return
+    import logging
+
+    logging.basicConfig(level=level.upper(), format="faq: %(levelname)s: %(name)s: %(message)s")
 
 
 def _open_app(args: argparse.Namespace) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import csv
 import getpass
+import os
 import random
 import sys
 import time
@@ -28,6 +29,7 @@ from tui.cli import context
 from tui.cli.exit_codes import EXIT_OK
 from tui.cli.render import pad
 from tui.cli.text import Help
+from tui.i18n import format_message
 from tui.safe import clean, clean_line, dumps_json
 
 PROGRESS_FILE = "progress.sqlite3"
@@ -35,7 +37,7 @@ QUIT_WORDS = frozenset({"q", "quit", "exit", "終了"})
 
 M: dict[str, tuple[str, str]] = {  # key: (ja, en)
     "start": ("{profile} さんのトレーニング: {n} 問 (1 行に 1 つ答えてください。q で終了)",
-              "Training for {profile}: {n} item(s) (one answer per line; q to stop)"),
+              "Training for {profile}: {n:#item|items} (one answer per line; q to stop)"),
     "placement": ("実力診断: 各項目から 1 問ずつ", "Placement: one item from every entry"),
     "nothing": ("今は出題する問題がありません。", "Nothing is due now."),
     "next_due": ("次の復習: {when}", "Next review: {when}"),
@@ -51,11 +53,11 @@ M: dict[str, tuple[str, str]] = {  # key: (ja, en)
     "override": ("評価を変えるなら 1=もう一度 2=難しい 3=普通 4=簡単 (Enter でそのまま): ",
                  "Change the rating? 1=Again 2=Hard 3=Good 4=Easy (Enter keeps it): "),
     "summary": ("{answered} 問に回答、正解 {correct} 問", "Answered {answered}, correct {correct}"),
-    "left": ("未回答 {n} 問 (次回に残ります)", "{n} item(s) left for next time"),
+    "left": ("未回答 {n} 問 (次回に残ります)", "{n:#item|items} left for next time"),
     "revisit": ("読み直す項目:", "Entries to read again:"),
     "profile": ("プロファイル: {profile} ({when} 時点)", "Profile: {profile} (as of {when})"),
     "overall": ("習熟度 {pct}、既習 {seen}/{items} 問、復習待ち {due}、未学習 {new}、連続 {streak} 日、回答 {answers} 件",
-                "Mastery {pct}, seen {seen}/{items}, due {due}, new {new}, streak {streak} day(s), {answers} answer(s)"),
+                "Mastery {pct}, seen {seen}/{items}, due {due}, new {new}, streak {streak:#day|days}, {answers:#answer|answers}"),
     "by_tag": ("タグ別", "By tag"),
     "by_entry": ("項目別", "By entry"),
     "missed": ("よく間違える問題", "Most missed"),
@@ -72,7 +74,7 @@ RATING_LABEL = {Rating.Again: ("もう一度", "Again"), Rating.Hard: ("難し�
 
 def _t(key: str, lang: str, **values: object) -> str:
     ja, en = M[key]
-    return (en if lang == "en" else ja).format(**values)
+    return format_message(en if lang == "en" else ja, **values)
 
 
 def _out(text: str = "") -> None:
@@ -121,7 +123,9 @@ def load_content(args: argparse.Namespace) -> KnowledgeBase:
 
 
 def _profile(args: argparse.Namespace) -> str:
-    return validate_profile(args.profile) if args.profile else default_profile()
+    """--profile, else $FAQ_PROFILE, else the settings file's profile, else the login name's."""
+    chosen = args.profile or os.environ.get("FAQ_PROFILE") or getattr(args, "settings", {}).get("profile")
+    return validate_profile(chosen) if chosen else default_profile()
 
 
 def _now() -> datetime:
@@ -139,6 +143,11 @@ def cmd_quiz(args: argparse.Namespace) -> int:
     with open_store(progress_path(), now) as store:
         session = start_session(store, profile, kb.entries, now, random.Random(), count=args.count,
                                 tag=args.tag, placement=args.placement)
+        if args.json:
+            # No conversation in JSON: the items a session would ask, for a script or another
+            # front end; nothing is recorded (answers are given in text mode or in the app).
+            _out(dumps_json(_queue_json(session, profile, lang, store.load_cards(profile)), indent=2))
+            return EXIT_OK
         if not session.queue:
             _out(_t("nothing", lang))
             dues = [c.due for c in store.load_cards(profile).values()]
@@ -151,6 +160,16 @@ def cmd_quiz(args: argparse.Namespace) -> int:
         _run(session, lang, interactive=sys.stdin.isatty())
         _print_summary(session, lang)
     return EXIT_OK
+
+
+def _queue_json(session: Session, profile: str, lang: str, cards: dict) -> dict[str, object]:
+    dues = [c.due for c in cards.values()]
+    return {
+        "profile": profile,
+        "items": [{"card_id": i.card_id, "entry": i.entry, "kind": i.kind, "prompt": i.prompt(lang),
+                   "choices": list(i.choices(lang)), "unit": i.unit} for i in session.queue],
+        "next_due": min(dues).isoformat() if dues and not session.queue else None,
+    }
 
 
 def _run(session: Session, lang: str, interactive: bool) -> None:
@@ -261,7 +280,7 @@ def cmd_progress(args: argparse.Namespace) -> int:
     elif args.all:
         _print_overview(reports, args.lang)
     else:
-        _print_report(reports[0], kb, args.lang, known)
+        _print_report(reports[0], kb, args.lang, known, {i.card_id: i for i in items})
     return EXIT_OK
 
 
@@ -278,7 +297,8 @@ def _print_overview(reports: list[ProgressReport], lang: str) -> None:
              f"{_t('streak', lang, n=r.streak_days)}")
 
 
-def _print_report(report: ProgressReport, kb: KnowledgeBase, lang: str, known: list[str]) -> None:
+def _print_report(report: ProgressReport, kb: KnowledgeBase, lang: str, known: list[str],
+                  items: dict[str, TrainingItem]) -> None:
     o = report.overall
     _out(_t("profile", lang, profile=clean_line(report.profile), when=_local(report.now)))
     if report.profile not in known:
@@ -298,5 +318,9 @@ def _print_report(report: ProgressReport, kb: KnowledgeBase, lang: str, known: l
         _out()
         _out(_t("missed", lang))
         for m in report.most_missed:
-            _out(f"  {clean_line(m.card_id)}  {_t('missed_row', lang, misses=m.misses, answers=m.answers)}"
+            # The question as the trainee saw it (a generated one: its wording with the last numbers).
+            item = items.get(m.card_id)
+            question = clean_line(item.prompt(lang)) if item else clean_line(m.card_id)
+            _out(f"  • {question}")
+            _out(f"    {_t('missed_row', lang, misses=m.misses, answers=m.answers)}"
                  f"  {_t('read_more', lang, entry=clean_line(m.entry))}")

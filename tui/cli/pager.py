@@ -1,0 +1,59 @@
+"""Long text through ``$PAGER`` the way git does it: only on a terminal, only when it does not fit.
+
+``faq show`` on a terminal pipes an entry taller than the window to ``$FAQ_PAGER``, else
+``$PAGER``, else ``less``; ``LESS`` defaults to ``FRX`` (quit if one screen, keep colours,
+leave the text on the screen). ``PAGER=cat`` (or empty) and ``--no-pager`` print directly.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Mapping
+from typing import TextIO
+
+
+def pager_command(env: Mapping[str, str]) -> str | None:
+    """The pager to run, or None for none (``cat`` or an empty setting)."""
+    for var in ("FAQ_PAGER", "PAGER"):
+        if var in env:
+            command = env[var].strip()
+            return None if command in ("", "cat") else command
+    return "less"
+
+
+def should_page(text: str, stream: TextIO, rows: int) -> bool:
+    """Page only a terminal's output, and only text taller than the terminal."""
+    try:
+        if not stream.isatty():
+            return False
+    except (AttributeError, ValueError):
+        return False
+    return text.count("\n") + 1 > rows
+
+
+def show_text(text: str, no_pager: bool = False, env: Mapping[str, str] | None = None) -> None:
+    """Write ``text`` (and a newline) to stdout, through the pager when it is worth it."""
+    env = os.environ if env is None else env
+    command = None if no_pager else pager_command(env)
+    rows = shutil.get_terminal_size().lines
+    if command is None or not should_page(text, sys.stdout, rows):
+        sys.stdout.write(text + "\n")
+        return
+    sys.stdout.flush()
+    pager_env = {**env, "LESS": env.get("LESS", "FRX"), "LV": env.get("LV", "-c")}
+    try:
+        # Through the shell, as git runs it: PAGER may be "less -S" or a pipeline.
+        proc = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE, env=pager_env)  # noqa: S602
+    except OSError:
+        sys.stdout.write(text + "\n")
+        return
+    assert proc.stdin is not None
+    try:
+        proc.stdin.write((text + "\n").encode(sys.stdout.encoding or "utf-8", "replace"))
+        proc.stdin.close()
+    except BrokenPipeError:  # the reader quit the pager before the end: fine
+        pass
+    proc.wait()
