@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import getpass
 import random
 import sys
 import time
@@ -23,14 +22,14 @@ from kb.training.progress import (
 )
 from kb.training.scheduler import Rating
 from kb.training.session import DEFAULT_COUNT, Feedback, Session, start_session
-from kb.training.store import open_store, profile_from_user, validate_profile
+from kb.training.store import open_store, validate_profile
+from tui import paths
 from tui.cli import context
 from tui.cli.render import pad
 from tui.cli.text import Help
 from tui.safe import clean, clean_line, dumps_json
 
 EXIT_OK = 0
-PROGRESS_FILE = "progress.sqlite3"
 QUIT_WORDS = frozenset({"q", "quit", "exit", "終了"})
 
 M: dict[str, tuple[str, str]] = {  # key: (ja, en)
@@ -104,15 +103,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser, h
 
 def progress_path() -> Path:
     """The progress file: ``$FAQ_DATA_HOME/progress.sqlite3``, else in the user's data folder."""
-    return context.user_data_dir() / PROGRESS_FILE
-
-
-def default_profile() -> str:
-    """The profile named after the login user, made safe; "trainee" if there is no user name."""
-    try:
-        return profile_from_user(getpass.getuser())
-    except (OSError, KeyError, ImportError):
-        return "trainee"
+    return paths.progress_path()
 
 
 def load_content(args: argparse.Namespace) -> KnowledgeBase:
@@ -121,7 +112,7 @@ def load_content(args: argparse.Namespace) -> KnowledgeBase:
 
 
 def _profile(args: argparse.Namespace) -> str:
-    return validate_profile(args.profile) if args.profile else default_profile()
+    return validate_profile(args.profile) if args.profile else paths.default_profile()
 
 
 def _now() -> datetime:

@@ -6,7 +6,6 @@ import random
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text
 from textual import on, work
@@ -43,14 +42,14 @@ from kb.training import (
     validate_profile,
 )
 from kb.training.session import DEFAULT_COUNT
-from tui.app.app import localize_bindings
+from tui.app.keys import localize_bindings
+from tui.app.messages import LanguageChanged
 from tui.app.screens import register_screen
-from tui.cli.training import PROGRESS_FILE, default_profile
+from tui.app.state import AppState, state_of
+from tui.app.widgets.messages import EntrySelected
 from tui.i18n import t
+from tui.paths import default_profile, progress_path
 from tui.safe import clean, clean_line
-
-if TYPE_CHECKING:
-    from tui.app.app import FaqApp
 
 RATING_KEYS = {"a": Rating.Again, "h": Rating.Hard, "g": Rating.Good, "e": Rating.Easy}
 # What each view allows; every other screen action is hidden from the footer and does nothing.
@@ -90,7 +89,7 @@ class TrainingScreen(Screen[None]):
         super().__init__(id="training")
         self.kb = kb
         self.lang = lang
-        self.path = data_home / PROGRESS_FILE
+        self.path = progress_path(data_home)
         self.profile = profile or default_profile()
         self.view = "start"
         self.store: ProgressStore | None = None
@@ -103,8 +102,8 @@ class TrainingScreen(Screen[None]):
         self._asked_at = 0.0
 
     @property
-    def faq(self) -> FaqApp:
-        return cast("FaqApp", self.app)
+    def state(self) -> AppState:
+        return state_of(self.app)
 
     # -- layout -----------------------------------------------------------------------------
 
@@ -156,7 +155,7 @@ class TrainingScreen(Screen[None]):
 
     def on_mount(self) -> None:
         localize_bindings(self, self.lang)
-        cursor_blink = self.faq.settings.cursor_blink
+        cursor_blink = self.state.settings.cursor_blink
         for box in self.query(Input):
             box.cursor_blink = cursor_blink
         for error in self.query(".tr-error"):
@@ -198,9 +197,9 @@ class TrainingScreen(Screen[None]):
 
     # -- the language -----------------------------------------------------------------------
 
-    def apply_language(self, lang: str) -> None:
-        """Relabel everything and show the item being asked in ``lang``."""
-        self.lang = lang
+    def on_language_changed(self, message: LanguageChanged) -> None:
+        """Relabel everything and show the item being asked in the new language."""
+        lang = self.lang = message.lang
         select = self.query_one("#tr-tag", Select)
         value = select.value
         select.set_options(self._tag_options())
@@ -521,13 +520,13 @@ class TrainingScreen(Screen[None]):
 
     def action_open_entry(self) -> None:
         if self.feedback is not None:
-            self.faq.open_entry(self.feedback.entry)
+            self.post_message(EntrySelected(self.feedback.entry))
 
     @on(OptionList.OptionSelected, ".tr-links")
     def _link_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option.id:
-            self.faq.open_entry(event.option.id)
+            self.post_message(EntrySelected(event.option.id))
 
     # -- summary ----------------------------------------------------------------------------
 
@@ -600,8 +599,8 @@ class TrainingScreen(Screen[None]):
         return True
 
 
-def _make(app: Any) -> TrainingScreen:
-    return TrainingScreen(app.kb, app.lang, app.settings.data_home)
+def _make(state: AppState) -> TrainingScreen:
+    return TrainingScreen(state.content, state.lang, state.settings.data_home)
 
 
 register_screen("training", _make)
