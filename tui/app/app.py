@@ -164,7 +164,11 @@ class FaqApp(App[int]):
                         severity="error")
             return
         state.bookmarks = new
-        self.main.post_message(BookmarksChanged(message.entry_id, message.entry_id in new))
+        added = message.entry_id in new
+        entry = state.content.entries.get(message.entry_id) if state.content is not None else None
+        title = clean_line(entry.question(self.lang) if entry is not None else message.entry_id)
+        self.notify(t("bookmark_added" if added else "bookmark_removed", self.lang, title=title))
+        self.main.post_message(BookmarksChanged(message.entry_id))
 
     # -- app-wide actions ---------------------------------------------------------------------
 

@@ -15,6 +15,9 @@ from tui.app.compat import rewrite_bindings
 from tui.i18n import MESSAGES, t
 
 TABS = ("ask", "entry", "browse", "glossary", "cluster")
+# What takes the focus when a tab is opened from the keyboard (1 to 5).
+PANE_FOCUS = {"ask": "#results", "entry": "#entry-view", "browse": "#browse-tree",
+              "glossary": "#glossary-terms", "cluster": "#cluster-findings"}
 # Back and forward share one footer label when both can act: the footer is short at 80 columns.
 _HISTORY = Binding.Group("key_history", compact=True)
 

@@ -82,7 +82,6 @@ class BookmarkToggled(Message, bubble=False):
 class BookmarksChanged(Message, bubble=False):
     """The bookmarks were saved with ``entry_id`` added or removed (to the main screen)."""
 
-    def __init__(self, entry_id: str, added: bool) -> None:
+    def __init__(self, entry_id: str) -> None:
         super().__init__()
         self.entry_id = entry_id
-        self.added = added

@@ -10,7 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Markdown, TabbedContent, TabPane
 
 from tui.app import messages
-from tui.app.keys import MAIN_BINDINGS, TABS
+from tui.app.keys import MAIN_BINDINGS, PANE_FOCUS, TABS
 from tui.app.screens import screen_available, screen_factory
 from tui.app.screens.cluster_open import ClusterOpenScreen
 from tui.app.screens.problems import ProblemsScreen
@@ -25,10 +25,6 @@ from tui.app.widgets.results_list import ResultsList
 from tui.app.widgets.tag_browser import TagBrowser
 from tui.i18n import t
 from tui.safe import clean_line
-
-# What takes the focus when a tab is opened from the keyboard.
-_PANE_FOCUS = {"ask": "#results", "entry": "#entry-view", "browse": "#browse-tree",
-               "glossary": "#glossary-terms", "cluster": "#cluster-findings"}
 
 
 class MainScreen(Screen[None]):
@@ -102,21 +98,16 @@ class MainScreen(Screen[None]):
             self._check_cluster(settings.cluster_file)
         self.app.post_message(messages.ContentShown())
 
-    def on_engine_ready(self, message: messages.EngineReady) -> None:
-        """The index is open: answer what has been typed meanwhile."""
-        self.answers.show_progress(self.question.value)
-
-    def on_engine_failed(self, message: messages.EngineFailed) -> None:
+    @on(messages.EngineReady)
+    @on(messages.EngineFailed)
+    def _engine_settled(self) -> None:
+        """The index is open (answer what has been typed meanwhile), or it could not be."""
         self.answers.show_progress(self.question.value)
 
     async def on_bookmarks_changed(self, message: messages.BookmarksChanged) -> None:
         state = self.state
-        if state.content is None:
-            return
+        assert state.content is not None  # bookmarks change only once the content is in
         self.query_one(TagBrowser).populate(state.content, state.lang, state.bookmarks)
-        entry = state.content.entries[message.entry_id]
-        title = clean_line(entry.question(state.lang))
-        self.notify(t("bookmark_added" if message.added else "bookmark_removed", state.lang, title=title))
         if self.entry_view.entry_id == message.entry_id:
             await self._show_entry(message.entry_id, keep_values=True)
 
@@ -220,7 +211,10 @@ class MainScreen(Screen[None]):
         else:  # never opened by itself: a link in content is only shown
             self.notify(clean_line(t("link_not_opened", self.state.lang, href=event.href)))
 
-    def _check_cluster(self, path: Path) -> None:
+    def _check_cluster(self, path: Path | None) -> None:
+        """Validate the cluster file at ``path`` on the Cluster tab (None: the dialog was cancelled)."""
+        if path is None:
+            return
         self.tabs.active = "cluster"
         self.query_one(ClusterReport).check_file(path, self.state.lang)
 
@@ -253,7 +247,7 @@ class MainScreen(Screen[None]):
 
     def _focus_pane(self) -> None:
         """Focus what the open tab shows (its list, tree or text), else the tab bar."""
-        target = self.query_one(_PANE_FOCUS.get(self.tabs.active or "ask", "#results"))
+        target = self.query_one(PANE_FOCUS.get(self.tabs.active or "ask", "#results"))
         if target.display and target.focusable:
             target.focus()
         else:
@@ -285,13 +279,9 @@ class MainScreen(Screen[None]):
             self.app.post_message(messages.BookmarkToggled(entry_id))
 
     def action_open_cluster(self) -> None:
-        def chosen(path: Path | None) -> None:
-            if path is not None:
-                self._check_cluster(path)
-
         # The tree starts where faq was run, which is where a person keeps their own files.
         suggestion = str(self.state.settings.cluster_file or "")
-        self.app.push_screen(ClusterOpenScreen(Path.cwd(), self.state.lang, suggestion), chosen)
+        self.app.push_screen(ClusterOpenScreen(Path.cwd(), self.state.lang, suggestion), self._check_cluster)
 
     def action_problems(self) -> None:
         kb = self.state.content
