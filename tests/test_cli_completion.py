@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tui.cli.completion import FILES, complete
-from tui.cli.parser import main
+from tui.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 

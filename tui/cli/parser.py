@@ -173,10 +173,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     the command found, not how much of it was read (see tui/cli/pipe.py).
     """
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["__complete"]:  # shell completion: fast, no parser for the other commands
-        from tui.cli.completion import complete_main
-
-        return complete_main(argv[1:])
     from tui.cli.config import load_settings
 
     settings = load_settings(argv_lang(argv, default_lang({})))
