@@ -93,6 +93,7 @@ _COMMAND_MODULES = {
     **dict.fromkeys(["ask", "search", "show", "list", "tags", "glossary", "lint", "index", "eval"], "cmd_kb"),
     **dict.fromkeys(["calc", "check"], "cmd_checks"),
     **dict.fromkeys(["quiz", "progress"], "cmd_training"),
+    "import": "cmd_import",
 }
 _VALUED_OPTIONS = {"--lang", "--data"}
 
@@ -126,7 +127,7 @@ def build_parser(argv: Sequence[str] = (), lang: str | None = None) -> argparse.
 
     needed = _COMMAND_MODULES.get(_command_in(argv) or "")
     names = [needed] if needed else sorted(set(_COMMAND_MODULES.values()), key=["cmd_kb", "cmd_checks",
-                                                                                   "cmd_training"].index)
+                                                                                   "cmd_training", "cmd_import"].index)
     for name in names:
         importlib.import_module(f"tui.{name}").register(sub, common, h)
     return parser

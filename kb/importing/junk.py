@@ -93,7 +93,7 @@ def drop_junk(blocks: list[Block]) -> tuple[list[Block], list[Dropped]]:
     in_footer = False
     for block in blocks:
         if in_footer:
-            dropped.append(Dropped(block.line, _shown(block), "footer"))
+            dropped.append(Dropped(block.line, _shown(block), boilerplate_reason(block.text) or "footer"))
             continue
         if block.kind in ("para", "heading", "quote") and is_footer_start(block.text):
             in_footer = True

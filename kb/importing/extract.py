@@ -1,0 +1,105 @@
+"""One source, read and taken apart: its pairs (with doubts flagged) and every dropped piece."""
+
+from __future__ import annotations
+
+import re
+
+from kb.importing.flags import cut_off_text
+from kb.importing.junk import drop_junk
+from kb.importing.model import Extraction, Pair
+from kb.importing.reading import Source, read_document
+from kb.importing.structure import pair_document
+from kb.importing.text import key_of, similarity
+
+NEAR_DUPLICATE = 0.9  # on the questions' distinctive bigrams (those most questions share removed)
+
+
+def extract(source: Source) -> Extraction:
+    """Read ``source`` (SourceError when it cannot be read) and find its Q/A pairs."""
+    doc = read_document(source)
+    result = Extraction(source=source.name, notes=list(doc.notes), lang=source.lang)
+    dropped = list(doc.dropped)
+    for pair in doc.pairs:  # made by the source's own structure (CSV rows, JSON-LD)
+        pair.lang = source.lang or pair.lang
+        if not pair.answer.strip():
+            pair.flags.append("no-answer")
+        elif not pair.related_keys and cut_off_text(pair.answer.strip().split("\n\n")[-1]):
+            pair.flags.append("truncated")
+    if doc.blocks:
+        doc.blocks, junk = drop_junk(doc.blocks)
+        dropped += junk
+        pairs, more, title = pair_document(doc, source.lang)
+        dropped += more
+    else:
+        pairs, title = doc.pairs, doc.title
+    result.title = title
+    seen: dict[str, int] = {}
+    for pair in pairs:
+        pair.source = source.name
+        key = pair.key or "q:" + key_of(pair.question)
+        seen[key] = seen.get(key, 0) + 1
+        pair.key = key if seen[key] == 1 else f"{key}#{seen[key]}"
+    result.pairs = pairs
+    result.dropped = sorted(dropped, key=lambda d: d.line)
+    if not result.lang and pairs and len({p.lang for p in pairs}) == 1:
+        result.lang = pairs[0].lang
+    return result
+
+
+def flag_duplicates(pairs: list[Pair], existing: list[tuple[str, str]]) -> None:
+    """Flag pairs asking what an earlier pair, or an existing entry's question (lang, text), asks.
+
+    Near duplicates are compared on what is left of two questions once the bigrams most of
+    the document's questions share are removed ("ライブ マイグレーションを使用するために…").
+    """
+    shared = _shared_grams([p.question for p in pairs])
+    earlier: list[tuple[str, str]] = list(existing)
+    for pair in pairs:
+        key = key_of(pair.question)
+        mine = _distinct(key, shared)
+        for lang, question in earlier:
+            if lang != pair.lang:
+                continue
+            other = key_of(question)
+            if other == key:
+                _add(pair, "duplicate")
+                break
+            theirs = _distinct(other, shared)
+            if min(len(mine), len(theirs)) >= 4 and similarity(mine, theirs) >= NEAR_DUPLICATE:
+                _add(pair, "near-duplicate")
+                break
+        earlier.append((pair.lang, pair.question))
+
+
+def _add(pair: Pair, flag: str) -> None:
+    if flag not in pair.flags:
+        pair.flags.append(flag)
+
+
+def _shared_grams(questions: list[str]) -> set[str]:
+    """Bigrams in a third or more of the questions: the document's way of asking, not the topic."""
+    counts: dict[str, int] = {}
+    for question in questions:
+        key = key_of(question)
+        for gram in {key[i:i + 2] for i in range(len(key) - 1)}:
+            counts[gram] = counts.get(gram, 0) + 1
+    limit = max(3, len(questions) // 3)
+    return {g for g, n in counts.items() if n >= limit}
+
+
+def _distinct(key: str, shared: set[str]) -> str:
+    keep = [i for i in range(len(key) - 1) if key[i:i + 2] not in shared]
+    return "".join(key[i] for i in keep) + (key[-1] if keep and keep[-1] == len(key) - 2 else "")
+
+
+_PRODUCT = re.compile(r"^[A-Z0-9][\w'’.+-]*(?:\s+[A-Z0-9][\w'’.+-]*)*")
+_FAQ_WORDS = re.compile(r"\b(?:faqs?|q\s*&\s*a|frequently asked questions|questions|general|help|support|"
+                        r"documentation|docs|wiki|about|using|the|guide)\b|よくある(?:ご)?質問|質問集|ＦＡＱ|一般",
+                        re.I)
+
+
+def product_of(title: str) -> str:
+    """A product name from a page title ("Hyper-V ライブ マイグレーションの FAQ" -> "Hyper-V"), or ""."""
+    stripped = re.sub(r"\s+", " ", _FAQ_WORDS.sub(" ", title)).strip(" -–—:|")
+    match = _PRODUCT.match(stripped)
+    return match.group().strip() if match else ""
