@@ -51,23 +51,30 @@ def cut_off(blocks: list[Block], followed_up: bool = False) -> bool:
     last = blocks[-1]
     if last.kind in ("code", "table", "item", "quote"):
         return False
-    text = plain(last.text).strip()
-    if not text:
+    if last.text.rstrip().endswith(("`", "**", ")")):  # inline code, emphasis or a link closes it
         return False
-    return cut_off_text(text)
+    text = plain(last.text).strip()
+    return bool(text) and cut_off_text(text)
 
 
 def cut_off_text(text: str) -> bool:
     """The same test on the last paragraph of an answer given as text."""
     text = text.rstrip()
+    if text.endswith(("`", "**")):
+        return False
     if text.endswith((":", "：")) or _ELLIPSIS.search(text):
         return True
     sentence = re.split(r"(?<=[。．.!?！？])\s*", text.rstrip("。．. "))[-1]
     if _ANNOUNCES_JA.search(sentence) or _ANNOUNCES_EN.search(sentence):
         return True
-    if text[-1] in "。．.!！?？」』)）]】\"'`*":
+    if text[-1] in "。．.!！?？」』)）]】\"'`*>":
         return False
-    return bool(_OPEN_JA.search(text) or _OPEN_EN.search(text))
+    if _OPEN_JA.search(text) or _OPEN_EN.search(text):
+        return True
+    # A long sentence without its full stop: Japanese 20 characters, English 8 words.
+    if re.search(r"[\u3040-\u30ff\u3400-\u9fff]", text):
+        return len(text) >= 20
+    return len(text.split()) >= 8
 
 
 def flag_notes(flags: list[str], lang: str) -> list[str]:

@@ -20,16 +20,16 @@ from kb.importing.text import ends_sentence, is_question, plain
 _MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 # (reason, pattern): a line that is one of these, whole, is boilerplate.
 _BOILERPLATE = [(reason, re.compile(pattern, re.I)) for reason, pattern in (
+    ("byline", r"^(?:posted|written|published)\s+by\s+\S.{0,60}$"),
+    ("byline", r"^by\s+(?-i:[A-Z])[\w'-]+(?:\s+(?-i:[A-Z])[\w'-]+){0,3}$"),
+    ("byline", r"^(?:投稿者|著者|作成者|執筆者|筆者|文)\s*[:：].{0,40}$"),
+    ("byline", r"^.{1,30}\s*(?:さん)?(?:が|により)?\s*\d{1,2}:\d{2}\s*(?:に)?投稿$"),
     ("date", r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:[(（]?[日月火水木金土](?:曜日?)?[)）]?)?$"),
     ("date", r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:[ T]\d{1,2}:\d{2}.*)?$"),
     ("date", rf"^(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?{_MONTHS}\s+\d{{1,2}},?\s+\d{{4}}$"),
     ("date", rf"^(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?\d{{1,2}}\s+{_MONTHS}\s+\d{{4}}$"),
     ("date", r"^(?:posted|published|updated|last updated|last modified|投稿日|更新日|公開日|最終更新日?)"
              r"\s*(?:on|at)?\s*[:：]?\s*[\d\w].{0,40}$"),
-    ("byline", r"^(?:posted|written|published)\s+by\s+\S.{0,60}$"),
-    ("byline", r"^by\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}$"),
-    ("byline", r"^(?:投稿者|著者|作成者|執筆者|筆者|文)\s*[:：].{0,40}$"),
-    ("byline", r"^.{1,30}\s*(?:さん)?(?:が|により)?\s*\d{1,2}:\d{2}\s*(?:に)?投稿$"),
     ("comments", r"^\d+\s*(?:件の)?\s*コメント\s*[:：]?$"),
     ("comments", r"^コメントを(?:投稿|書く|残す|送信|する)"),
     ("comments", r"^(?:\d+\s+|no\s+)?(?:comments?|responses?|replies)\s*[:：]?$"),

@@ -8,14 +8,16 @@ whose partner is not certain stays a single-language entry.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
 from kb.importing.model import Pair
 
-_ANCHOR = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[.+\-/][A-Za-z0-9]+)*|\d+(?:\.\d+)*")
+_ANCHOR = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[.+\-][A-Za-z0-9]+)*|\d+(?:\.\d+)*")
 _NUMBER = re.compile(r"\d+(?:\.\d+)*")
 MIN_SCORE = 0.5
+MIN_EVIDENCE = 0.5  # summed anchor weight below which a pair has nothing to match by
 
 
 @dataclass
@@ -29,23 +31,38 @@ class Unit:
         return [self.texts[lang] for lang in ("ja", "en") if lang in self.texts]
 
 
+_LANGUAGE_CODES = {"ja", "jp", "en", "ja-jp", "en-us", "en-gb"}  # differ between translations' links
+
+
 def _tokens(text: str) -> set[str]:
-    return {t.lower() for t in _ANCHOR.findall(text)}
+    return {t.lower() for t in _ANCHOR.findall(text)} - _LANGUAGE_CODES
 
 
-def score(ja: Pair, en: Pair) -> float | None:
-    """Share of the Japanese pair's ASCII words and the English pair's numbers found in the other.
+def score(ja: Pair, en: Pair, weight: dict[str, float] | None = None) -> float | None:
+    """Weighted share of the Japanese pair's ASCII words and the English pair's numbers found in the other.
 
-    None when there is nothing to compare: no evidence either way.
+    ``weight`` (token -> weight) makes a word every pair has ("Python" in a Python FAQ) count
+    for little. None when there is nothing to compare: no evidence either way.
     """
     ja_text, en_text = f"{ja.question}\n{ja.answer}", f"{en.question}\n{en.answer}"
     ja_anchors = _tokens(ja_text)
     en_numbers = set(_NUMBER.findall(en_text))
-    if not ja_anchors and not en_numbers:
+    w = (lambda t: weight.get(t, 1.0)) if weight else (lambda t: 1.0)
+    total = sum(w(t) for t in ja_anchors) + sum(w(t) for t in en_numbers)
+    if total < MIN_EVIDENCE:
         return None
     en_tokens = _tokens(en_text)
-    hits = len(ja_anchors & en_tokens) + len(en_numbers & ja_anchors)
-    return hits / (len(ja_anchors) + len(en_numbers))
+    hits = sum(w(t) for t in ja_anchors & en_tokens) + sum(w(t) for t in en_numbers & ja_anchors)
+    return hits / total
+
+
+def _weights(pairs: list[Pair]) -> dict[str, float]:
+    """Rarer anchors weigh more: log((N + 1) / document frequency) over the pairs being matched."""
+    counts: dict[str, int] = {}
+    for pair in pairs:
+        for token in _tokens(f"{pair.question}\n{pair.answer}"):
+            counts[token] = counts.get(token, 0) + 1
+    return {t: math.log((len(pairs) + 1) / n) for t, n in counts.items()}
 
 
 def join_languages(groups: list[list[Pair]]) -> tuple[list[Unit], list[tuple[Pair, Pair]]]:
@@ -97,27 +114,38 @@ def _stem(name: str) -> str:
 
 def match(ja: list[Pair], en: list[Pair]) -> list[tuple[Pair, Pair]]:
     """Certain (ja, en) matches: by shared id keys, else in order, each borne out by its anchors."""
+    weight = _weights(ja + en)
     by_key = {p.key: p for p in en if p.key.startswith("id:")}
     if by_key and all(p.key in by_key for p in ja if p.key.startswith("id:")):
-        return [(p, by_key[p.key]) for p in ja if p.key in by_key and _fits(p, by_key[p.key], ja, en)]
-    if len(ja) == len(en):  # same position is evidence too: a tie with a rival is no objection
-        return [(j, e) for j, e in zip(ja, en, strict=True) if _fits(j, e, ja, en, ties=True)]
+        return [(p, by_key[p.key]) for p in ja if p.key in by_key and _fits(p, by_key[p.key], ja, en, weight)]
+    if len(ja) == len(en):
+        # Same position is evidence too: a tie with a rival is no objection, and a pair with
+        # nothing to compare is matched when its neighbours on both sides are.
+        fits = [_fits(j, e, ja, en, weight, ties=True) for j, e in zip(ja, en, strict=True)]
+        silent = [score(j, e, weight) is None for j, e in zip(ja, en, strict=True)]
+        out = []
+        for i, (j, e) in enumerate(zip(ja, en, strict=True)):
+            sandwiched = silent[i] and all(fits[k] for k in (i - 1, i + 1) if 0 <= k < len(ja)) and len(ja) > 1
+            if fits[i] or sandwiched:
+                out.append((j, e))
+        return out
     # Different counts: only matches that are each other's best, in order.
-    out: list[tuple[Pair, Pair]] = []
+    out = []
     last = -1
     for j in ja:
-        scores = [(score(j, e) or 0.0, k) for k, e in enumerate(en)]
+        scores = [(score(j, e, weight) or 0.0, k) for k, e in enumerate(en)]
         best, k = max(scores, default=(0.0, -1))
-        if k > last and best >= MIN_SCORE and _fits(j, en[k], ja, en):
+        if k > last and best >= MIN_SCORE and _fits(j, en[k], ja, en, weight):
             out.append((j, en[k]))
             last = k
     return out
 
 
-def _fits(j: Pair, e: Pair, ja: list[Pair], en: list[Pair], ties: bool = False) -> bool:
+def _fits(j: Pair, e: Pair, ja: list[Pair], en: list[Pair], weight: dict[str, float], ties: bool = False) -> bool:
     """Does ``e`` match ``j`` well, and better than any other pair either could match?"""
-    own = score(j, e)
+    own = score(j, e, weight)
     if own is None or own < MIN_SCORE:
         return False
-    rivals = [score(j, other) for other in en if other is not e] + [score(other, e) for other in ja if other is not j]
+    rivals = [score(j, other, weight) for other in en if other is not e] + \
+        [score(other, e, weight) for other in ja if other is not j]
     return all(r is None or r < own or (ties and r == own) for r in rivals)

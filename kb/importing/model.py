@@ -33,7 +33,7 @@ REASONS: dict[str, tuple[str, str]] = {
 class Block:
     """One piece of a document in reading order: a paragraph, list item, heading, code..."""
 
-    kind: str  # "para" | "item" | "heading" | "code" | "quote" | "table"
+    kind: str  # "para" | "item" | "heading" | "code" | "quote" | "table" | "rule"
     text: str  # Markdown inline text (code: the code itself)
     line: int  # 1-based line in the source (DOCX: paragraph number)
     level: int = 0  # heading level 1-6; list nesting depth for items

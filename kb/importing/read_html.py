@@ -89,10 +89,10 @@ class _Parser(HTMLParser):
         if self.skip is not None:
             if tag in ("main", "article"):  # an unclosed <nav> must not swallow the content
                 self._end_skip()
-            elif tag not in _VOID:
-                self.stack.append(_Open(tag))
-                return
             else:
+                self.skip[3].append(" ")
+                if tag not in _VOID:
+                    self.stack.append(_Open(tag))
                 return
         if tag == "title":
             self.title = []
@@ -112,6 +112,10 @@ class _Parser(HTMLParser):
                 self._data("\n" if self.pre else " ")
             else:
                 self._flush()
+            return
+        if tag == "hr" and self.table is None:
+            self._flush()
+            self._add(Block("rule", "", self.getpos()[0]))
             return
         if tag in _VOID:
             return
@@ -298,13 +302,18 @@ class _Parser(HTMLParser):
             return "navigation"
         if tag == "form":
             return "comments" if "comment" in (attrs.get("id", "") + attrs.get("class", "")).lower() else "navigation"
-        if tag in _NEVER_SKIP:
+        if tag in _NEVER_SKIP or tag in ("h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "summary"):
             return ""
-        words = set(re.split(r"[\s_]+", " ".join((attrs.get("class", ""), attrs.get("id", ""),
-                                                   attrs.get("role", ""))).lower()))
+        words = set(re.split(r"[\s_]+", " ".join((attrs.get("class", ""), attrs.get("role", ""))).lower()))
         words |= {part for w in list(words) for part in w.split("-")}
+        # An id names one thing: it counts when it is a name, or ends in one ("site-footer");
+        # not on a section, whose id is often made from its heading ("copyright-restrictions").
+        element_id = attrs.get("id", "").lower().replace("_", "-")
+        if element_id and tag not in ("section", "details"):
+            words |= {element_id, element_id.rsplit("-", 1)[-1] if "-" in element_id else element_id}
         for reason, names in _CLASS_REASONS:
-            if words & names:
+            # Long names also inside a word ("sphinxsidebar", "site-footer-widgets").
+            if words & names or any(n in w for n in names if len(n) >= 7 and "-" not in n for w in words):
                 return reason
         return ""
 

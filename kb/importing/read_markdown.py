@@ -24,7 +24,11 @@ def read_markdown(text: str) -> Document:
         line = lines[i]
         stripped = line.strip()
         fence = _FENCE.match(line)
-        if not stripped or _RULE.match(line):
+        if not stripped:
+            i += 1
+            continue
+        if _RULE.match(line):
+            doc.blocks.append(Block("rule", "", i + 1))
             i += 1
             continue
         if stripped.startswith("<!--"):

@@ -8,6 +8,7 @@ from kb.importing.model import Block, Document
 from kb.importing.text import ends_sentence, is_question
 
 _BULLET = re.compile(r"^(\s*)(?:[•・●○◦▪■□◆◇►▶‣⁃\-*+]|(\d{1,3})[.)]|[（(](\d{1,3})[)）])\s+(?=\S)")
+_RULE = re.compile(r"^\s*([-=*_~])(?:\s*\1){2,}\s*$")
 _CODE = re.compile(r"^(?: {4,}|\t)\S")
 _CJK_END = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]$")
 _CJK_START = re.compile(r"^[\u3040-\u30ff\u3400-\u9fff]")
@@ -36,6 +37,11 @@ def read_text(text: str) -> Document:
                 i += 1
             blocks.append(Block("code", _dedent(code), start + 1, gap=gap))
             gap = 0
+            continue
+        if _RULE.match(raw):
+            blocks.append(Block("rule", "", i + 1, gap=gap))
+            gap = 0
+            i += 1
             continue
         bullet = _BULLET.match(raw)
         if bullet:

@@ -18,6 +18,8 @@ def render_blocks(blocks: list[Block]) -> str:
             counters.clear()
 
     for block in blocks:
+        if block.kind == "rule":
+            continue
         if block.kind == "item":
             counters[block.level] = counters.get(block.level, 0) + 1
             for deeper in [k for k in counters if k > block.level]:

@@ -67,7 +67,7 @@ def romanise(katakana: str) -> str:
         out.append(syllable)
         i += step
     word = "".join(out)
-    for long, short in (("ou", "o"), ("uu", "u"), ("oo", "o"), ("ei", "e"), ("aa", "a"), ("ii", "i")):
+    for long, short in (("ou", "o"), ("uu", "u"), ("oo", "o"), ("aa", "a"), ("ii", "i")):
         word = word.replace(long, short)
     return word
 

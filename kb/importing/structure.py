@@ -115,6 +115,10 @@ def _walk(blocks: list[Block], questions: set[int]) -> tuple[list[_Raw], list[Bl
             current = _Raw(block, section=section)
             raws.append(current)
             continue
+        if block.kind == "rule":  # a horizontal rule closes an answer: what follows is apart
+            if not block.group:
+                current = None
+            continue
         if block.kind == "heading" and not block.group and (block.level <= q_level or current is None
                                                              or current.question.kind != "heading"):
             section = block.text

@@ -16,7 +16,7 @@ _EN_ASK = re.compile(
     r"^(?:how|what|why|when|where|which|who|whom|whose|can|could|do|does|did|is|are|was|were|"
     r"should|will|would|may|might|must|has|have|am|isn't|aren't|don't|doesn't|can't)\b", re.I)
 _JA_ASK = re.compile(r"(?:ですか|ますか|ませんか|でしょうか|のですか|んですか|でしょう|ますでしょうか|か)[。．.]?$")
-_NUMBERING = re.compile(r"^\s*(?:\d{1,3}(?:\.\d{1,3})*[.)]?|[（(]\d{1,3}[）)])\s+")
+_NUMBERING = re.compile(r"^\s*(?:\d{1,3}(?:\.\d{1,3})+\.?|\d{1,3}[.)]|[（(]\d{1,3}[）)])\s+")
 _SENTENCE_END = re.compile(r"[。．.!！?？」』）)\]】\"'`*]$")
 MAX_QUESTION_CHARS = 300
 
