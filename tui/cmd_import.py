@@ -87,7 +87,7 @@ def format_report(plan: ImportPlan, report: list[dict[str, Any]], lang: str, dry
                        updated=statuses.count("updated"), unchanged=statuses.count("unchanged"),
                        kept=sum(s.startswith("kept") for s in statuses),
                        flagged=sum(1 for e in entries if e["flags"]),
-                       bilingual=sum(1 for e in entries if _bilingual(plan, e["id"])),
+                       bilingual=len({e["id"] for e in entries if _bilingual(plan, e["id"])}),
                        dropped=len(source["dropped"])))
         if entries:
             lines.append(t("imp_entries", lang))

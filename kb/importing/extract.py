@@ -8,7 +8,7 @@ from kb.importing.flags import cut_off_text
 from kb.importing.junk import drop_junk
 from kb.importing.model import Extraction, Pair
 from kb.importing.reading import Source, read_document
-from kb.importing.structure import pair_document
+from kb.importing.structure import mark_block, pair_document
 from kb.importing.text import key_of, similarity
 
 NEAR_DUPLICATE = 0.9  # on the questions' distinctive bigrams (those most questions share removed)
@@ -26,7 +26,7 @@ def extract(source: Source) -> Extraction:
         elif not pair.related_keys and cut_off_text(pair.answer.strip().split("\n\n")[-1]):
             pair.flags.append("truncated")
     if doc.blocks:
-        doc.blocks, junk = drop_junk(doc.blocks)
+        doc.blocks, junk = drop_junk([mark_block(b) for b in doc.blocks])
         dropped += junk
         pairs, more, title = pair_document(doc, source.lang)
         dropped += more

@@ -47,6 +47,8 @@ _BOILERPLATE = [(reason, re.compile(pattern, re.I)) for reason, pattern in (
                    r"back\s+to\s+top|(?:ページの)?(?:トップ|先頭)へ(?:戻る)?|print\s+this\s+page|印刷)$"),
     ("navigation", r"^(?:was\s+this\s+(?:article|page|answer)\s+helpful\??|この(?:記事|ページ|回答)は(?:お?役に立ち"
                    r"ましたか|参考になりましたか)[?？]?)(?:\s*(?:yes|no|はい|いいえ))*$"),
+    ("page-number", r"^(?:page\s+\d+(?:\s+of\s+\d+)?|\d+\s*/\s*\d+|-\s*\d+\s*-|\d+\s*ページ(?:目)?|"
+                    r"ページ\s*\d+(?:\s*/\s*\d+)?)$"),
     ("copyright", r"(?:©|\(c\)\s*\d{4}|copyright\s+(?:©|\d{4})|all\s+rights\s+reserved|無断転載|powered\s+by\s+\w+)"),
     ("copyright", r"^(?:this\s+page\s+was\s+last\s+(?:edited|modified)|retrieved\s+from\s|このページの最終更新)"),
     ("teaser", r"(?:\.\.\.|…)?\s*(?:read\s+more|continue\s+reading|続きを読む|もっと読む|もっと見る)\s*(?:»|›|→)?$"),
@@ -106,8 +108,10 @@ def drop_junk(blocks: list[Block]) -> tuple[list[Block], list[Dropped]]:
         kept.append(block)
     vocabulary = Counter(t for block in kept if block.kind != "code" for t in terms(block.text))
     content: list[Block] = []
-    for block in kept:
-        if is_spam(block, vocabulary):
+    for i, block in enumerate(kept):
+        introduces = block.text.rstrip().endswith((":", "：")) and i + 1 < len(kept) \
+            and kept[i + 1].kind in ("item", "code", "table")
+        if not introduces and is_spam(block, vocabulary):
             dropped.append(Dropped(block.line, _shown(block), "spam"))
         else:
             content.append(block)
@@ -137,7 +141,7 @@ def is_spam(block: Block, vocabulary: Counter[str]) -> bool:
     title_like = asks or not ends_sentence(text)
     if pattern:
         return title_like and (n >= 2 or asks or known == 0)
-    return known == 0 and ((asks and n >= 2) or (title_like and n >= 3))
+    return known == 0 and asks and n >= 2  # a question in words the document never uses
 
 
 def _shown(block: Block) -> str:

@@ -18,6 +18,7 @@ REASONS: dict[str, tuple[str, str]] = {
     "footer": ("フッター (人気の投稿・関連記事など)", "footer (popular or related posts)"),
     "teaser": ("他の記事の抜粋 (続きを読む)", "teaser of another post (read more)"),
     "sidebar": ("サイドバー", "sidebar"),
+    "page-number": ("ページ番号", "page number"),
     "metadata": ("文書のメタデータ", "document metadata"),
     "spam": ("文書の話題と無関係な行 (スパム)", "off-topic line (spam)"),
     "section": ("質問ではない見出し", "section heading, not a question"),

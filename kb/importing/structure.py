@@ -39,7 +39,7 @@ class _Raw:
 
 def pair_document(doc: Document, lang: str = "") -> tuple[list[Pair], list[Dropped], str]:
     """Pairs from a document's blocks (and its ready pairs), the pieces dropped, its title."""
-    blocks = [_marked(b) for b in doc.blocks]
+    blocks = [mark_block(b) for b in doc.blocks]
     questions = _question_blocks(blocks)
     dropped: list[Dropped] = []
     raws, preamble, orphans = _walk(blocks, questions)
@@ -74,7 +74,7 @@ def pair_document(doc: Document, lang: str = "") -> tuple[list[Pair], list[Dropp
     return pairs, dropped, title
 
 
-def _marked(block: Block) -> Block:
+def mark_block(block: Block) -> Block:
     """A "Q:" line is a question and an "A:" line an answer, whatever the format."""
     if block.kind not in ("para", "heading"):
         return block
