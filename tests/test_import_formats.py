@@ -203,3 +203,20 @@ def test_every_fixture_format_is_read_by_its_own_reader():
     seen = {format_of(p, p.read_bytes()[:4096]) for p in DATA.iterdir()
             if p.suffix in FORMATS and not p.name.endswith(".json")}
     assert seen == {"text", "html", "markdown", "csv", "tsv"}
+
+
+def test_duplicates_and_near_duplicates_are_flagged_with_the_other_entry(tmp_path):
+    source = tmp_path / "faq.md"
+    source.write_text("## How do I renew a certificate?\n\nRun certbot renew.\n\n"
+                      "## How do I renew my certificate?\n\nUse certbot renew from cron.\n\n"
+                      "## How do I revoke a certificate?\n\nRun certbot revoke.\n\n"
+                      "## What is a wildcard?\n\nA name like *.example.com.\n\n"
+                      "## What is a wildcard\n\nA certificate for every subdomain.\n", encoding="utf-8")
+    plan = import_dry([source], tmp_path / "out")
+    flags = {p.question: p.flags for p in plan.extractions[0].pairs}
+    assert flags == {"How do I renew a certificate?": [], "How do I renew my certificate?": ["near-duplicate"],
+                     "How do I revoke a certificate?": [], "What is a wildcard?": [],
+                     "What is a wildcard": ["duplicate"]}
+    text = next(f.text for f in plan.files if f.relative == "entries/renew-certificate-2.md")
+    assert "near-duplicate: " in text and "(renew-certificate)" in text
+    assert 'flags = ["near-duplicate"]' in text

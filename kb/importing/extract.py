@@ -11,7 +11,9 @@ from kb.importing.reading import Source, read_document
 from kb.importing.structure import mark_block, pair_document
 from kb.importing.text import key_of, similarity
 
-NEAR_DUPLICATE = 0.9  # on the questions' distinctive bigrams (those most questions share removed)
+# Bigram similarity of two questions' keys: 0.89 for "renew a/my certificate", while different
+# questions worded alike ("make scripts executable" / "make an executable from a script") stay below.
+NEAR_DUPLICATE = 0.88
 
 
 def extract(source: Source) -> Extraction:
@@ -46,50 +48,28 @@ def extract(source: Source) -> Extraction:
     return result
 
 
-def flag_duplicates(pairs: list[Pair], existing: list[tuple[str, str]]) -> None:
-    """Flag pairs asking what an earlier pair, or an existing entry's question (lang, text), asks.
+def flag_duplicates(pairs: list[Pair], existing: list[tuple[str, str, str]]) -> None:
+    """Flag pairs asking what an earlier pair, or an existing entry (id, lang, question), asks.
 
-    Near duplicates are compared on what is left of two questions once the bigrams most of
-    the document's questions share are removed ("ライブ マイグレーションを使用するために…").
+    The same question without spaces and punctuation is a duplicate; one differing by a word
+    or two ("renew a certificate" / "renew my certificate") is a near duplicate.
     """
-    shared = _shared_grams([p.question for p in pairs])
-    earlier: list[tuple[str, str]] = list(existing)
+    earlier: list[tuple[object, str, str]] = [(entry_id, lang, key_of(q)) for entry_id, lang, q in existing]
     for pair in pairs:
         key = key_of(pair.question)
-        mine = _distinct(key, shared)
-        for lang, question in earlier:
+        for other_pair, lang, other in earlier:
             if lang != pair.lang:
                 continue
-            other = key_of(question)
-            if other == key:
-                _add(pair, "duplicate")
+            if other == key or similarity(key, other) >= NEAR_DUPLICATE:
+                _add(pair, "duplicate" if other == key else "near-duplicate")
+                pair.duplicate_of = other_pair
                 break
-            theirs = _distinct(other, shared)
-            if min(len(mine), len(theirs)) >= 4 and similarity(mine, theirs) >= NEAR_DUPLICATE:
-                _add(pair, "near-duplicate")
-                break
-        earlier.append((pair.lang, pair.question))
+        earlier.append((pair, pair.lang, key))
 
 
 def _add(pair: Pair, flag: str) -> None:
     if flag not in pair.flags:
         pair.flags.append(flag)
-
-
-def _shared_grams(questions: list[str]) -> set[str]:
-    """Bigrams in a third or more of the questions: the document's way of asking, not the topic."""
-    counts: dict[str, int] = {}
-    for question in questions:
-        key = key_of(question)
-        for gram in {key[i:i + 2] for i in range(len(key) - 1)}:
-            counts[gram] = counts.get(gram, 0) + 1
-    limit = max(3, len(questions) // 3)
-    return {g for g, n in counts.items() if n >= limit}
-
-
-def _distinct(key: str, shared: set[str]) -> str:
-    keep = [i for i in range(len(key) - 1) if key[i:i + 2] not in shared]
-    return "".join(key[i] for i in keep) + (key[-1] if keep and keep[-1] == len(key) - 2 else "")
 
 
 _PRODUCT = re.compile(r"^[A-Z0-9][\w'’.+-]*(?:\s+[A-Z0-9][\w'’.+-]*)*")

@@ -71,13 +71,15 @@ def plan_import(sources: list[Source], out: Path) -> ImportPlan:
         return plan
     existing = read_existing(out)
     names = {e.source for e in extractions}
-    foreign = [q for entry_id, qs in existing.questions.items() if existing.owner_of(entry_id) not in names for q in qs]
+    foreign = [(entry_id, lang, q) for entry_id, qs in existing.questions.items()
+               if existing.owner_of(entry_id) not in names for lang, q in qs]
     pairs = [p for e in extractions for p in e.pairs]
     flag_duplicates(pairs, foreign)
     units, matched = join_languages([e.pairs for e in extractions])
     plan.bilingual = len(matched)
     ids = _assign_ids(units, extractions, existing)
     by_key = {(p.source, p.key): ids[i] for i, unit in enumerate(units) for p in unit.pairs}
+    entry_by_pair = {id(p): ids[i] for i, unit in enumerate(units) for p in unit.pairs}
     titles = {e.source: e.title for e in extractions}
     tags_used: dict[str, tuple[str, str]] = {}
     for i, unit in enumerate(units):
@@ -87,8 +89,10 @@ def plan_import(sources: list[Source], out: Path) -> ImportPlan:
         primary = unit.texts.get("en") or unit.pairs[0]
         product = product_of(titles.get(primary.source, "")) or "General"
         flags = [f for f in FLAGS if any(f in p.flags for p in unit.pairs)]
+        others = [p.duplicate_of if isinstance(p.duplicate_of, str) else entry_by_pair.get(id(p.duplicate_of), "")
+                  for p in unit.pairs if p.duplicate_of is not None]
         text = render_entry(entry_id, unit.pairs, tags, list(dict.fromkeys(r for r in related if r != entry_id)),
-                            [product], flags)
+                            [product], flags, [o for o in others if o and o != entry_id])
         for pair in unit.pairs:
             plan.entry_of[id(pair)] = entry_id
         owned = any(existing.sources.get(p.source, {}).get(p.key) == entry_id for p in unit.pairs)

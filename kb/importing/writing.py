@@ -48,7 +48,7 @@ def toml_key(key: str) -> str:
 
 
 def render_entry(entry_id: str, pairs: list[Pair], tags: list[str], related: list[str],
-                 applies_to: list[str], flags: list[str]) -> str:
+                 applies_to: list[str], flags: list[str], same_as: list[str] | None = None) -> str:
     """One entry file: front matter (with flags and their notes as comments) and the body."""
     where = "; ".join(f"{p.source} line {p.line}" for p in pairs)
     where_ja = "、".join(f"{p.source} の {p.line} 行目" for p in pairs)
@@ -57,7 +57,8 @@ def render_entry(entry_id: str, pairs: list[Pair], tags: list[str], related: lis
         lines.append("# Check these, then delete the flags line / 確認したら flags の行を削除してください:")
         for flag in flags:
             ja, en = FLAGS.get(flag, (flag, flag))
-            lines.append(f"#   {flag}: {ja} / {en}")
+            other = f" ({', '.join(same_as)})" if same_as and flag in ("duplicate", "near-duplicate") else ""
+            lines.append(f"#   {flag}: {ja} / {en}{other}")
     lines += [f"id = {toml_string(entry_id)}", f"tags = {toml_list(tags)}", f"related = {toml_list(related)}",
               f"applies_to = {toml_list(applies_to)}", "checks = []"]
     if flags:
