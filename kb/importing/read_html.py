@@ -7,41 +7,20 @@ schema.org FAQPage in JSON-LD gives its pairs directly.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from typing import Any
 
-from kb.importing.model import Block, Document, Dropped, Pair
-from kb.importing.render import render_blocks
-from kb.importing.text import is_question, lang_of
+from kb.importing.html_parts import CODE_TAGS, skip_reason
+from kb.importing.model import Block, Document, Dropped
+from kb.importing.text import is_question
 
 _BLOCK = {"p", "div", "section", "article", "main", "li", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6",
           "pre", "blockquote", "table", "tr", "ul", "ol", "dl", "details", "summary", "figure", "figcaption",
           "address", "center", "hr", "body", "form", "fieldset", "legend", "caption", "tbody", "thead"}
 _VOID = {"br", "img", "hr", "meta", "link", "input", "wbr", "area", "base", "col", "embed", "source",
          "track", "param"}
-_CODE_TAGS = {"script", "style", "noscript", "template", "svg", "iframe", "object", "canvas", "select",
-              "button", "textarea", "math"}
-_TAG_REASON = {"nav": "navigation", "footer": "copyright", "aside": "sidebar"}
-# Words in class / id / role naming what is not content, by reason.
-_CLASS_REASONS = (
-    ("toc", {"toc", "toctitle", "table-of-contents"}),
-    ("navigation", {"nav", "navbar", "navigation", "menu", "breadcrumb", "breadcrumbs", "pager",
-                    "pagination", "jump", "skip", "editsection", "catlinks", "printfooter", "sitesub",
-                    "contentsub", "headerlink", "search", "mw-head", "mw-panel", "banner", "masthead"}),
-    ("comments", {"comment", "comments", "disqus", "respond", "reply", "discussion"}),
-    ("share", {"share", "sharing", "social", "addthis", "sns", "sharedaddy"}),
-    ("footer", {"related", "popular", "recommend", "recommended", "yarpp", "recent"}),
-    ("byline", {"byline", "author", "posted", "entry-meta", "post-meta", "page-metadata", "dateline",
-                "timestamp", "post-date", "metadata"}),
-    ("copyright", {"footer", "colophon", "copyright", "site-info", "contentinfo", "license"}),
-    ("sidebar", {"sidebar", "widget", "complementary", "aside"}),
-    ("spam", {"advert", "advertisement", "ads", "ad", "sponsor", "sponsored", "promo", "cookie"}),
-)
 _CLOSED_BY = {"li": {"li", "p"}, "dt": {"dt", "dd", "p"}, "dd": {"dt", "dd", "p"}, "p": {"p"}}
-_NEVER_SKIP = {"html", "body", "main", "article"}
 _SPACE = re.compile(r"\s+")
 _TITLE_SITE = re.compile(r"\s+[|｜\-–—:]\s+[^|｜\-–—]{2,40}$")
 _LANG_CLASS = re.compile(r"(?:language|lang|highlight|brush:?)-?\s*([\w+#-]+)")
@@ -224,7 +203,7 @@ class _Parser(HTMLParser):
         if self.skip is not None:
             self.skip[3].append(data)
             return
-        if self.stack and self.stack[-1].tag in _CODE_TAGS:
+        if self.stack and self.stack[-1].tag in CODE_TAGS:
             return
         self._data(data)
 
@@ -294,28 +273,7 @@ class _Parser(HTMLParser):
     # -- what is not content -----------------------------------------------------------------
 
     def _reason(self, tag: str, attrs: dict[str, str]) -> str:
-        if tag in _CODE_TAGS:
-            return "code"
-        if tag in _TAG_REASON:
-            return _TAG_REASON[tag]
-        if tag == "header" and not any(o.tag in ("article", "main") for o in self.stack):
-            return "navigation"
-        if tag == "form":
-            return "comments" if "comment" in (attrs.get("id", "") + attrs.get("class", "")).lower() else "navigation"
-        if tag in _NEVER_SKIP or tag in ("h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "summary"):
-            return ""
-        words = set(re.split(r"[\s_]+", " ".join((attrs.get("class", ""), attrs.get("role", ""))).lower()))
-        words |= {part for w in list(words) for part in w.split("-")}
-        # An id names one thing: it counts when it is a name, or ends in one ("site-footer");
-        # not on a section, whose id is often made from its heading ("copyright-restrictions").
-        element_id = attrs.get("id", "").lower().replace("_", "-")
-        if element_id and tag not in ("section", "details"):
-            words |= {element_id, element_id.rsplit("-", 1)[-1] if "-" in element_id else element_id}
-        for reason, names in _CLASS_REASONS:
-            # Long names also inside a word ("sphinxsidebar", "site-footer-widgets").
-            if words & names or any(n in w for n in names if len(n) >= 7 and "-" not in n for w in words):
-                return reason
-        return ""
+        return skip_reason(tag, attrs, inside_content=any(o.tag in ("article", "main") for o in self.stack))
 
     def _end_skip(self) -> None:
         assert self.skip is not None
@@ -344,59 +302,9 @@ def read_html(text: str) -> Document:
     doc = parser.doc
     title = parser.h1 or _TITLE_SITE.sub("", parser.page_title)
     doc.title = _SPACE.sub(" ", title).strip()
-    for line, data in parser.json_ld:
-        doc.pairs.extend(_faq_pairs(data, line, text))
+    if parser.json_ld:
+        from kb.importing.read_jsonld import faq_pairs
+
+        for line, data in parser.json_ld:
+            doc.pairs.extend(faq_pairs(data, line, text))
     return doc
-
-
-def read_json_ld(text: str, path: str) -> Document:
-    """A JSON(-LD) file holding a schema.org FAQPage."""
-    return Document(pairs=_faq_pairs(text, 1, text))
-
-
-def _faq_pairs(data: str, line: int, page: str) -> list[Pair]:
-    try:
-        value = json.loads(data)
-    except ValueError:
-        return []
-    pairs = []
-    lines = page.split("\n")
-    for question in _questions(value):
-        name = _html_text(str(question.get("name") or question.get("text") or ""))
-        answer = question.get("acceptedAnswer") or question.get("suggestedAnswer") or {}
-        if isinstance(answer, list):
-            answer = answer[0] if answer else {}
-        body = str(answer.get("text", "")) if isinstance(answer, dict) else str(answer)
-        if not name:
-            continue
-        where = next((n for n, text in enumerate(lines, 1) if name[:40] in text), line)
-        markdown = render_blocks(read_html(body).blocks) if "<" in body else _SPACE.sub(" ", body).strip()
-        pairs.append(Pair(question=name, answer=markdown, lang=lang_of(name + markdown), line=where))
-    return pairs
-
-
-def _questions(value: Any) -> list[dict[str, Any]]:
-    """Every schema.org Question inside FAQPage objects, wherever the JSON-LD nests them."""
-    found: list[dict[str, Any]] = []
-    if isinstance(value, list):
-        for item in value:
-            found.extend(_questions(item))
-    elif isinstance(value, dict):
-        kind = value.get("@type")
-        kinds = kind if isinstance(kind, list) else [kind]
-        if "FAQPage" in kinds or "QAPage" in kinds:
-            entities = value.get("mainEntity", [])
-            for item in entities if isinstance(entities, list) else [entities]:
-                if isinstance(item, dict):
-                    found.append(item)
-        for key in ("@graph", "hasPart"):
-            if key in value:
-                found.extend(_questions(value[key]))
-    return found
-
-
-def _html_text(text: str) -> str:
-    if "<" not in text and "&" not in text:
-        return _SPACE.sub(" ", text).strip()
-    blocks = read_html(text).blocks
-    return _SPACE.sub(" ", " ".join(b.text for b in blocks)).strip()

@@ -163,7 +163,7 @@ def read_document(source: Source) -> Document:
 
         return read_html(text)
     if kind == "json":
-        from kb.importing.read_html import read_json_ld
+        from kb.importing.read_jsonld import read_json_ld
 
         return read_json_ld(text, str(source.path))
     if kind in ("csv", "tsv"):
