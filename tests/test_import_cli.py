@@ -68,6 +68,7 @@ def test_reimport_updates_what_it_made_and_keeps_what_a_person_edited(tmp_path, 
     shutil.copy(SAVED, source)
     out = tmp_path / "kb"
     run(capsys, "import", source, "--out", out)
+    (out / "kb.toml").write_text('[name]\nen = "Our certificates FAQ"\n', encoding="utf-8")
     edited = out / "entries" / "wildcard.md"
     edited.write_text(edited.read_text(encoding="utf-8").replace("Yes.", "Yes, checked by Ann."), encoding="utf-8")
     (out / "entries" / "really-free.md").unlink()
@@ -82,6 +83,7 @@ def test_reimport_updates_what_it_made_and_keeps_what_a_person_edited(tmp_path, 
     assert statuses["wildcard"] == "kept-edited" and "checked by Ann" in edited.read_text(encoding="utf-8")
     assert statuses["really-free"] == "kept-removed" and not (out / "entries" / "really-free.md").exists()
     assert statuses["offer"] == "unchanged"
+    assert (out / "kb.toml").read_text(encoding="utf-8") == '[name]\nen = "Our certificates FAQ"\n'
     _, text, _ = run(capsys, "import", source, "--out", out, "--lang", "en")
     assert "kept (edited since)" in text and "kept (removed since)" in text
 

@@ -117,6 +117,8 @@ def test_csv_columns_tags_and_alternates(results):
     assert first.tags == ["rate limits"] and first.alternates == ["certificates per domain", "weekly certificate limit"]
     text = next(f.text for f in plan.files if f.relative == "tags.toml")
     assert '[rate-limits]\nja = "rate limits"' in text and "[accounts]" in text
+    entry = next(f.text for f in plan.files if f.entry_id == plan.entry_of[id(first)])
+    assert "# Source / 出典: https://letsencrypt.org/docs/rate-limits/" in entry
 
 
 def test_two_sources_with_their_languages_become_bilingual_entries(tmp_path):

@@ -5,17 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kb.errors import InputError
-from kb.importing.flags import FLAGS
-from kb.importing.plan import ImportPlan, apply_plan, plan_import
-from kb.importing.reading import parse_source
-from kb.importing.report import report_of
 from tui import import_text as _messages  # noqa: F401 - adds the import messages to the catalog
 from tui.cli_text import Help
 from tui.i18n import t
 from tui.safe import clean_line, dumps_json
+
+if TYPE_CHECKING:  # the importer loads only when `faq import` runs, not with every command
+    from kb.importing.plan import ImportPlan
 
 EXIT_OK, EXIT_NOTHING, EXIT_USAGE = 0, 1, 2
 _SHOWN = 100  # a dropped piece longer than this is cut in the readable report
@@ -41,6 +40,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser, h
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from kb.importing.plan import apply_plan, plan_import
+    from kb.importing.reading import parse_source
+    from kb.importing.report import report_of
+
     out: Path = args.out
     if out.exists() and not out.is_dir():
         raise InputError(t("imp_not_folder", "en"), path=str(out), field="--out", ja=t("imp_not_folder", "ja"))
@@ -74,6 +77,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 def format_report(plan: ImportPlan, report: list[dict[str, Any]], lang: str, dry_run: bool,
                   refused: list[str]) -> str:
     """The readable report: per source its entries, flags and dropped pieces; then the files."""
+    from kb.importing.flags import FLAGS
+
     lines: list[str] = []
     for source in report:
         lines.append(t("imp_head_dry" if dry_run else "imp_head", lang, source=clean_line(source["source"]),

@@ -60,6 +60,7 @@ class Pair:
     section: str = ""  # the heading it sits under, if any
     related_keys: list[str] = field(default_factory=list)  # keys of follow-up pairs (QnA prompts)
     source: str = ""  # the source file's name
+    url: str = ""  # where the source says the answer comes from (a CSV source column)
     duplicate_of: object = None  # the earlier Pair, or an existing entry's id, this one repeats
 
 

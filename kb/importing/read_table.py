@@ -79,7 +79,8 @@ def read_table(text: str, path: str, delimiter: str | None) -> Document:
                 pair.alternates.append(question)
             continue
         pair = Pair(question=question, answer=answer, lang=lang_of(question + answer), line=number,
-                    key=f"id:{row_id}" if row_id else "", section=cell.get("section", ""))
+                    key=f"id:{row_id}" if row_id else "", section=cell.get("section", ""),
+                    url=cell.get("source", ""))
         pair.tags = _tags(cell.get("tags", ""))
         pair.alternates = [a for a in _alternates(cell.get("alternates", "")) if a != question]
         pair.related_keys = _prompts(cell.get("prompts", ""))

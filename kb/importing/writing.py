@@ -53,6 +53,8 @@ def render_entry(entry_id: str, pairs: list[Pair], tags: list[str], related: lis
     where = "; ".join(f"{p.source} line {p.line}" for p in pairs)
     where_ja = "、".join(f"{p.source} の {p.line} 行目" for p in pairs)
     lines = ["+++", f"# Imported by `faq import` from {where}.", f"# `faq import` で {where_ja}から取り込みました。"]
+    lines += [f"# Source / 出典: {url}" for url in dict.fromkeys(p.url for p in pairs if p.url)
+              if "\n" not in url]
     if flags:
         lines.append("# Check these, then delete the flags line / 確認したら flags の行を削除してください:")
         for flag in flags:
