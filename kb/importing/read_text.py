@@ -7,7 +7,8 @@ import re
 from kb.importing.model import Block, Document
 from kb.importing.text import ends_sentence, is_question
 
-_BULLET = re.compile(r"^(\s*)(?:[•・●○◦▪■□◆◇►▶‣⁃\-*+]|(\d{1,3})[.)]|[（(](\d{1,3})[)）])\s+(?=\S)")
+# Japanese bullets ("・", "●") need no space after them; "-", "*" and "1." do.
+_BULLET = re.compile(r"^(\s*)(?:[•・●○◦▪■□◆◇►▶‣⁃]\s*|[\-*+]\s+|(\d{1,3})[.)]\s+|[（(](\d{1,3})[)）]\s*)(?=\S)")
 _RULE = re.compile(r"^\s*([-=*_~])(?:\s*\1){2,}\s*$")
 _CODE = re.compile(r"^(?: {4,}|\t)\S")
 _CJK_END = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]$")

@@ -10,8 +10,9 @@ _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z]")
 
 # "Q:", "Q1.", "Ｑ．", "質問:", "問 3)"; "A:", "回答：", "答え:".
-Q_MARK = re.compile(r"^\s*(?:\*\*)?(?:q|question|質問|問)\s*\d{0,3}\s*[:：.．)）](?:\*\*)?\s*", re.I)
-A_MARK = re.compile(r"^\s*(?:\*\*)?(?:a|answer|回答|答え?)\s*\d{0,3}\s*[:：.．)）](?:\*\*)?\s*", re.I)
+# Full-width forms too ("Ｑ１．", "Ａ："), as Japanese pages write them.
+Q_MARK = re.compile(r"^\s*(?:\*\*)?(?:[qｑＱ]|question|質問|問)\s*[0-9０-９]{0,3}\s*[:：.．)）、](?:\*\*)?\s*", re.I)
+A_MARK = re.compile(r"^\s*(?:\*\*)?(?:[aａＡ]|answer|回答|答え?)\s*[0-9０-９]{0,3}\s*[:：.．)）、](?:\*\*)?\s*", re.I)
 _EN_ASK = re.compile(
     r"^(?:how|what|why|when|where|which|who|whom|whose|can|could|do|does|did|is|are|was|were|"
     r"should|will|would|may|might|must|has|have|am|isn't|aren't|don't|doesn't|can't)\b", re.I)
