@@ -47,6 +47,12 @@ def _make(tmp_path: Path, name: str) -> Path:
         path.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n")
     elif name == "broken.docx":
         path.write_bytes(b"PK\x03\x04 this is no zip")
+    elif name == "corrupt.docx":  # a real zip whose compressed document is damaged
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("word/document.xml", "<w:document>" + "text " * 2000 + "</w:document>")
+        data = bytearray(path.read_bytes())
+        data[60:80] = bytes(20)
+        path.write_bytes(bytes(data))
     elif name == "sheet.docx":
         with zipfile.ZipFile(path, "w") as archive:
             archive.writestr("xl/workbook.xml", "<workbook/>")
@@ -64,6 +70,7 @@ CASES = {
     "columns.csv": (2, "4 fields, the header has 2", 3),
     "scan.pdf": (2, "PDF is not supported", None),
     "broken.docx": (2, "not a DOCX file", None),
+    "corrupt.docx": (2, "not a DOCX file", None),
     "sheet.docx": (2, "export the sheet as CSV", None),
     "missing.txt": (2, "no such file", None),
     "latin1.txt": (2, "not text", 1),

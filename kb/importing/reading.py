@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -150,7 +151,7 @@ def read_document(source: Source) -> Document:
 
         try:
             return read_docx(data, str(source.path))
-        except zipfile.BadZipFile:
+        except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError, KeyError):
             raise SourceError("not a DOCX file (a damaged zip archive)", path=str(source.path),
                               ja="DOCX ファイルではありません (zip アーカイブが壊れています)") from None
     try:
