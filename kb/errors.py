@@ -57,8 +57,16 @@ class ContentError(KbError):
     """An entry, glossary or tag file that does not load or validate."""
 
 
+class ContentWarning(ContentError):
+    """A doubt about content that does not make it invalid (an imported entry's flags)."""
+
+
 class InputError(KbError):
     """A calculator input or command-line value that is out of range or unparsable."""
+
+
+class SourceError(InputError):
+    """A document given to `faq import` that cannot be read: missing, binary, too big, PDF."""
 
 
 class ClusterFileError(KbError):

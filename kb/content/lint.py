@@ -3,16 +3,31 @@
 from __future__ import annotations
 
 from kb.content.load import KnowledgeBase
-from kb.errors import ContentError
+from kb.errors import ContentError, ContentWarning
 
 
 def lint_kb(kb: KnowledgeBase) -> list[ContentError]:
-    """All problems, sorted by file and line: loading, cross-references, quiz items."""
+    """All problems, sorted by file and line: loading, cross-references, quiz items.
+
+    ``ContentWarning`` items are doubts (an imported entry's flags, an entry with no quiz
+    items yet): `faq lint` shows them but does not fail on them.
+    """
     # Imported here: training pulls in the scheduler, which `faq ask` never needs.
+    from kb.importing.flags import flag_warnings
     from kb.training import validate_generated_links, validate_quiz
 
     problems = list(kb.problems)
+    # Training rules hold for a knowledge base that trains: one without any quiz item (an
+    # imported FAQ) lacks none, and links no generated item; an entry with none is a warning.
+    trains = any(entry.quiz for entry in kb.entries.values())
     for entry in kb.entries.values():
-        problems.extend(validate_quiz(entry))
-    problems.extend(validate_generated_links(kb.entries))
+        for problem in validate_quiz(entry):
+            if problem.field != "quiz" or entry.quiz:
+                problems.append(problem)
+            elif trains:
+                problems.append(ContentWarning(problem.message, path=problem.path, line=problem.line,
+                                               field=problem.field, ja=problem.message_ja))
+        problems.extend(flag_warnings(entry))
+    if trains:
+        problems.extend(validate_generated_links(kb.entries))
     return sorted(problems, key=lambda p: (p.path or "", p.line or 0, p.field or ""))

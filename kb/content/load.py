@@ -17,7 +17,7 @@ FENCE = "+++"
 _SECTION = re.compile(r"^<!--\s*(ja|en)\s*-->\s*$", re.MULTILINE)
 _TOML_LINE = re.compile(r"at line (\d+)")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_ENTRY_KEYS = {"id", "tags", "related", "applies_to", "checks", "ja", "en", "quiz"}
+_ENTRY_KEYS = {"id", "tags", "related", "applies_to", "checks", "ja", "en", "quiz", "flags"}
 _LANG_KEYS = {"question", "alternates"}
 
 
@@ -185,7 +185,7 @@ def parse_entry(text: str, path: str, known_tags: set[str],
     elif entry_id != Path(path).stem:
         problem(f"id {entry_id!r} differs from the file name {Path(path).stem!r}",
                 f"id {entry_id!r} がファイル名 {Path(path).stem!r} と一致しません", "id")
-    lists = {key: _str_list(meta, key, problem) for key in ("tags", "related", "applies_to", "checks")}
+    lists = {key: _str_list(meta, key, problem) for key in ("tags", "related", "applies_to", "checks", "flags")}
     for tag in lists["tags"]:
         if tag not in known_tags:
             problem(f"unknown tag {tag!r} (see tags.toml)",
@@ -201,7 +201,9 @@ def parse_entry(text: str, path: str, known_tags: set[str],
 
     bodies = _split_body(body)
     texts: dict[str, Localized] = {}
-    for lang in LANGS:
+    # One language is enough (an imported FAQ); a language is there when its table or its
+    # body section is, and then both must be. With neither, both are reported missing.
+    for lang in [code for code in LANGS if code in meta or code in bodies] or LANGS:
         section = meta.get(lang)
         if not isinstance(section, dict):
             problem(f"missing [{lang}] table with question and alternates",
@@ -228,7 +230,7 @@ def parse_entry(text: str, path: str, known_tags: set[str],
         return None, problems
     return Entry(id=entry_id, text=texts, tags=tuple(lists["tags"]), related=tuple(lists["related"]),
                  applies_to=tuple(lists["applies_to"]), checks=tuple(lists["checks"]),
-                 quiz=tuple(quiz), path=path), problems
+                 quiz=tuple(quiz), path=path, flags=tuple(lists["flags"])), problems
 
 
 def _str_list(table: dict[str, Any], key: str, problem: Any, prefix: str = "") -> list[str]:

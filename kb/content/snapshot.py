@@ -14,7 +14,8 @@ from kb.content.load import KnowledgeBase, load_kb
 
 # Bump when KnowledgeBase, Entry or the loader's output changes shape.
 # 2: content problems carry a Japanese message (``message_ja``).
-SNAPSHOT_VERSION = "2"
+# 3: entries carry ``flags`` and may hold one language only.
+SNAPSHOT_VERSION = "3"
 _KEEP = 4
 
 

@@ -113,8 +113,9 @@ _COMMAND_MODULES = {
     "examples": "examples",
     "completion": "completion",
     "config": "config",
+    "import": "importer",
 }
-_MODULE_ORDER = ["knowledge", "checks", "training", "examples", "config", "completion"]
+_MODULE_ORDER = ["knowledge", "checks", "training", "importer", "examples", "config", "completion"]
 _VALUED_OPTIONS = {"--lang", "--data"}
 
 
