@@ -8,19 +8,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kb.checks import max_concurrent_migrations, migration_time
-from kb.training.generate import (
-    CROSS_VENDOR,
-    FAMILIES,
-    GENERATED_LINKS,
-    MAX_CONCURRENT,
-    MIGRATION_TIME,
-    MIGRATION_TIME_TOLERANCE,
-    SAME_VENDOR,
-    generate_items,
-    validate_generated_links,
-)
+from kb.checks import concurrency, max_concurrent_migrations, migration, migration_time, validator
+from kb.checks.migration import MIGRATION_TIME_TOLERANCE
+from kb.checks.validator import FAMILIES
+from kb.training.generate import GENERATED_LINKS, card_id, generate_items, validate_generated_links
 from kb.training.items import TrainingItem
+
+# The drills' card ids live with the checks that pose them.
+MAX_CONCURRENT, MIGRATION_TIME = card_id(concurrency.DRILL), card_id(migration.DRILL)
+CROSS_VENDOR, SAME_VENDOR = (card_id(drill) for drill in validator.DRILLS)
 
 seeds = st.integers(min_value=0, max_value=2**32 - 1)
 

@@ -29,12 +29,11 @@ from kb.text.analysis import (
     normalize,
 )
 from kb.text.glossary import (
-    CHECK_QUANTITIES,
     ConceptMatcher,
+    QuantityTable,
     concepts_in,
     matcher_for,
     phrase_features,
-    quantities,
 )
 
 INDEX_VERSION = f"5.{ANALYSIS_VERSION}"  # 5: segments as separate files, read on demand (a compound file is copied into memory when opened)
@@ -76,9 +75,9 @@ def entry_document(entry: Entry, matcher: ConceptMatcher) -> dict[str, Any]:
     en_terms = [english_terms(t) for t in en_norm]
     all_text = "\n".join([*ja_norm, *en_norm])
     concepts = matcher.find(all_text)
-    # Quantities the text mentions and those its checks compute with (kb.text.glossary).
-    kinds = quantities(all_text)
-    kinds += [k for check in entry.checks for k in CHECK_QUANTITIES.get(check, ()) if k not in kinds]
+    # Quantities the text mentions and those its checks compute with (the checks declare them).
+    kinds = matcher.quantities.kinds(all_text)
+    kinds += [k for k in matcher.quantities.for_checks(entry.checks) if k not in kinds]
     concepts = [*concepts, *kinds]
     # One field per language: a third of the posting lists to walk per word compared with
     # separate question / alternates / answer fields. The question's words are repeated, so
@@ -128,30 +127,42 @@ class IndexInfo:
         return self.warning
 
 
-def cache_key(kb: KnowledgeBase) -> str:
-    return f"{INDEX_VERSION}-{kb.digest[:16]}"
+def check_quantities() -> QuantityTable:
+    """The registered checks' quantities: what the index and the matcher count as one."""
+    from kb.checks.registry import quantity_table
+
+    return quantity_table()
 
 
-def open_index(kb: KnowledgeBase, cache_dir: Path | None, rebuild: bool = False) -> tuple[Any, IndexInfo]:
+def cache_key(kb: KnowledgeBase, quantities: QuantityTable | None = None) -> str:
+    """The index folder's name: the index version, the content and the checks' quantities."""
+    table = quantities or check_quantities()
+    return f"{INDEX_VERSION}-{kb.digest[:16]}-{table.signature[:8]}"
+
+
+def open_index(kb: KnowledgeBase, cache_dir: Path | None, rebuild: bool = False,
+               quantities: QuantityTable | None = None) -> tuple[Any, IndexInfo]:
     """Open the cached index for this content, building it when missing, stale or broken.
 
-    When the cache folder cannot be written, the index is built in memory and the
-    returned info carries a warning instead of failing.
+    ``quantities`` defaults to the registered checks'. When the cache folder cannot be
+    written, the index is built in memory and the returned info carries a warning instead
+    of failing.
     """
     start = time.perf_counter()
+    table = quantities or check_quantities()
     if cache_dir is None:
-        return _build_in_memory(kb, start)
-    target = cache_dir / f"index-{cache_key(kb)}"
+        return _build_in_memory(kb, start, table)
+    target = cache_dir / f"index-{cache_key(kb, table)}"
     if not rebuild:
         ix = _try_open(target)
         if ix is not None:
             return ix, IndexInfo(target, False, time.perf_counter() - start, ix.doc_count())
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
-        ix = _build_on_disk(kb, cache_dir, target, rebuild)
+        ix = _build_on_disk(kb, table, cache_dir, target, rebuild)
     except OSError as exc:
         reason = exc.strerror or exc
-        return _build_in_memory(kb, start, f"index cache {cache_dir} is not writable ({reason}); "
+        return _build_in_memory(kb, start, table, f"index cache {cache_dir} is not writable ({reason}); "
                                            "using an in-memory index",
                                 f"インデックスのキャッシュ {cache_dir} に書き込めません ({reason})。"
                                 "メモリ上のインデックスを使用します")
@@ -191,13 +202,13 @@ def _try_open(target: Path) -> Any | None:
         return None
 
 
-def _build_on_disk(kb: KnowledgeBase, cache_dir: Path, target: Path, rebuild: bool) -> Any:
+def _build_on_disk(kb: KnowledgeBase, table: QuantityTable, cache_dir: Path, target: Path, rebuild: bool) -> Any:
     # Build beside the target and rename into place: a reader never sees half an index,
     # and two processes building at once each finish; the first rename wins.
     tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=cache_dir))
     try:
         ix = whoosh_index.create_in(str(tmp), make_schema())
-        _write(ix, kb)
+        _write(ix, kb, table)
         _write_manifest(tmp)
         if rebuild and target.exists():
             shutil.rmtree(target, ignore_errors=True)
@@ -242,21 +253,21 @@ class _PrivateRamStorage(RamStorage):  # type: ignore[misc]
         self.spill_folders.clear()
 
 
-def _build_in_memory(kb: KnowledgeBase, start: float, warning: str | None = None,
+def _build_in_memory(kb: KnowledgeBase, start: float, table: QuantityTable, warning: str | None = None,
                      warning_ja: str | None = None) -> tuple[Any, IndexInfo]:
     storage = _PrivateRamStorage()
     ix = storage.create_index(make_schema())
     try:
-        _write(ix, kb)
+        _write(ix, kb, table)
     finally:
         storage.remove_spill_folders()
     return ix, IndexInfo(None, True, time.perf_counter() - start, ix.doc_count(), warning, warning_ja)
 
 
-def _write(ix: Any, kb: KnowledgeBase) -> None:
+def _write(ix: Any, kb: KnowledgeBase, table: QuantityTable) -> None:
     writer = ix.writer(limitmb=WRITER_MB, compound=False)
     try:
-        for document in _documents(kb):
+        for document in _documents(kb, table):
             writer.add_document(**document)
     except BaseException:
         writer.cancel()
@@ -264,13 +275,13 @@ def _write(ix: Any, kb: KnowledgeBase) -> None:
     writer.commit()
 
 
-def _documents(kb: KnowledgeBase) -> Iterator[dict[str, Any]]:
+def _documents(kb: KnowledgeBase, table: QuantityTable) -> Iterator[dict[str, Any]]:
     """Analysed documents in content order; big knowledge bases are analysed by worker
     processes while this one writes, which is most of the build time on two cores."""
     entries = list(kb.entries.values())
     workers = min(os.cpu_count() or 1, MAX_WORKERS)
     if len(entries) < PARALLEL_MIN_ENTRIES or workers < 2:
-        matcher = matcher_for(kb.glossary)
+        matcher = matcher_for(kb.glossary, table)
         for entry in entries:
             yield entry_document(entry, matcher)
         return
@@ -278,7 +289,7 @@ def _documents(kb: KnowledgeBase) -> Iterator[dict[str, Any]]:
     # forking a threaded process can deadlock.
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    with context.Pool(workers, initializer=_init_worker, initargs=(kb.glossary,)) as pool:
+    with context.Pool(workers, initializer=_init_worker, initargs=(kb.glossary, table)) as pool:
         # Batches with one in flight: the workers analyse the next batch while this
         # process writes the current one, and memory holds at most two batches.
         batches = [entries[i : i + BATCH] for i in range(0, len(entries), BATCH)]
@@ -294,9 +305,9 @@ def _documents(kb: KnowledgeBase) -> Iterator[dict[str, Any]]:
 _worker_matcher: ConceptMatcher | None = None
 
 
-def _init_worker(glossary: dict[str, GlossaryTerm]) -> None:
+def _init_worker(glossary: dict[str, GlossaryTerm], table: QuantityTable) -> None:
     global _worker_matcher
-    _worker_matcher = ConceptMatcher(glossary)
+    _worker_matcher = ConceptMatcher(glossary, table)
 
 
 def _analyse(entry: Entry) -> dict[str, Any]:
