@@ -208,9 +208,6 @@ class Calculator:
                 raise
             raise InputError(exc.message, ja=exc.message_ja, field=name(param)) from None
 
-    def param_of_field(self, field_name: str) -> Param | None:
-        return next((p for p in self.params if p.field == field_name), None)
-
 
 @dataclass(frozen=True)
 class Validator:
