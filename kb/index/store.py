@@ -134,35 +134,31 @@ def check_quantities() -> QuantityTable:
     return quantity_table()
 
 
-def cache_key(kb: KnowledgeBase, quantities: QuantityTable | None = None) -> str:
+def cache_key(kb: KnowledgeBase) -> str:
     """The index folder's name: the index version, the content and the checks' quantities."""
-    table = quantities or check_quantities()
-    return f"{INDEX_VERSION}-{kb.digest[:16]}-{table.signature[:8]}"
+    return f"{INDEX_VERSION}-{kb.digest[:16]}-{check_quantities().signature[:8]}"
 
 
-def open_index(kb: KnowledgeBase, cache_dir: Path | None, rebuild: bool = False,
-               quantities: QuantityTable | None = None) -> tuple[Any, IndexInfo]:
+def open_index(kb: KnowledgeBase, cache_dir: Path | None, rebuild: bool = False) -> tuple[Any, IndexInfo]:
     """Open the cached index for this content, building it when missing, stale or broken.
 
-    ``quantities`` defaults to the registered checks'. When the cache folder cannot be
-    written, the index is built in memory and the returned info carries a warning instead
-    of failing.
+    When the cache folder cannot be written, the index is built in memory and the
+    returned info carries a warning instead of failing.
     """
     start = time.perf_counter()
-    table = quantities or check_quantities()
     if cache_dir is None:
-        return _build_in_memory(kb, start, table)
-    target = cache_dir / f"index-{cache_key(kb, table)}"
+        return _build_in_memory(kb, start)
+    target = cache_dir / f"index-{cache_key(kb)}"
     if not rebuild:
         ix = _try_open(target)
         if ix is not None:
             return ix, IndexInfo(target, False, time.perf_counter() - start, ix.doc_count())
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
-        ix = _build_on_disk(kb, table, cache_dir, target, rebuild)
+        ix = _build_on_disk(kb, cache_dir, target, rebuild)
     except OSError as exc:
         reason = exc.strerror or exc
-        return _build_in_memory(kb, start, table, f"index cache {cache_dir} is not writable ({reason}); "
+        return _build_in_memory(kb, start, f"index cache {cache_dir} is not writable ({reason}); "
                                            "using an in-memory index",
                                 f"インデックスのキャッシュ {cache_dir} に書き込めません ({reason})。"
                                 "メモリ上のインデックスを使用します")
@@ -202,13 +198,13 @@ def _try_open(target: Path) -> Any | None:
         return None
 
 
-def _build_on_disk(kb: KnowledgeBase, table: QuantityTable, cache_dir: Path, target: Path, rebuild: bool) -> Any:
+def _build_on_disk(kb: KnowledgeBase, cache_dir: Path, target: Path, rebuild: bool) -> Any:
     # Build beside the target and rename into place: a reader never sees half an index,
     # and two processes building at once each finish; the first rename wins.
     tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=cache_dir))
     try:
         ix = whoosh_index.create_in(str(tmp), make_schema())
-        _write(ix, kb, table)
+        _write(ix, kb)
         _write_manifest(tmp)
         if rebuild and target.exists():
             shutil.rmtree(target, ignore_errors=True)
@@ -253,21 +249,21 @@ class _PrivateRamStorage(RamStorage):  # type: ignore[misc]
         self.spill_folders.clear()
 
 
-def _build_in_memory(kb: KnowledgeBase, start: float, table: QuantityTable, warning: str | None = None,
+def _build_in_memory(kb: KnowledgeBase, start: float, warning: str | None = None,
                      warning_ja: str | None = None) -> tuple[Any, IndexInfo]:
     storage = _PrivateRamStorage()
     ix = storage.create_index(make_schema())
     try:
-        _write(ix, kb, table)
+        _write(ix, kb)
     finally:
         storage.remove_spill_folders()
     return ix, IndexInfo(None, True, time.perf_counter() - start, ix.doc_count(), warning, warning_ja)
 
 
-def _write(ix: Any, kb: KnowledgeBase, table: QuantityTable) -> None:
+def _write(ix: Any, kb: KnowledgeBase) -> None:
     writer = ix.writer(limitmb=WRITER_MB, compound=False)
     try:
-        for document in _documents(kb, table):
+        for document in _documents(kb):
             writer.add_document(**document)
     except BaseException:
         writer.cancel()
@@ -275,10 +271,11 @@ def _write(ix: Any, kb: KnowledgeBase, table: QuantityTable) -> None:
     writer.commit()
 
 
-def _documents(kb: KnowledgeBase, table: QuantityTable) -> Iterator[dict[str, Any]]:
+def _documents(kb: KnowledgeBase) -> Iterator[dict[str, Any]]:
     """Analysed documents in content order; big knowledge bases are analysed by worker
     processes while this one writes, which is most of the build time on two cores."""
     entries = list(kb.entries.values())
+    table = check_quantities()  # given to the workers: a fresh process knows only the built-ins
     workers = min(os.cpu_count() or 1, MAX_WORKERS)
     if len(entries) < PARALLEL_MIN_ENTRIES or workers < 2:
         matcher = matcher_for(kb.glossary, table)
