@@ -76,13 +76,14 @@ def folder_mb(path: Path) -> float:
 def measure(label: str, data: Path, queries: list[str], rounds: int) -> dict[str, float | str]:
     """Every figure for one content folder (run in a process of its own)."""
     from bench.fts5 import build_fts, search_fts
-    from kb.content.load import load_kb
-    from kb.retrieval.engine import open_engine
+    from kb import open_kb
 
     cache = Path(tempfile.mkdtemp(prefix="faq-bench-cache-"))
     try:
-        kb = load_kb(data)
-        engine, info = open_engine(kb, cache)
+        library = open_kb(data, cache, snapshot=False)
+        kb, engine = library.content, library.engine
+        info = library.index_info
+        assert info is not None
         ask = time_queries(lambda q: engine.ask(q), queries, rounds)
         search = time_queries(lambda q: engine.search(q), queries, rounds)
         # Our peak: loading, building and answering; taken before FTS5 holds every entry's

@@ -39,11 +39,11 @@ def real_kb():
 
 @pytest.fixture(scope="session")
 def engine(real_kb, tmp_path_factory):
-    from kb.retrieval.engine import open_engine
+    from kb.library import Library
 
-    eng, _info = open_engine(real_kb, tmp_path_factory.mktemp("engine-cache"))
-    yield eng
-    eng.close()
+    library = Library(real_kb, tmp_path_factory.mktemp("engine-cache"))
+    yield library.engine
+    library.close()
 
 
 @pytest.fixture

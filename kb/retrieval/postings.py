@@ -24,6 +24,8 @@ from typing import Any
 from whoosh.query import And, Query, Term
 from whoosh.scoring import BM25F
 
+from kb.retrieval.whoosh_compat import read_postings, score_function
+
 # Only lists this long together are worth it; shorter ones Whoosh walks in a few ms.
 MIN_POSTINGS = 20_000
 # Cached postings at most (document number 4 bytes + score 8 bytes each): about 36 MB.
@@ -104,24 +106,10 @@ class ImpactCache:
         scorer = self.searcher.weighting.scorer(self.searcher, fieldname, text)
         lengths = self._field_lengths(fieldname)
         matcher = self.reader.postings(fieldname, text)
-        ids: array[int] = array("I")
-        weights: list[float] = []  # blocks keep them as arrays of various kinds
-        if hasattr(matcher, "_read_ids"):
-            # W3 posting blocks: a block's ids and weights at a time.
-            while matcher.is_active():
-                matcher._read_ids()
-                matcher._read_weights()
-                block = matcher._ids
-                ids.extend(block if isinstance(block, array) and block.typecode == "I" else array("I", block))
-                weights.extend(matcher._weights)
-                matcher._next_block()
-        else:
-            # Postings kept inline with the term (a word in one document): one at a time.
-            while matcher.is_active():
-                ids.append(matcher.id())
-                weights.append(matcher.weight())
-                matcher.next()
-        score = scorer._score
+        ids, weights = read_postings(matcher)
+        score = score_function(scorer)
+        if score is None:  # a Whoosh without BM25F's per-posting scorer: score one at a time
+            raise LookupError("BM25F scorer internals unavailable")
         impacts = array("d", [score(w, lengths[d]) for d, w in zip(ids, weights, strict=True)])
         self._lists[key] = (ids, impacts)
         self._held += len(ids)

@@ -18,8 +18,9 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import get_current_worker
 
-from kb.content.load import KnowledgeBase, load_kb, resolve_data_dir
+from kb.content.load import KnowledgeBase, load_kb
 from kb.errors import ContentError, KbError
+from tui import paths
 from tui.app.bookmarks import load_bookmarks, save_bookmarks, set_aside, toggled
 from tui.app.history import History
 from tui.app.screens import screen_available
@@ -353,14 +354,12 @@ def make_app(kb_root: Path | None = None, lang: str = "ja", cache_dir: Path | No
     Unset folders come from the environment as the CLI resolves them: content from
     ``$FAQ_DATA`` or the bundled copy, the index cache and bookmarks from the user's folders.
     """
-    from tui.cli import context
-
     enable_cjk_line_breaks()
     return FaqApp(Settings(
-        kb_root=kb_root if kb_root is not None else resolve_data_dir(None, os.environ),
+        kb_root=kb_root if kb_root is not None else paths.data_dir(),
         lang=lang if lang in ("ja", "en") else "ja",
-        cache_dir=cache_dir if cache_dir is not None else context.cache_dir(),
-        data_home=data_home if data_home is not None else context.user_data_dir(),
+        cache_dir=cache_dir if cache_dir is not None else paths.cache_dir(),
+        data_home=data_home if data_home is not None else paths.user_data_dir(),
         ask=ask, show=show, cluster_file=Path(cluster_file) if cluster_file is not None else None,
         exit_after=exit_after, cursor_blink=cursor_blink, debounce=debounce,
     ))
@@ -368,13 +367,11 @@ def make_app(kb_root: Path | None = None, lang: str = "ja", cache_dir: Path | No
 
 def run_app(args: argparse.Namespace) -> int:
     """Open the app for ``faq`` (no subcommand), ``faq ask --tui``, ``faq show --tui``, ``faq check --tui``."""
-    from tui.cli import context
-
     cluster = getattr(args, "cluster", None) or getattr(args, "cluster_file", None)
     exit_after = os.environ.get("FAQ_EXIT_AFTER_MOUNT") or None
     app = make_app(
-        kb_root=context.data_dir(args), lang=getattr(args, "lang", None) or "ja",
-        cache_dir=context.cache_dir(), data_home=context.user_data_dir(),
+        kb_root=paths.data_dir(getattr(args, "data", None)), lang=getattr(args, "lang", None) or "ja",
+        cache_dir=paths.cache_dir(), data_home=paths.user_data_dir(),
         ask=getattr(args, "ask", None), show=getattr(args, "show", None),
         cluster_file=Path(cluster) if cluster else None,
         exit_after={"1": "mount", "mount": "mount", "ready": "ready"}.get(exit_after or ""),

@@ -13,10 +13,10 @@ from pathlib import Path
 from kb.checks import CheckResult, Report, load_cluster, validate_cluster
 from kb.checks.registry import calculator, calculators
 from kb.checks.spec import Calculator, Param
+from tui.cli.exit_codes import EXIT_OK, EXIT_PROBLEM
 from tui.cli.text import Help
 from tui.safe import clean, clean_line, dumps_json
 
-EXIT_OK, EXIT_PROBLEM = 0, 1
 _SEVERITY_TITLE = {
     "error": ("エラー", "Errors"), "warning": ("警告", "Warnings"), "info": ("情報", "Info"),
 }

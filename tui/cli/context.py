@@ -1,16 +1,16 @@
-"""Where the CLI and the app find content, cache and user data; opening the KB once."""
+"""The CLI's way into the knowledge base: open it once, warn on stderr about what is broken."""
 
 from __future__ import annotations
 
-import os
 import sys
 from argparse import Namespace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kb.content.load import KnowledgeBase, resolve_data_dir
-from kb.content.snapshot import load_kb_cached
+from kb.content.load import KnowledgeBase
 from kb.errors import ContentError
+from kb.library import Library, open_kb
+from tui import paths
 from tui.i18n import t
 from tui.safe import clean_line
 
@@ -18,34 +18,19 @@ if TYPE_CHECKING:
     from kb.index.store import IndexInfo
     from kb.retrieval.engine import Engine
 
-APP_NAME = "faq-assistant"
-
 
 def data_dir(args: Namespace) -> Path:
-    return resolve_data_dir(getattr(args, "data", None), os.environ)
+    return paths.data_dir(getattr(args, "data", None))
 
 
-def cache_dir() -> Path:
-    """The index cache: ``$FAQ_CACHE_DIR``, else the user's cache folder."""
-    if os.environ.get("FAQ_CACHE_DIR"):
-        return Path(os.environ["FAQ_CACHE_DIR"])
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir(APP_NAME))
+cache_dir = paths.cache_dir
+user_data_dir = paths.user_data_dir
 
 
-def user_data_dir() -> Path:
-    """Bookmarks and training progress: ``$FAQ_DATA_HOME``, else the user's data folder."""
-    if os.environ.get("FAQ_DATA_HOME"):
-        return Path(os.environ["FAQ_DATA_HOME"])
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir(APP_NAME))
-
-
-def load(args: Namespace, quiet: bool = False) -> KnowledgeBase:
-    """Load the content; warn (stderr) about broken files, fail only when nothing loaded."""
-    kb = load_kb_cached(data_dir(args), cache_dir())
+def open_library(args: Namespace, rebuild: bool = False, quiet: bool = False) -> Library:
+    """The knowledge base of ``--data``; warn (stderr) about broken files, fail only when nothing loaded."""
+    library = open_kb(data_dir(args), cache_dir(), rebuild=rebuild)
+    kb = library.content
     lang = _lang(args)
     if kb.problems and not quiet:
         first = clean_line(kb.problems[0].render(lang))
@@ -57,15 +42,19 @@ def load(args: Namespace, quiet: bool = False) -> KnowledgeBase:
             "no entries could be loaded" + (f": {first_problem}" if first_problem else ""),
             ja="項目を 1 つも読み込めませんでした" + (f": {first_problem.render('ja')}" if first_problem else ""),
             path=str(kb.root))
-    return kb
+    return library
+
+
+def load(args: Namespace, quiet: bool = False) -> KnowledgeBase:
+    """The content alone (no index): for show, list, tags, glossary and training."""
+    return open_library(args, quiet=quiet).content
 
 
 def engine(args: Namespace, rebuild: bool = False) -> Engine:
-    from kb.retrieval.engine import open_engine  # Whoosh loads only for the commands that search
-
-    kb = load(args)
-    eng, info = open_engine(kb, cache_dir(), rebuild=rebuild)
-    warn_about_index(args, info)
+    library = open_library(args, rebuild=rebuild)
+    eng = library.engine
+    if library.index_info is not None:
+        warn_about_index(args, library.index_info)
     return eng
 
 

@@ -17,11 +17,10 @@ from tui.cli.text import Help
 
 if TYPE_CHECKING:
     from kb.retrieval.engine import AskResult, Engine
+from tui.cli.exit_codes import EXIT_NO_ANSWER, EXIT_OK
 from tui.cli.render import Style, cell_width, pad, render_markdown, render_snippet
 from tui.i18n import t
 from tui.safe import clean_line, dumps_json, from_terminal
-
-EXIT_OK, EXIT_NO_ANSWER, EXIT_USAGE = 0, 1, 2
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser, h: Help) -> None:

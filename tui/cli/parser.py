@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from kb.errors import KbError
+from tui.cli.exit_codes import EXIT_OK, EXIT_USAGE
 from tui.cli.text import (
     ERROR_WORD,
     Help,
@@ -19,10 +20,6 @@ from tui.cli.text import (
     localize_parser,
     translate_error,
 )
-
-EXIT_OK = 0
-EXIT_NO_ANSWER = 1
-EXIT_USAGE = 2
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -152,7 +149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"faq: {clean_line(exc.render(args.lang))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         # The reader went away (faq ... | head); not an error worth a message.
         sys.stderr.close()

@@ -25,11 +25,11 @@ from kb.training.scheduler import Rating
 from kb.training.session import DEFAULT_COUNT, Feedback, Session, start_session
 from kb.training.store import open_store, profile_from_user, validate_profile
 from tui.cli import context
+from tui.cli.exit_codes import EXIT_OK
 from tui.cli.render import pad
 from tui.cli.text import Help
 from tui.safe import clean, clean_line, dumps_json
 
-EXIT_OK = 0
 PROGRESS_FILE = "progress.sqlite3"
 QUIT_WORDS = frozenset({"q", "quit", "exit", "終了"})
 
