@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from kb.errors import KbError
-from tui.cli.exit_codes import EXIT_OK, EXIT_USAGE
+from tui.cli.exit_codes import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from tui.cli.text import (
     ERROR_WORD,
     Help,
