@@ -20,6 +20,7 @@ from whoosh.filedb.filestore import FileStorage, RamStorage
 
 from kb.content.entry import Entry, GlossaryTerm
 from kb.content.load import KnowledgeBase
+from kb.index import cache_dir as ownership
 from kb.index.tokenizers import BigramTokenizer, EnglishTokenizer, MorphTokenizer
 from kb.text.analysis import (
     ANALYSIS_VERSION,
@@ -47,7 +48,6 @@ MAX_WORKERS = 4
 # Whoosh's in-memory posting buffer before it flushes a segment; its Python objects take
 # several times this, so it is the main lever on peak memory while building.
 WRITER_MB = 64
-ABANDONED_BUILD_S = 3600
 
 
 def make_schema() -> Schema:
@@ -141,6 +141,9 @@ def open_index(kb: KnowledgeBase, cache_dir: Path | None, rebuild: bool = False)
     start = time.perf_counter()
     if cache_dir is None:
         return _build_in_memory(kb, start)
+    refused = ownership.refusal(cache_dir)
+    if refused is not None:
+        return _build_in_memory(kb, start, *refused)
     target = cache_dir / f"index-{cache_key(kb)}"
     if not rebuild:
         ix = _try_open(target)
@@ -162,7 +165,8 @@ def open_index(kb: KnowledgeBase, cache_dir: Path | None, rebuild: bool = False)
 def _write_manifest(folder: Path) -> None:
     """READY: the index version and every file's size. Segment files are read on demand, so a
     damaged one would otherwise surface only in the middle of a search."""
-    files = {p.name: p.stat().st_size for p in folder.iterdir() if p.is_file() and not p.name.endswith("LOCK")}
+    files = {p.name: p.stat().st_size for p in folder.iterdir()
+             if p.is_file() and not p.name.endswith("LOCK") and p.name != ownership.MARKER}
     (folder / _READY).write_text(json.dumps({"version": INDEX_VERSION, "files": files}), encoding="utf-8")
 
 
@@ -173,6 +177,16 @@ def _manifest_holds(folder: Path) -> bool:
         return manifest["version"] == INDEX_VERSION and isinstance(files, dict) and all(
             (folder / name).stat().st_size == size for name, size in files.items())
     except (OSError, ValueError, KeyError, TypeError):
+        return False
+
+
+def _manifest_shaped(folder: Path) -> bool:
+    """Our READY file, whatever the state of the rest: a second proof an index folder is ours,
+    for when its marker is the file that got damaged."""
+    try:
+        manifest = json.loads((folder / _READY).read_bytes()[:1_000_000])
+        return isinstance(manifest, dict) and set(manifest) == {"version", "files"}
+    except (OSError, ValueError):
         return False
 
 
@@ -196,16 +210,17 @@ def _build_on_disk(kb: KnowledgeBase, cache_dir: Path, target: Path, rebuild: bo
     # and two processes building at once each finish; the first rename wins.
     tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=cache_dir))
     try:
+        ownership.mark_ours(tmp)  # first, so a build killed at any point is provably ours
         ix = whoosh_index.create_in(str(tmp), make_schema())
         _write(ix, kb)
         _write_manifest(tmp)
         if rebuild and target.exists():
-            shutil.rmtree(target, ignore_errors=True)
+            ownership.remove_ours(target, _manifest_shaped)
         try:
             os.rename(tmp, target)
         except OSError:
             if _try_open(target) is None:
-                shutil.rmtree(target, ignore_errors=True)
+                ownership.remove_ours(target, _manifest_shaped)  # a folder not ours stays, and the rename fails
                 os.rename(tmp, target)
     finally:
         if tmp.exists():
@@ -305,12 +320,11 @@ def _analyse(entry: Entry) -> dict[str, Any]:
 
 
 def _remove_stale(cache_dir: Path, keep: Path) -> None:
+    # Only folders carrying our marker: the cache folder may hold other people's files.
     for old in cache_dir.glob("index-*"):
         if old != keep:
-            with contextlib.suppress(OSError):
-                shutil.rmtree(old)
-    # A build killed part-way leaves its folder; one untouched for an hour is nobody's.
+            ownership.remove_ours(old)
+    # A build killed part-way leaves its folder; it is removed once its builder is gone.
     for leftover in cache_dir.glob(".build-*"):
-        with contextlib.suppress(OSError):
-            if time.time() - leftover.stat().st_mtime > ABANDONED_BUILD_S:
-                shutil.rmtree(leftover)
+        if ownership.builder_gone(leftover):
+            ownership.remove_ours(leftover)

@@ -300,8 +300,9 @@ def cmd_lint(args: argparse.Namespace) -> int:
 def cmd_index(args: argparse.Namespace) -> int:
     from kb.index.store import open_index
 
-    kb = context.load(args)
-    _ix, info = open_index(kb, context.cache_dir(), rebuild=args.rebuild)
+    library = context.open_library(args)
+    kb = library.content
+    _ix, info = open_index(kb, library.cache_dir, rebuild=args.rebuild)  # None when the folder was refused
     path = str(info.path) if info.path else t("in_memory", args.lang)
     context.warn_about_index(args, info)
     if args.json:
