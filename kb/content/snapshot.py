@@ -61,7 +61,7 @@ def load_kb_cached(root: Path, cache_dir: Path | None, known_checks: Iterable[st
         pass
     kb = load_kb(root, known_checks)
     with contextlib.suppress(OSError):
-        cache_dir.mkdir(parents=True, exist_ok=True)
+        cache_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, tmp = tempfile.mkstemp(prefix=".kb-", dir=cache_dir)  # 0600
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:

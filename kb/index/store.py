@@ -21,6 +21,7 @@ from whoosh.filedb.filestore import FileStorage, RamStorage
 from kb.content.entry import Entry, GlossaryTerm
 from kb.content.load import KnowledgeBase
 from kb.index import cache_dir as ownership
+from kb.index import compat
 from kb.index.tokenizers import BigramTokenizer, EnglishTokenizer, MorphTokenizer
 from kb.text.analysis import (
     ANALYSIS_VERSION,
@@ -37,6 +38,8 @@ from kb.text.glossary import (
     phrase_features,
     quantities,
 )
+
+compat.install()  # Whoosh's pickles resolve only Whoosh's own classes (kb/index/compat.py)
 
 INDEX_VERSION = f"5.{ANALYSIS_VERSION}"  # 5: segments as separate files, read on demand (a compound file is copied into memory when opened)
 __all__ = ["concepts_in", "phrase_features", "make_schema", "open_index", "IndexInfo", "cache_key"]
@@ -150,7 +153,7 @@ def open_index(kb: KnowledgeBase, cache_dir: Path | None, rebuild: bool = False)
         if ix is not None:
             return ix, IndexInfo(target, False, time.perf_counter() - start, ix.doc_count())
     try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
+        cache_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         ix = _build_on_disk(kb, cache_dir, target, rebuild)
     except OSError as exc:
         reason = exc.strerror or exc

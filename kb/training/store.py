@@ -9,6 +9,7 @@ Cards are never deleted: a card whose quiz item left the content is kept and ign
 
 from __future__ import annotations
 
+import os
 import random
 import re
 import sqlite3
@@ -209,7 +210,11 @@ def open_store(path: Path, now: datetime) -> ProgressStore:
     next open starts a fresh file. A file from a newer version is left alone.
     """
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not path.exists():
+            # Private from the start: SQLite would create it (and its journals) world-readable.
+            with suppress(FileExistsError):
+                os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         head = path.read_bytes()[:16] if path.exists() else b""
     except OSError as exc:
         raise StoreError(f"cannot open the progress file: {exc.strerror or exc}", path=str(path),
