@@ -74,3 +74,29 @@ class _Planted:
 
     def __reduce__(self):
         return (open, (self.path, "w"))
+
+
+def test_a_same_size_edit_with_the_old_mtime_restored_is_seen(small_kb, tmp_path):
+    """touch -r, rsync -t and cp -p keep size and mtime; show and ask must still see the edit."""
+    import os
+    import shutil
+
+    path = small_kb / "entries" / "alpha.md"
+    before = load_kb_cached(small_kb, tmp_path, known_checks=set()).entries["alpha"].text["ja"].answer
+    original = path.read_text(encoding="utf-8")
+    assert "別のノード" in original
+    edited = original.replace("別のノード", "他のノード")  # same length in UTF-8
+    assert len(edited.encode()) == len(original.encode())
+    stat = path.stat()
+    path.write_text(edited, encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # touch -r
+    assert path.stat().st_mtime_ns == stat.st_mtime_ns and path.stat().st_size == stat.st_size
+    kb = load_kb_cached(small_kb, tmp_path, known_checks=set())
+    assert kb.entries["alpha"].text["ja"].answer != before and "他のノード" in kb.entries["alpha"].text["ja"].answer
+    # rsync -t: a new file renamed into place, with the old time.
+    copy = tmp_path / "alpha.tmp"
+    copy.write_text(original, encoding="utf-8")
+    shutil.copystat(path, copy)
+    os.replace(copy, path)
+    kb = load_kb_cached(small_kb, tmp_path, known_checks=set())
+    assert kb.entries["alpha"].text["ja"].answer == before

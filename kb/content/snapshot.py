@@ -29,19 +29,26 @@ _KEEP = 4
 
 
 def fingerprint(root: Path) -> str:
-    """What the content folder looks like on disk: names, sizes and modification times.
+    """What the content folder looks like on disk: names, sizes, times and inodes.
 
-    Stat calls only, so it costs milliseconds even for 100,000 files; any edit changes it.
+    Stat calls only, so it costs milliseconds even for 100,000 files. The change time and
+    inode are in it because a same-size edit whose modification time is put back (touch -r,
+    rsync -t, cp -p) changes neither size nor mtime; the kernel sets ctime on every change
+    and nobody can set it back, and a rename into place (rsync) gives a new inode.
     """
-    digest = hashlib.sha256(f"{SNAPSHOT_VERSION}\0{root.resolve()}".encode())
+    digest = hashlib.sha256(f"{SNAPSHOT_VERSION}\0".encode() + os.fsencode(root.resolve()))
     for folder in (root, root / "entries"):
+        items = []
         try:
-            items = sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in os.scandir(folder)
-                           if e.is_file())
+            for e in os.scandir(folder):
+                if e.is_file():
+                    st = e.stat()
+                    items.append((os.fsencode(e.name), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
         except OSError:
             items = []
-        for name, size, mtime in items:
-            digest.update(f"{folder.name}/{name}\0{size}\0{mtime}\0".encode())
+        items.sort()
+        for name, *numbers in items:
+            digest.update(os.fsencode(folder.name) + b"/" + name + "\0{}\0{}\0{}\0{}\0".format(*numbers).encode())
     return digest.hexdigest()[:24]
 
 
