@@ -184,7 +184,7 @@ class FaqApp(App[int]):
         self._bookmarks_unreadable = problem is not None and not bookmarks
         if problem:
             self.notify(clean_line(t("bookmark_problem", self.lang, problem=problem.render(self.lang))),
-                        severity="warning")
+                        severity="warning", markup=False)
         if not kb.entries:
             await self.push_screen(ProblemsScreen(kb, self.lang))
             if self.settings.exit_after == "ready":
@@ -192,7 +192,7 @@ class FaqApp(App[int]):
             return
         self.main.content_loaded()
         if kb.problems:
-            self.notify(t("problems_notice", self.lang, n=len(kb.problems)), severity="warning", timeout=8)
+            self.notify(t("problems_notice", self.lang, n=len(kb.problems)), severity="warning", timeout=8, markup=False)
         if self.settings.ask:
             self.main.question.set_question(self.settings.ask)
         if self.settings.show:
@@ -203,7 +203,7 @@ class FaqApp(App[int]):
     def _engine_ready(self, engine: Engine, warning: str | None) -> None:
         self.engine = engine
         if warning:
-            self.notify(clean_line(t("index_warning", self.lang, warning=warning)), severity="warning")
+            self.notify(clean_line(t("index_warning", self.lang, warning=warning)), severity="warning", markup=False)
         self.main.engine_ready()
         if self.settings.exit_after == "ready":
             self.main.call_after_refresh(self.exit, 0)
@@ -238,12 +238,12 @@ class FaqApp(App[int]):
             if self._bookmarks_unreadable:
                 moved = set_aside(path)  # keep the unreadable file for a person to look at
                 if moved is not None:
-                    self.notify(clean_line(t("bookmark_set_aside", self.lang, path=str(moved))))
+                    self.notify(clean_line(t("bookmark_set_aside", self.lang, path=str(moved))), markup=False)
                 self._bookmarks_unreadable = False
             save_bookmarks(path, new)
         except OSError as exc:
             self.notify(clean_line(t("bookmark_save_failed", self.lang, error=exc.strerror or str(exc))),
-                        severity="error")
+                        severity="error", markup=False)
             return None
         self.bookmarks = new
         self.main.bookmarks_changed()
@@ -377,4 +377,5 @@ def run_app(args: argparse.Namespace) -> int:
         exit_after={"1": "mount", "mount": "mount", "ready": "ready"}.get(exit_after or ""),
     )
     code = app.run()
-    return code if isinstance(code, int) else 0
+    # A crash inside the app returns None: say so in the exit status.
+    return code if isinstance(code, int) else (app.return_code or 0)

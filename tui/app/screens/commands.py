@@ -6,6 +6,9 @@ from functools import partial
 from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.fuzzy import Matcher
+from textual.markup import escape
 
 from kb.content.entry import LANGS
 from tui.i18n import t
@@ -16,6 +19,17 @@ if TYPE_CHECKING:
 
 # Enough to find anything by a word of its name; the palette shows only the best anyway.
 MAX_HITS = 50
+
+
+def highlight(matcher: Matcher, text: str) -> Content:
+    """``matcher.highlight`` for text that is not markup (it parses its argument as markup)."""
+    content = Content(text)
+    score, offsets = matcher.fuzzy_search.match(matcher.query, text)
+    if score:
+        for offset in offsets:
+            if not text[offset].isspace():
+                content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
 
 
 class KnowledgeCommands(Provider):
@@ -32,7 +46,7 @@ class KnowledgeCommands(Provider):
         for entry_id in app.bookmarks:
             entry = app.kb.entries.get(entry_id)
             if entry is not None:
-                yield DiscoveryHit(f"★ {clean_line(entry.question(app.lang))}",
+                yield DiscoveryHit(Content(f"★ {clean_line(entry.question(app.lang))}"),
                                    partial(app.open_entry, entry_id),
                                    help=t("palette_entry", app.lang, id=entry_id))
 
@@ -55,7 +69,7 @@ class KnowledgeCommands(Provider):
                 scored.append((best, shown, entry.id))
         scored.sort(key=lambda s: -s[0])
         for score, shown, entry_id in scored[:MAX_HITS]:
-            yield Hit(score, matcher.highlight(shown), partial(app.open_entry, entry_id),
+            yield Hit(score, highlight(matcher, shown), partial(app.open_entry, entry_id),
                       text=shown, help=t("palette_entry", app.lang, id=entry_id))
         for term in kb.glossary.values():
             names = [clean_line(n) for n in term.synonyms]
@@ -63,5 +77,5 @@ class KnowledgeCommands(Provider):
             if score > 0:
                 display = clean_line(term.name(app.lang))
                 where = t("palette_term", app.lang)
-                yield Hit(score, matcher.highlight(name), partial(app.show_term, term.id), text=name,
-                          help=where if display == name else f"{where}: {display}")
+                yield Hit(score, highlight(matcher, name), partial(app.show_term, term.id), text=name,
+                          help=escape(where if display == name else f"{where}: {display}"))  # help is markup

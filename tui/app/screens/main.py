@@ -264,7 +264,7 @@ class MainScreen(Screen[None]):
             return
         entry = app.kb.entries.get(entry_id)
         if entry is None:
-            self.notify(clean_line(t("unknown_entry", app.lang, id=entry_id)), severity="error")
+            self.notify(clean_line(t("unknown_entry", app.lang, id=entry_id)), severity="error", markup=False)
             return
         if record:
             app.history.visit(entry_id)
@@ -298,7 +298,7 @@ class MainScreen(Screen[None]):
         if app.kb is not None and target in app.kb.entries:
             await self.open_entry(target)
         else:  # never opened by itself: a link in content is only shown
-            self.notify(clean_line(t("link_not_opened", app.lang, href=event.href)))
+            self.notify(clean_line(t("link_not_opened", app.lang, href=event.href)), markup=False)
 
     # -- actions -----------------------------------------------------------------------------
 
@@ -346,14 +346,14 @@ class MainScreen(Screen[None]):
     async def action_back(self) -> None:
         place = self.faq.history.back()
         if place is None:
-            self.notify(t("history_start", self.faq.lang))
+            self.notify(t("history_start", self.faq.lang), markup=False)
             return
         await self.open_entry(place, record=False)
 
     async def action_forward(self) -> None:
         place = self.faq.history.forward()
         if place is None:
-            self.notify(t("history_end", self.faq.lang))
+            self.notify(t("history_end", self.faq.lang), markup=False)
             return
         await self.open_entry(place, record=False)
 
@@ -366,7 +366,7 @@ class MainScreen(Screen[None]):
         if added is None:
             return
         title = clean_line(app.kb.entries[entry_id].question(app.lang))
-        self.notify(t("bookmark_added" if added else "bookmark_removed", app.lang, title=title))
+        self.notify(t("bookmark_added" if added else "bookmark_removed", app.lang, title=title), markup=False)
         await self.entry_view.show(app.kb, app.kb.entries[entry_id], app.lang, question=self.question.value,
                                    bookmarked=added, keep_values=True)
 
@@ -379,7 +379,7 @@ class MainScreen(Screen[None]):
     def action_training(self) -> None:
         factory = screen_factory("training")
         if factory is None:
-            self.notify(t("training_unavailable", self.faq.lang))
+            self.notify(t("training_unavailable", self.faq.lang), markup=False)
             return
         self.app.push_screen(factory(self.app))
 
