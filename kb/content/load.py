@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -10,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kb.content import files
 from kb.content.entry import LANGS, Entry, GlossaryTerm, Localized, QuizItem, QuizText, Tag
 from kb.errors import ContentError
 
@@ -76,6 +78,10 @@ def load_kb(root: Path, known_checks: Iterable[str] | None = None) -> KnowledgeB
     # not again as an "unknown related id" in every entry that links to it.
     named = {p.stem for p in paths}
     for path in paths:
+        if not files.name_is_text(path):
+            kb.problems.append(ContentError("file name is not UTF-8; rename the file", path=files.display_path(path),
+                                            ja="ファイル名が UTF-8 ではありません。ファイル名を変更してください"))
+            continue
         text = _read(path, kb.problems, digest)
         if text is None:
             continue
@@ -95,7 +101,7 @@ def load_kb(root: Path, known_checks: Iterable[str] | None = None) -> KnowledgeB
             if rel not in kb.entries and rel not in named:
                 # The file is read again only here: keeping every file's text until the end
                 # would double the memory of a big knowledge base.
-                text = Path(entry.path).read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+                text = _read(Path(entry.path), [], hashlib.sha256()) or ""
                 kb.problems.append(ContentError(f"unknown related id {rel!r}", path=entry.path,
                                                 line=_line_of(text, "related", rel), field="related",
                                                 ja=f"関連項目の id {rel!r} は存在しません"))
@@ -105,7 +111,10 @@ def load_kb(root: Path, known_checks: Iterable[str] | None = None) -> KnowledgeB
 
 def _read(path: Path, problems: list[ContentError], digest: Any) -> str | None:
     try:
-        data = path.read_bytes()
+        data = files.read_limited(path, error=ContentError)
+    except ContentError as exc:
+        problems.append(exc)
+        return None
     except FileNotFoundError:
         problems.append(ContentError("file is missing", path=str(path), ja="ファイルがありません"))
         return None
@@ -113,7 +122,7 @@ def _read(path: Path, problems: list[ContentError], digest: Any) -> str | None:
         problems.append(ContentError(f"cannot read: {exc.strerror}", path=str(path),
                                      ja=f"読み取れません: {exc.strerror}"))
         return None
-    digest.update(path.name.encode() + b"\0" + data + b"\0")
+    digest.update(os.fsencode(path.name) + b"\0" + data + b"\0")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
