@@ -80,3 +80,58 @@ def test_cli_with_a_non_utf8_file_name_in_the_content(tmp_path, capsys, argv):
     assert code in (0, 1) and "Traceback" not in err
     if argv == ["lint"]:
         assert "bad\\xffmd" not in err and "bad\\xff.md" in err
+
+
+def _nested(depth: int, open_: str = "[", close: str = "]") -> str:
+    return open_ * depth + "1" + close * depth
+
+
+@SETTINGS
+@given(depth=st.integers(min_value=1, max_value=3000), kind=st.sampled_from(["[]", "{}", "mixed"]),
+       where=st.sampled_from(["entry", "glossary", "tags"]))
+def test_any_nesting_depth_is_a_problem_or_loads(tmp_path, depth, kind, where):
+    root = _fresh(tmp_path)
+    if kind == "[]":
+        value = _nested(depth)
+    elif kind == "{}":
+        value = "{a = " * depth + "1" + "}" * depth
+    else:
+        value = "[{a = " * (depth // 2) + "1" + "}]" * (depth // 2)
+    if where == "entry":
+        path = root / "entries" / "alpha.md"
+        text = path.read_text(encoding="utf-8").replace("+++\n", f"+++\ndeep = {value}\n", 1)
+    else:
+        path = root / f"{where}.toml"
+        text = f"deep = {value}\n" + path.read_text(encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
+    kb = load_kb(root, known_checks=set())
+    if where == "entry":
+        assert "beta" in kb.entries  # the rest loads
+        assert any(p.path == str(path) and p.line == 2 for p in kb.problems) or depth <= 100
+    else:
+        assert any(p.path == str(path) for p in kb.problems)
+    _printable(kb)
+
+
+@pytest.mark.parametrize("where", ["entry", "glossary", "tags"])
+def test_500_levels_is_one_problem_naming_the_file(tmp_path, where):
+    root = _fresh(tmp_path)
+    path = root / "entries" / "alpha.md" if where == "entry" else root / f"{where}.toml"
+    text = path.read_text(encoding="utf-8")
+    deep = f"deep = {_nested(500)}\n"
+    path.write_text(text.replace("+++\n", "+++\n" + deep, 1) if where == "entry" else deep + text, encoding="utf-8")
+    kb = load_kb(root, known_checks=set())
+    [problem] = [p for p in kb.problems if p.path == str(path) and "nested" in p.message]
+    assert problem.line == (2 if where == "entry" else 1) and problem.message_ja
+    assert "beta" in kb.entries and ("alpha" in kb.entries) == (where != "entry")
+
+
+def test_a_deeply_nested_cluster_file_is_a_message(tmp_path):
+    from kb.checks.cluster_file import load_cluster
+    from kb.errors import ClusterFileError
+
+    path = tmp_path / "c.toml"
+    path.write_text(f"[cluster]\nname = \"x\"\ndeep = {_nested(500)}\n", encoding="utf-8")
+    with pytest.raises(ClusterFileError) as caught:
+        load_cluster(path)
+    assert caught.value.line == 3 and caught.value.path == str(path) and caught.value.message_ja

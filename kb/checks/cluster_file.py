@@ -13,6 +13,7 @@ from kb.checks.cluster import ROLES, Adapter, Cluster, Network, Node, Vm
 from kb.checks.migration import MAX_LINK_MBPS, MIN_LINK_MBPS
 from kb.checks.toml_lines import TomlLines
 from kb.checks.units import ABSURD, check_number
+from kb.content.files import MAX_TOML_DEPTH, deep_nesting_line
 from kb.errors import ClusterFileError, InputError
 
 # The calculator's limits, in the file's units (decimal GB, Gbps). A VM over 64 GiB cannot
@@ -57,8 +58,15 @@ def parse_cluster(text: str, path: str = "<string>") -> Cluster:
     field, written ``nodes[2].ip``: 0-based, counting ``[[nodes]]`` tables from the top.
     Problems with the cluster the file describes are findings of ``validate_cluster``.
     """
+    deep = deep_nesting_line(text)
+    if deep is not None:
+        raise ClusterFileError(f"arrays or tables nested more than {MAX_TOML_DEPTH} levels deep; not read",
+                               path=path, line=deep,
+                               ja=f"配列やテーブルの入れ子が {MAX_TOML_DEPTH} 段を超えています。読み込みません")
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        raise ClusterFileError("nested too deeply to read", path=path, ja="入れ子が深すぎて読み込めません") from None
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         at = _TOML_AT.search(message)

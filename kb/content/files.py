@@ -65,3 +65,39 @@ def _too_big(error: type[KbError], where: str, limit: int) -> KbError:
     mb = limit / (1024 * 1024)
     return error(f"file is larger than {mb:g} MB; not read", path=where,
                  ja=f"ファイルが {mb:g} MB を超えています。読み込みません")
+
+
+# Deeper than this, tomllib (which recurses per level) runs out of stack near 300 levels.
+MAX_TOML_DEPTH = 100
+
+
+def deep_nesting_line(text: str, limit: int = MAX_TOML_DEPTH) -> int | None:
+    """The line where arrays and inline tables first nest deeper than ``limit``, if they do.
+
+    A bracket count outside quoted strings: not a parser, just enough to refuse (with a line
+    number) what would exhaust the parser's stack.
+    """
+    depth, line, quote, i, n = 0, 1, "", 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "\n":
+            line += 1
+        elif quote:
+            if ch == "\\" and quote == '"':
+                i += 1
+            elif ch == quote:
+                quote = ""
+        elif ch in "\"'":
+            quote = ch
+        elif ch == "#":
+            end = text.find("\n", i)
+            i = n if end < 0 else end
+            continue
+        elif ch in "[{":
+            depth += 1
+            if depth > limit:
+                return line
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+        i += 1
+    return None

@@ -21,6 +21,8 @@ _TOML_LINE = re.compile(r"at line (\d+)")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _ENTRY_KEYS = {"id", "tags", "related", "applies_to", "checks", "ja", "en", "quiz"}
 _LANG_KEYS = {"question", "alternates"}
+_TOO_DEEP = f"arrays or tables nested more than {files.MAX_TOML_DEPTH} levels deep; not read"
+_TOO_DEEP_JA = f"配列やテーブルの入れ子が {files.MAX_TOML_DEPTH} 段を超えています。読み込みません"
 
 
 @dataclass
@@ -69,8 +71,12 @@ def load_kb(root: Path, known_checks: Iterable[str] | None = None) -> KnowledgeB
     digest = hashlib.sha256()
     tags_text = _read(root / "tags.toml", kb.problems, digest)
     glossary_text = _read(root / "glossary.toml", kb.problems, digest)
+    before = len(kb.problems)
     if tags_text is not None:
         kb.tags = _parse_tags(tags_text, str(root / "tags.toml"), kb.problems)
+    # A missing or broken tags.toml is its own one problem: entries are not checked against
+    # it (else every tagged entry would be dropped as using an unknown tag).
+    known_tags = set(kb.tags) if tags_text is not None and (len(kb.problems) == before or kb.tags) else None
     if glossary_text is not None:
         kb.glossary = _parse_glossary(glossary_text, str(root / "glossary.toml"), kb.problems)
     paths = sorted((root / "entries").glob("*.md"))
@@ -85,7 +91,7 @@ def load_kb(root: Path, known_checks: Iterable[str] | None = None) -> KnowledgeB
         text = _read(path, kb.problems, digest)
         if text is None:
             continue
-        entry, problems = parse_entry(text, str(path), set(kb.tags), set(known_checks))
+        entry, problems = parse_entry(text, str(path), known_tags, set(known_checks))
         kb.problems.extend(problems)
         if entry is None:
             continue
@@ -157,8 +163,14 @@ def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], str, int]:
     except StopIteration:
         raise ContentError(f"front matter is not closed by a {FENCE} line", path=path,
                            line=len(lines), ja=f"front matter が {FENCE} の行で閉じられていません") from None
+    front = "\n".join(lines[1:end])
+    deep = files.deep_nesting_line(front)
+    if deep is not None:
+        raise ContentError(_TOO_DEEP, path=path, line=deep + 1, ja=_TOO_DEEP_JA)
     try:
-        meta = tomllib.loads("\n".join(lines[1:end]))
+        meta = tomllib.loads(front)
+    except RecursionError:
+        raise ContentError(_TOO_DEEP, path=path, line=2, ja=_TOO_DEEP_JA) from None
     except tomllib.TOMLDecodeError as exc:
         match = _TOML_LINE.search(str(exc))
         # "at end of document" has no line: the problem runs up to the closing fence.
@@ -169,7 +181,7 @@ def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], str, int]:
     return meta, "\n".join(lines[end + 1 :]), end + 2
 
 
-def parse_entry(text: str, path: str, known_tags: set[str],
+def parse_entry(text: str, path: str, known_tags: set[str] | None,
                 known_checks: set[str]) -> tuple[Entry | None, list[ContentError]]:
     """Parse and validate one entry file; problems name the file, line and field."""
     try:
@@ -196,7 +208,7 @@ def parse_entry(text: str, path: str, known_tags: set[str],
                 f"id {entry_id!r} がファイル名 {Path(path).stem!r} と一致しません", "id")
     lists = {key: _str_list(meta, key, problem) for key in ("tags", "related", "applies_to", "checks")}
     for tag in lists["tags"]:
-        if tag not in known_tags:
+        if known_tags is not None and tag not in known_tags:
             problem(f"unknown tag {tag!r} (see tags.toml)",
                     f"不明なタグ {tag!r} です (tags.toml を参照してください)", "tags", tag)
     for check in lists["checks"]:
@@ -332,8 +344,15 @@ def _parse_glossary(text: str, path: str, problems: list[ContentError]) -> dict[
 
 
 def _load_toml(text: str, path: str, problems: list[ContentError]) -> dict[str, Any]:
+    deep = files.deep_nesting_line(text)
+    if deep is not None:
+        problems.append(ContentError(_TOO_DEEP, path=path, line=deep, ja=_TOO_DEEP_JA))
+        return {}
     try:
         return tomllib.loads(text)
+    except RecursionError:
+        problems.append(ContentError(_TOO_DEEP, path=path, ja=_TOO_DEEP_JA))
+        return {}
     except tomllib.TOMLDecodeError as exc:
         match = _TOML_LINE.search(str(exc))
         problems.append(ContentError(f"not valid TOML: {exc}", path=path,
