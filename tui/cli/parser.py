@@ -134,6 +134,7 @@ def build_parser(argv: Sequence[str] = (), lang: str | None = None) -> argparse.
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `faq` console script."""
+    _replace_unencodable_output()
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(argv)
     args = parser.parse_args(argv)
@@ -157,6 +158,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (faq ... | head); not an error worth a message.
         sys.stderr.close()
         return EXIT_OK
+
+
+def _replace_unencodable_output() -> None:
+    """On a terminal whose encoding is not UTF-8 (EUC-JP, Shift_JIS, Latin-1), print what it can
+    carry and a replacement for the rest (•, ·, →, any kanji on Latin-1) instead of crashing."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="replace")
+            except (ValueError, OSError):  # closed, or not a text stream we may touch
+                pass
 
 
 def _open_app(args: argparse.Namespace) -> int:
