@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,7 +18,7 @@ from tui.cli.text import Help
 
 if TYPE_CHECKING:
     from kb.retrieval.engine import AskResult, Engine
-from tui.cli.render import Style, cell_width, pad, render_markdown, render_snippet
+from tui.cli.render import Style, cell_width, colour_wanted, pad, render_markdown, render_snippet
 from tui.i18n import t
 from tui.safe import clean_line, dumps_json, from_terminal
 
@@ -90,7 +91,7 @@ def _out(text: str = "") -> None:
 
 
 def _style() -> Style:
-    return Style(sys.stdout.isatty())
+    return Style(colour_wanted(sys.stdout.isatty(), os.environ))
 
 
 def _json(obj: Any) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from markdown_it import MarkdownIt
@@ -13,6 +14,11 @@ if TYPE_CHECKING:  # Whoosh loads only for the commands that search
     from kb.retrieval.engine import Snippet
 
 _md = MarkdownIt("commonmark")
+
+
+def colour_wanted(isatty: bool, env: Mapping[str, str]) -> bool:
+    """Colour only at a terminal that can show it, and not when NO_COLOR is set (no-color.org)."""
+    return isatty and "NO_COLOR" not in env and env.get("TERM", "") != "dumb"
 
 
 class Style:
