@@ -13,6 +13,7 @@ import os
 import random
 import re
 import sqlite3
+import stat
 import time
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -215,14 +216,18 @@ def open_store(path: Path, now: datetime) -> ProgressStore:
             # Private from the start: SQLite would create it (and its journals) world-readable.
             with suppress(FileExistsError):
                 os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-        head = path.read_bytes()[:16] if path.exists() else b""
+        head = _read_header(path)
     except OSError as exc:
         raise StoreError(f"cannot open the progress file: {exc.strerror or exc}", path=str(path),
                          ja=f"進捗ファイルを開けません: {exc.strerror or exc}") from exc
     if head and head != _HEADER[: len(head)]:
         _move_aside(path, now, "not a SQLite database", "SQLite データベースではありません")
-    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-                           check_same_thread=False)
+    try:
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                               check_same_thread=False)
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot open the progress file: {exc}", path=str(path),
+                         ja=f"進捗ファイルを開けません: {exc}") from exc
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         _retry_while_locked(lambda: _set_up(conn, path))
@@ -239,6 +244,20 @@ def open_store(path: Path, now: datetime) -> ProgressStore:
         conn.close()
         raise
     return ProgressStore(conn, path)
+
+
+def _read_header(path: Path) -> bytes:
+    """The first 16 bytes, without reading the rest: only of a regular file (a FIFO would block,
+    /dev/zero never ends). A dangling symbolic link is refused rather than followed."""
+    if path.is_symlink() and not path.exists():
+        raise StoreError("the progress file is a symbolic link to a missing file", path=str(path),
+                         ja="進捗ファイルは存在しないファイルへのシンボリック リンクです")
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):
+        raise StoreError("the progress file is not a regular file (a device, FIFO or folder)", path=str(path),
+                         ja="進捗ファイルが通常のファイルではありません (デバイス、FIFO、フォルダー)")
+    with path.open("rb") as handle:
+        return handle.read(16)
 
 
 def _set_up(conn: sqlite3.Connection, path: Path) -> None:

@@ -6,13 +6,16 @@ import argparse
 import csv
 import getpass
 import random
+import sqlite3
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 from kb.content.load import KnowledgeBase
-from kb.errors import InputError
+from kb.errors import InputError, StoreError
 from kb.training.items import TrainingItem, collect_items
 from kb.training.progress import (
     OVERVIEW_FIELDS,
@@ -132,11 +135,21 @@ def _local(moment: datetime) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
+@contextmanager
+def store_errors() -> Iterator[None]:
+    """SQLite failing mid-way (a read-only folder, a full disk, a file swapped away) as a message."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise StoreError(f"the progress file cannot be used: {exc}", path=str(progress_path()),
+                         ja=f"進捗ファイルを使用できません: {exc}") from exc
+
+
 def cmd_quiz(args: argparse.Namespace) -> int:
     lang, profile = args.lang, _profile(args)
     kb = load_content(args)
     now = _now()
-    with open_store(progress_path(), now) as store:
+    with store_errors(), open_store(progress_path(), now) as store:
         session = start_session(store, profile, kb.entries, now, random.Random(), count=args.count,
                                 tag=args.tag, placement=args.placement)
         if not session.queue:
@@ -246,7 +259,7 @@ def cmd_progress(args: argparse.Namespace) -> int:
     # Generated items' numbers do not matter here, only their (stable) card ids.
     items = collect_items(kb.entries, random.Random(0))
     tz = datetime.now().astimezone().tzinfo or UTC
-    with open_store(progress_path(), now) as store:
+    with store_errors(), open_store(progress_path(), now) as store:
         known = store.profiles()
         profiles = known if args.all else [_profile(args)]
         reports = [build_report(p, items, kb.entries, store.load_cards(p), store.load_reviews(p),
