@@ -199,7 +199,7 @@ def parse_entry(text: str, path: str, known_tags: set[str] | None,
         problem(f"unknown key {key!r} (allowed: {allowed})",
                 f"不明なキー {key!r} です (使用できるキー: {allowed})", key)
     entry_id = meta.get("id")
-    if not isinstance(entry_id, str) or not _ID.match(entry_id):
+    if not isinstance(entry_id, str) or not _ID.fullmatch(entry_id):
         problem("id must be lower-case letters, digits and hyphens",
                 "id には英小文字、数字、ハイフンだけを使用してください", "id")
         entry_id = Path(path).stem

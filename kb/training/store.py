@@ -57,7 +57,7 @@ MIGRATIONS: dict[int, list[str]] = {
 
 def validate_profile(name: str) -> str:
     """``name`` if it is a usable profile name (letters, digits, ``. _ -``; up to 64), else InputError."""
-    if not _PROFILE.match(name):
+    if not _PROFILE.fullmatch(name):
         raise InputError(f"{name!r} is not a profile name: use letters, digits, '.', '_' or '-' "
                          f"(up to 64, starting with a letter or digit)", field="profile",
                          ja=f"{name!r} はプロファイル名として使用できません: 文字、数字、'.'、'_'、'-' "
@@ -69,7 +69,7 @@ def profile_from_user(user: str | None) -> str:
     """A profile name made from a login name: other characters become ``-``; "trainee" if none left."""
     text = unicodedata.normalize("NFKC", user or "")
     text = re.sub(r"[^\w.-]", "-", text).lstrip(".-")[:64]
-    return text if _PROFILE.match(text) else "trainee"
+    return text if _PROFILE.fullmatch(text) else "trainee"
 
 
 def timestamp(moment: datetime) -> str:
