@@ -212,13 +212,17 @@ def _build_on_disk(kb: KnowledgeBase, cache_dir: Path, target: Path, rebuild: bo
     # Build beside the target and rename into place: a reader never sees half an index,
     # and two processes building at once each finish; the first rename wins.
     tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=cache_dir))
+    aside: Path | None = None
     try:
         ownership.mark_ours(tmp)  # first, so a build killed at any point is provably ours
         ix = whoosh_index.create_in(str(tmp), make_schema())
         _write(ix, kb)
         _write_manifest(tmp)
-        if rebuild and target.exists():
-            ownership.remove_ours(target, _manifest_shaped)
+        if rebuild and target.exists() and (ownership.is_ours(target) or _manifest_shaped(target)):
+            # Renamed away, not deleted in place: a reader never sees a half-deleted index.
+            aside = cache_dir / f".old-{tmp.name}"
+            with contextlib.suppress(OSError):
+                os.rename(target, aside)
         try:
             os.rename(tmp, target)
         except OSError:
@@ -228,6 +232,8 @@ def _build_on_disk(kb: KnowledgeBase, cache_dir: Path, target: Path, rebuild: bo
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
+        if aside is not None and aside.exists():
+            ownership.remove_ours(aside, _manifest_shaped)
     opened = _try_open(target)
     if opened is None:
         raise OSError("index could not be reopened after building")
@@ -328,6 +334,6 @@ def _remove_stale(cache_dir: Path, keep: Path) -> None:
         if old != keep:
             ownership.remove_ours(old)
     # A build killed part-way leaves its folder; it is removed once its builder is gone.
-    for leftover in cache_dir.glob(".build-*"):
+    for leftover in [*cache_dir.glob(".build-*"), *cache_dir.glob(".old-*")]:
         if ownership.builder_gone(leftover):
             ownership.remove_ours(leftover)
