@@ -13,7 +13,7 @@ from kb.checks.cluster import ROLES, Adapter, Cluster, Network, Node, Vm
 from kb.checks.migration import MAX_LINK_MBPS, MIN_LINK_MBPS
 from kb.checks.toml_lines import TomlLines
 from kb.checks.units import ABSURD, check_number
-from kb.content.files import MAX_TOML_DEPTH, deep_nesting_line
+from kb.content.files import MAX_TOML_DEPTH, deep_nesting_line, read_limited
 from kb.errors import ClusterFileError, InputError
 
 # The calculator's limits, in the file's units (decimal GB, Gbps). A VM over 64 GiB cannot
@@ -36,7 +36,7 @@ _TOML_AT = re.compile(r"\s*\(at line (\d+), column \d+\)|\s*\(at end of document
 def load_cluster(path: Path) -> Cluster:
     """Read and check a cluster file; ClusterFileError if it cannot be used."""
     try:
-        data = Path(path).read_bytes()
+        data = read_limited(Path(path), error=ClusterFileError)  # a FIFO or /dev/zero is refused
     except OSError as exc:
         reason = exc.strerror or exc
         raise ClusterFileError(f"cannot read the file: {reason}", path=str(path),

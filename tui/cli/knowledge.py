@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from kb.retrieval.engine import AskResult, Engine
 from tui.cli.render import Style, cell_width, colour_wanted, pad, render_markdown, render_snippet
 from tui.i18n import t
-from tui.safe import clean_line, dumps_json, from_terminal
+from tui.safe import clean_line, dumps_json, from_terminal, read_line
 
 EXIT_OK, EXIT_NO_ANSWER, EXIT_USAGE = 0, 1, 2
 
@@ -109,8 +109,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
         return run_app(args)
     engine = context.engine(args)
     if args.question == ["-"]:
-        for line in sys.stdin:
-            question = from_terminal(line.rstrip("\n"))
+        number = 0
+        while (line := read_line(sys.stdin, number := number + 1)) is not None:
+            question = from_terminal(line)
             result = engine.ask(question, top=args.top, lang=args.lang)
             if args.json:
                 _json(result.to_json(args.lang))

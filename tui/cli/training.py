@@ -30,7 +30,7 @@ from kb.training.store import open_store, profile_from_user, validate_profile
 from tui.cli import context
 from tui.cli.render import pad
 from tui.cli.text import Help
-from tui.safe import clean, clean_line, dumps_json
+from tui.safe import clean, clean_line, dumps_json, read_line
 
 EXIT_OK = 0
 PROGRESS_FILE = "progress.sqlite3"
@@ -195,8 +195,8 @@ def _read(prompt: str, interactive: bool) -> str | None:
     if interactive:
         sys.stdout.write(prompt)
         sys.stdout.flush()
-    line = sys.stdin.readline()
-    return None if line == "" else line.strip()
+    line = read_line(sys.stdin, 1)
+    return None if line is None else line.strip()
 
 
 def _answer(session: Session, lang: str, interactive: bool) -> Feedback | None:
