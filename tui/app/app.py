@@ -22,6 +22,7 @@ from kb.content.load import KnowledgeBase, load_kb
 from kb.errors import ContentError, KbError
 from tui import paths
 from tui.app.bookmarks import load_bookmarks, save_bookmarks, set_aside, toggled
+from tui.app.hangup import watch_hangup
 from tui.app.history import History
 from tui.app.screens import screen_available
 from tui.app.screens.cluster_open import ClusterOpenScreen
@@ -125,6 +126,7 @@ class FaqApp(App[int]):
     def on_mount(self) -> None:
         localize_bindings(self, self.lang)
         localize_bindings(self.main, self.lang)
+        watch_hangup(self)  # a terminal that goes away ends the app, instead of a spinning core
 
     def start_loading(self) -> None:
         """Load the content and open the index in a worker (the main screen calls this once mounted)."""
