@@ -109,8 +109,8 @@ class _Reader:
         nodes = tuple(self.node(t, i, known_networks)
                       for i, t in enumerate(self.array(data, "nodes")))
         self.unique([n.name for n in nodes], "nodes")
-        vms = tuple(self.vm(t, i, {n.name for n in nodes})
-                    for i, t in enumerate(self.array(data, "vms")))
+        node_names = {n.name for n in nodes}  # once: per VM it made 10,000 VMs quadratic
+        vms = tuple(self.vm(t, i, node_names) for i, t in enumerate(self.array(data, "vms")))
         self.unique([v.name for v in vms], "vms")
         return Cluster(name=name, uses_csv=uses_csv, networks=networks, nodes=nodes, vms=vms,
                        path=self.path)

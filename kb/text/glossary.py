@@ -84,7 +84,9 @@ class ConceptMatcher:
 # Quantities people put in questions, by kind. A question giving "16GB" and "1Gbps" asks
 # about the entry whose check computes with a memory size and a link speed, whatever the
 # numbers; as plain words "gb" and "gbp" would only count against every entry.
-_NUMBER = r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百]+)\s?"
+# Bounded, and starting only where a run of digits starts: a 20,000-digit run costs one pass
+# (an unbounded \d+ tried from every digit made the build quadratic: 57 s).
+_NUMBER = r"(?:(?<![\d.])\d{1,15}(?:\.\d{1,15})?|(?<![一二三四五六七八九十百])[一二三四五六七八九十百]{1,15})\s?"
 QUANTITY_PATTERNS: dict[str, re.Pattern[str]] = {
     "qty-memory": re.compile(_NUMBER + r"(?:gib|gb|mib|mb|tib|tb|ギガバイト|メガバイト|テラバイト)(?![a-z/])"),
     "qty-speed": re.compile(_NUMBER + r"(?:gbps|mbps|gbe|gb/s|gbit/s|mbit/s|gigabit|ギガビット|メガビット)"),
