@@ -22,9 +22,12 @@ class Library:
     ``ask``/``search`` opens (or builds) the index; the engine is then reused.
     """
 
-    def __init__(self, content: KnowledgeBase, cache_dir: Path | None, rebuild: bool = False) -> None:
+    def __init__(self, content: KnowledgeBase, cache_dir: Path | None, rebuild: bool = False,
+                 cache_warning: tuple[str, str] | None = None) -> None:
         self.content = content
         self.cache_dir = cache_dir
+        # (English, Japanese) when the cache folder was refused and everything runs in memory.
+        self.cache_warning = cache_warning
         self._rebuild = rebuild
         self._engine: Engine | None = None
         self._info: IndexInfo | None = None
@@ -71,11 +74,19 @@ def open_kb(root: Path, cache_dir: Path | None = None, *, snapshot: bool = True,
 
     With ``snapshot`` the parsed content is reused from the cache while the files are
     unchanged. Broken files are listed in ``library.content.problems``; nothing raises for them.
+    A cache folder that is not private to the user is not used (``library.cache_warning``).
     """
+    refused = None
+    if cache_dir is not None:
+        from kb.index.cache_dir import refusal
+
+        refused = refusal(cache_dir)
+        if refused is not None:
+            cache_dir = None
     if snapshot and cache_dir is not None:
         from kb.content.snapshot import load_kb_cached
 
         content = load_kb_cached(root, cache_dir, known_checks)
     else:
         content = load_kb(root, known_checks)
-    return Library(content, cache_dir, rebuild=rebuild)
+    return Library(content, cache_dir, rebuild=rebuild, cache_warning=refused)

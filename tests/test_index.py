@@ -123,11 +123,25 @@ def test_parallel_build_gives_the_same_index(real_kb, tmp_path, monkeypatch):
     assert serial_info.documents == parallel_ix.doc_count() == 13
 
 
-def test_abandoned_build_folders_are_cleaned_but_fresh_ones_kept(kb, tmp_path):
-    old = tmp_path / ".build-killed"
-    fresh = tmp_path / ".build-running"
-    old.mkdir(parents=True)
-    fresh.mkdir()
-    os.utime(old, (1_000_000, 1_000_000))
+def test_killed_build_folders_are_cleaned_but_running_and_foreign_ones_kept(kb, tmp_path):
+    """A build folder goes once its builder (pid + start time in its marker) is gone, not by age."""
+    import json
+    import subprocess
+    import sys
+
+    from kb.index.cache_dir import MARKER, SIGNATURE, mark_ours, process_start
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    killed, running, reused, foreign = (tmp_path / f".build-{n}" for n in ("killed", "running", "reused", "foreign"))
+    for folder in (killed, running, reused, foreign):
+        folder.mkdir()
+    (killed / MARKER).write_text(json.dumps({"signature": SIGNATURE, "pid": dead.pid, "started": "1"}))
+    mark_ours(running)  # this very process: still running
+    # Our pid, but another start time: the pid was reused, the builder is gone.
+    (reused / MARKER).write_text(json.dumps({"signature": SIGNATURE, "pid": os.getpid(), "started": "-1"}))
+    os.utime(foreign, (1_000_000, 1_000_000))  # old, but carries no marker: not ours
+    assert process_start(os.getpid()) is not None
     open_index(kb, tmp_path)
-    assert not old.exists() and fresh.exists()
+    assert not killed.exists() and not reused.exists()
+    assert running.exists() and foreign.exists()

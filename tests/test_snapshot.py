@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import pickle
+
 from kb.content.load import load_kb
 from kb.content.snapshot import fingerprint, load_kb_cached
 
 
 def test_snapshot_is_reused_and_equal(small_kb, tmp_path):
     first = load_kb_cached(small_kb, tmp_path, known_checks=set())
-    assert list(tmp_path.glob("kb-*.pickle"))
+    assert list(tmp_path.glob("kb-*.json"))
     second = load_kb_cached(small_kb, tmp_path, known_checks=set())
     assert second is not first
     assert second.entries == first.entries == load_kb(small_kb, known_checks=set()).entries
@@ -31,7 +34,7 @@ def test_new_and_removed_files_change_the_fingerprint(small_kb):
 
 def test_corrupt_snapshot_is_rebuilt(small_kb, tmp_path):
     load_kb_cached(small_kb, tmp_path, known_checks=set())
-    [snap] = tmp_path.glob("kb-*.pickle")
+    [snap] = tmp_path.glob("kb-*.json")
     snap.write_bytes(b"garbage")
     kb = load_kb_cached(small_kb, tmp_path, known_checks=set())
     assert set(kb.entries) == {"alpha", "beta"}
@@ -42,3 +45,73 @@ def test_unwritable_cache_still_loads(small_kb, tmp_path):
     blocker.write_text("x")
     kb = load_kb_cached(small_kb, blocker / "cache", known_checks=set())
     assert set(kb.entries) == {"alpha", "beta"}
+
+
+def test_snapshot_round_trips_the_real_content(tmp_path):
+    from kb.content.snapshot import decode, encode
+    from tests.conftest import REAL_DATA
+
+    kb = load_kb(REAL_DATA)
+    back = decode(json.loads(json.dumps(encode(kb))), REAL_DATA)
+    assert back.entries == kb.entries and back.glossary == kb.glossary and back.tags == kb.tags
+    assert [p.render("ja") for p in back.problems] == [p.render("ja") for p in kb.problems]
+    assert back.digest == kb.digest
+    assert any(e.quiz for e in kb.entries.values())  # quiz items are part of what round-trips
+
+
+def test_a_pickle_planted_as_the_snapshot_does_not_run(small_kb, tmp_path):
+    load_kb_cached(small_kb, tmp_path, known_checks=set())
+    [snap] = tmp_path.glob("kb-*.json")
+    witness = tmp_path / "pwned"
+    snap.write_bytes(pickle.dumps(_Planted(str(witness))))
+    kb = load_kb_cached(small_kb, tmp_path, known_checks=set())
+    assert set(kb.entries) == {"alpha", "beta"} and not witness.exists()
+
+
+class _Planted:
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __reduce__(self):
+        return (open, (self.path, "w"))
+
+
+def test_a_same_size_edit_with_the_old_mtime_restored_is_seen(small_kb, tmp_path):
+    """touch -r, rsync -t and cp -p keep size and mtime; show and ask must still see the edit."""
+    import os
+    import shutil
+
+    path = small_kb / "entries" / "alpha.md"
+    before = load_kb_cached(small_kb, tmp_path, known_checks=set()).entries["alpha"].text["ja"].answer
+    original = path.read_text(encoding="utf-8")
+    assert "別のノード" in original
+    edited = original.replace("別のノード", "他のノード")  # same length in UTF-8
+    assert len(edited.encode()) == len(original.encode())
+    stat = path.stat()
+    path.write_text(edited, encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # touch -r
+    assert path.stat().st_mtime_ns == stat.st_mtime_ns and path.stat().st_size == stat.st_size
+    kb = load_kb_cached(small_kb, tmp_path, known_checks=set())
+    assert kb.entries["alpha"].text["ja"].answer != before and "他のノード" in kb.entries["alpha"].text["ja"].answer
+    # rsync -t: a new file renamed into place, with the old time.
+    copy = tmp_path / "alpha.tmp"
+    copy.write_text(original, encoding="utf-8")
+    shutil.copystat(path, copy)
+    os.replace(copy, path)
+    kb = load_kb_cached(small_kb, tmp_path, known_checks=set())
+    assert kb.entries["alpha"].text["ja"].answer == before
+
+
+def test_the_snapshot_keeps_every_field_of_an_entry(real_kb):
+    # A field added to Entry but not to the snapshot's encoder would be silently lost on the
+    # next start that reads the snapshot (flags were, once).
+    import dataclasses
+
+    from kb.content.entry import Entry
+    from kb.content.snapshot import decode, encode
+
+    first = encode(real_kb)["entries"][0]
+    assert {f.name for f in dataclasses.fields(Entry)} <= set(first)
+    flagged = dataclasses.replace(next(iter(real_kb.entries.values())), flags=("truncated",))
+    kb = dataclasses.replace(real_kb, entries={flagged.id: flagged})
+    assert decode(encode(kb), kb.root).entries[flagged.id] == flagged

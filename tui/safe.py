@@ -49,3 +49,23 @@ def dumps_json(obj: Any, indent: int | None = None) -> str:
     """
     text = json.dumps(obj, ensure_ascii=False, indent=indent)
     return _JSON_UNESCAPED.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+MAX_INPUT_LINE = 64 * 1024
+
+
+def read_line(stream: Any, number: int, limit: int = MAX_INPUT_LINE) -> str | None:
+    """The next line of ``stream`` without its newline (None at the end), at most ``limit`` characters.
+
+    A longer line (``ask - < /dev/zero``, a binary file) is an InputError naming the line,
+    not a read that fills memory.
+    """
+    from kb.errors import InputError
+
+    line = stream.readline(limit + 1)
+    if line == "":
+        return None
+    if len(line) > limit and not line.endswith("\n"):
+        raise InputError(f"line {number} of the input is longer than {limit} characters; stopped",
+                         path="-", line=number, ja=f"入力の {number} 行目が {limit} 文字を超えています。中止しました")
+    return line.rstrip("\n")

@@ -13,6 +13,7 @@ from kb.checks.cluster import ROLES, Adapter, Cluster, Network, Node, Vm
 from kb.checks.migration import MAX_LINK_MBPS, MIN_LINK_MBPS
 from kb.checks.toml_lines import TomlLines
 from kb.checks.units import ABSURD, check_number
+from kb.content.files import MAX_TOML_DEPTH, deep_nesting_line, read_limited
 from kb.errors import ClusterFileError, InputError
 
 # The calculator's limits, in the file's units (decimal GB, Gbps). A VM over 64 GiB cannot
@@ -35,7 +36,7 @@ _TOML_AT = re.compile(r"\s*\(at line (\d+), column \d+\)|\s*\(at end of document
 def load_cluster(path: Path) -> Cluster:
     """Read and check a cluster file; ClusterFileError if it cannot be used."""
     try:
-        data = Path(path).read_bytes()
+        data = read_limited(Path(path), error=ClusterFileError)  # a FIFO or /dev/zero is refused
     except OSError as exc:
         reason = exc.strerror or exc
         raise ClusterFileError(f"cannot read the file: {reason}", path=str(path),
@@ -57,8 +58,15 @@ def parse_cluster(text: str, path: str = "<string>") -> Cluster:
     field, written ``nodes[2].ip``: 0-based, counting ``[[nodes]]`` tables from the top.
     Problems with the cluster the file describes are findings of ``validate_cluster``.
     """
+    deep = deep_nesting_line(text)
+    if deep is not None:
+        raise ClusterFileError(f"arrays or tables nested more than {MAX_TOML_DEPTH} levels deep; not read",
+                               path=path, line=deep,
+                               ja=f"配列やテーブルの入れ子が {MAX_TOML_DEPTH} 段を超えています。読み込みません")
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        raise ClusterFileError("nested too deeply to read", path=path, ja="入れ子が深すぎて読み込めません") from None
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         at = _TOML_AT.search(message)
@@ -101,8 +109,8 @@ class _Reader:
         nodes = tuple(self.node(t, i, known_networks)
                       for i, t in enumerate(self.array(data, "nodes")))
         self.unique([n.name for n in nodes], "nodes")
-        vms = tuple(self.vm(t, i, {n.name for n in nodes})
-                    for i, t in enumerate(self.array(data, "vms")))
+        node_names = {n.name for n in nodes}  # once: per VM it made 10,000 VMs quadratic
+        vms = tuple(self.vm(t, i, node_names) for i, t in enumerate(self.array(data, "vms")))
         self.unique([v.name for v in vms], "vms")
         return Cluster(name=name, uses_csv=uses_csv, networks=networks, nodes=nodes, vms=vms,
                        path=self.path)

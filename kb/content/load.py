@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -10,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kb.content import files
 from kb.content.entry import LANGS, Entry, GlossaryTerm, Localized, QuizItem, QuizText, Tag
 from kb.errors import ContentError
 
@@ -19,6 +21,8 @@ _TOML_LINE = re.compile(r"at line (\d+)")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _ENTRY_KEYS = {"id", "tags", "related", "applies_to", "checks", "ja", "en", "quiz", "flags"}
 _LANG_KEYS = {"question", "alternates"}
+_TOO_DEEP = f"arrays or tables nested more than {files.MAX_TOML_DEPTH} levels deep; not read"
+_TOO_DEEP_JA = f"配列やテーブルの入れ子が {files.MAX_TOML_DEPTH} 段を超えています。読み込みません"
 
 
 @dataclass
@@ -67,8 +71,12 @@ def load_kb(root: Path, known_checks: Iterable[str] | None = None) -> KnowledgeB
     digest = hashlib.sha256()
     tags_text = _read(root / "tags.toml", kb.problems, digest)
     glossary_text = _read(root / "glossary.toml", kb.problems, digest)
+    before = len(kb.problems)
     if tags_text is not None:
         kb.tags = _parse_tags(tags_text, str(root / "tags.toml"), kb.problems)
+    # A missing or broken tags.toml is its own one problem: entries are not checked against
+    # it (else every tagged entry would be dropped as using an unknown tag).
+    known_tags = set(kb.tags) if tags_text is not None and (len(kb.problems) == before or kb.tags) else None
     if glossary_text is not None:
         kb.glossary = _parse_glossary(glossary_text, str(root / "glossary.toml"), kb.problems)
     paths = sorted((root / "entries").glob("*.md"))
@@ -76,10 +84,14 @@ def load_kb(root: Path, known_checks: Iterable[str] | None = None) -> KnowledgeB
     # not again as an "unknown related id" in every entry that links to it.
     named = {p.stem for p in paths}
     for path in paths:
+        if not files.name_is_text(path):
+            kb.problems.append(ContentError("file name is not UTF-8; rename the file", path=files.display_path(path),
+                                            ja="ファイル名が UTF-8 ではありません。ファイル名を変更してください"))
+            continue
         text = _read(path, kb.problems, digest)
         if text is None:
             continue
-        entry, problems = parse_entry(text, str(path), set(kb.tags), set(known_checks))
+        entry, problems = parse_entry(text, str(path), known_tags, set(known_checks))
         kb.problems.extend(problems)
         if entry is None:
             continue
@@ -91,13 +103,14 @@ def load_kb(root: Path, known_checks: Iterable[str] | None = None) -> KnowledgeB
             continue
         kb.entries[entry.id] = entry
     for entry in kb.entries.values():
-        for rel in entry.related:
-            if rel not in kb.entries and rel not in named:
-                # The file is read again only here: keeping every file's text until the end
-                # would double the memory of a big knowledge base.
-                text = Path(entry.path).read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+        unknown = [rel for rel in entry.related if rel not in kb.entries and rel not in named]
+        if unknown:
+            # The file is read again only here, once: keeping every file's text until the end
+            # would double the memory of a big knowledge base.
+            lines = _quoted_lines(_read(Path(entry.path), [], hashlib.sha256()) or "")
+            for rel in unknown:
                 kb.problems.append(ContentError(f"unknown related id {rel!r}", path=entry.path,
-                                                line=_line_of(text, "related", rel), field="related",
+                                                line=lines.get(rel), field="related",
                                                 ja=f"関連項目の id {rel!r} は存在しません"))
     kb.digest = digest.hexdigest()
     return kb
@@ -105,7 +118,10 @@ def load_kb(root: Path, known_checks: Iterable[str] | None = None) -> KnowledgeB
 
 def _read(path: Path, problems: list[ContentError], digest: Any) -> str | None:
     try:
-        data = path.read_bytes()
+        data = files.read_limited(path, error=ContentError)
+    except ContentError as exc:
+        problems.append(exc)
+        return None
     except FileNotFoundError:
         problems.append(ContentError("file is missing", path=str(path), ja="ファイルがありません"))
         return None
@@ -113,7 +129,7 @@ def _read(path: Path, problems: list[ContentError], digest: Any) -> str | None:
         problems.append(ContentError(f"cannot read: {exc.strerror}", path=str(path),
                                      ja=f"読み取れません: {exc.strerror}"))
         return None
-    digest.update(path.name.encode() + b"\0" + data + b"\0")
+    digest.update(os.fsencode(path.name) + b"\0" + data + b"\0")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -122,6 +138,19 @@ def _read(path: Path, problems: list[ContentError], digest: Any) -> str | None:
                                      ja="UTF-8 のテキストではありません"))
         return None
     return text.replace("\r\n", "\n")
+
+
+_QUOTED = re.compile(r'"((?:[^"\\\n]|\\.)*)"|\'([^\'\n]*)\'')
+
+
+def _quoted_lines(text: str) -> dict[str, int]:
+    """Each quoted value in ``text`` (as written, escapes kept) with the first line holding it."""
+    lines: dict[str, int] = {}
+    for number, line in enumerate(text.split("\n"), start=1):
+        for match in _QUOTED.finditer(line):
+            value = match.group(1) if match.group(1) is not None else match.group(2)
+            lines.setdefault(value, number)
+    return lines
 
 
 def _line_of(text: str, key: str, value: str | None = None, start: int = 1) -> int | None:
@@ -148,8 +177,14 @@ def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], str, int]:
     except StopIteration:
         raise ContentError(f"front matter is not closed by a {FENCE} line", path=path,
                            line=len(lines), ja=f"front matter が {FENCE} の行で閉じられていません") from None
+    front = "\n".join(lines[1:end])
+    deep = files.deep_nesting_line(front)
+    if deep is not None:
+        raise ContentError(_TOO_DEEP, path=path, line=deep + 1, ja=_TOO_DEEP_JA)
     try:
-        meta = tomllib.loads("\n".join(lines[1:end]))
+        meta = tomllib.loads(front)
+    except RecursionError:
+        raise ContentError(_TOO_DEEP, path=path, line=2, ja=_TOO_DEEP_JA) from None
     except tomllib.TOMLDecodeError as exc:
         match = _TOML_LINE.search(str(exc))
         # "at end of document" has no line: the problem runs up to the closing fence.
@@ -160,7 +195,7 @@ def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], str, int]:
     return meta, "\n".join(lines[end + 1 :]), end + 2
 
 
-def parse_entry(text: str, path: str, known_tags: set[str],
+def parse_entry(text: str, path: str, known_tags: set[str] | None,
                 known_checks: set[str]) -> tuple[Entry | None, list[ContentError]]:
     """Parse and validate one entry file; problems name the file, line and field."""
     try:
@@ -169,8 +204,16 @@ def parse_entry(text: str, path: str, known_tags: set[str],
         return None, [exc]
     problems: list[ContentError] = []
 
+    quoted: dict[str, int] = {}
+
     def problem(message: str, ja: str, key: str, value: str | None = None, line: int | None = None) -> None:
-        where = line or _line_of(text, key.split(".")[-1], value) or 1
+        if line is None and value is not None:
+            # One pass over the file for all values: a look-up per value made 20,000 unknown
+            # tags in one entry quadratic (lint took 94 s).
+            if not quoted:
+                quoted.update(_quoted_lines(text))
+            line = quoted.get(value)
+        where = line or _line_of(text, key.split(".")[-1]) or 1
         problems.append(ContentError(message, path=path, line=where, field=key, ja=ja))
 
     for key in sorted(set(meta) - _ENTRY_KEYS):
@@ -178,7 +221,7 @@ def parse_entry(text: str, path: str, known_tags: set[str],
         problem(f"unknown key {key!r} (allowed: {allowed})",
                 f"不明なキー {key!r} です (使用できるキー: {allowed})", key)
     entry_id = meta.get("id")
-    if not isinstance(entry_id, str) or not _ID.match(entry_id):
+    if not isinstance(entry_id, str) or not _ID.fullmatch(entry_id):
         problem("id must be lower-case letters, digits and hyphens",
                 "id には英小文字、数字、ハイフンだけを使用してください", "id")
         entry_id = Path(path).stem
@@ -187,7 +230,7 @@ def parse_entry(text: str, path: str, known_tags: set[str],
                 f"id {entry_id!r} がファイル名 {Path(path).stem!r} と一致しません", "id")
     lists = {key: _str_list(meta, key, problem) for key in ("tags", "related", "applies_to", "checks", "flags")}
     for tag in lists["tags"]:
-        if tag not in known_tags:
+        if known_tags is not None and tag not in known_tags:
             problem(f"unknown tag {tag!r} (see tags.toml)",
                     f"不明なタグ {tag!r} です (tags.toml を参照してください)", "tags", tag)
     for check in lists["checks"]:
@@ -287,11 +330,12 @@ def _parse_quiz(raw: Any, entry_id: str, text: str, problem: Any) -> list[QuizIt
 
 def _parse_tags(text: str, path: str, problems: list[ContentError]) -> dict[str, Tag]:
     data = _load_toml(text, path, problems)
+    headers = _table_lines(text)
     tags: dict[str, Tag] = {}
     for tag_id, value in data.items():
         if not isinstance(value, dict) or not all(isinstance(value.get(lang), str) for lang in LANGS):
             problems.append(ContentError("a tag needs ja and en labels", path=path,
-                                         line=_table_line(text, tag_id), field=tag_id,
+                                         line=headers.get(tag_id), field=tag_id,
                                          ja="タグには ja と en のラベルが必要です"))
             continue
         tags[tag_id] = Tag(id=tag_id, label={lang: value[lang] for lang in LANGS})
@@ -300,9 +344,10 @@ def _parse_tags(text: str, path: str, problems: list[ContentError]) -> dict[str,
 
 def _parse_glossary(text: str, path: str, problems: list[ContentError]) -> dict[str, GlossaryTerm]:
     data = _load_toml(text, path, problems)
+    headers = _table_lines(text)  # once: a scan per term made 10,000 terms quadratic
     terms: dict[str, GlossaryTerm] = {}
     for term_id, value in data.items():
-        line = _table_line(text, term_id)
+        line = headers.get(term_id)
         names: dict[str, tuple[str, ...]] = {}
         ok = isinstance(value, dict)
         definition = value.get("definition") if ok else None
@@ -325,8 +370,15 @@ def _parse_glossary(text: str, path: str, problems: list[ContentError]) -> dict[
 
 
 def _load_toml(text: str, path: str, problems: list[ContentError]) -> dict[str, Any]:
+    deep = files.deep_nesting_line(text)
+    if deep is not None:
+        problems.append(ContentError(_TOO_DEEP, path=path, line=deep, ja=_TOO_DEEP_JA))
+        return {}
     try:
         return tomllib.loads(text)
+    except RecursionError:
+        problems.append(ContentError(_TOO_DEEP, path=path, ja=_TOO_DEEP_JA))
+        return {}
     except tomllib.TOMLDecodeError as exc:
         match = _TOML_LINE.search(str(exc))
         problems.append(ContentError(f"not valid TOML: {exc}", path=path,
@@ -335,8 +387,14 @@ def _load_toml(text: str, path: str, problems: list[ContentError]) -> dict[str, 
         return {}
 
 
-def _table_line(text: str, table: str) -> int | None:
+def _table_lines(text: str) -> dict[str, int]:
+    """The line of each ``[table]`` / ``["table"]`` header, in one pass."""
+    lines: dict[str, int] = {}
     for number, line in enumerate(text.split("\n"), start=1):
-        if line.strip() in (f"[{table}]", f'["{table}"]'):
-            return number
-    return None
+        head = line.strip()
+        if head.startswith("[") and head.endswith("]") and not head.startswith("[["):
+            name = head[1:-1].strip()
+            if len(name) >= 2 and name[0] == name[-1] == '"':
+                name = name[1:-1]
+            lines.setdefault(name, number)
+    return lines

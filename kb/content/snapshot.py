@@ -1,45 +1,62 @@
-"""A parsed-content snapshot beside the index, so a start with unchanged files skips parsing."""
+"""A parsed-content snapshot beside the index, so a start with unchanged files skips parsing.
+
+The snapshot is JSON, not a pickle: a file planted in the cache can at worst be wrong
+content (and then it fails to decode and is rebuilt), never code that runs.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
-import pickle
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
+from kb.content.entry import Entry, GlossaryTerm, Localized, QuizItem, QuizText, Tag
 from kb.content.load import KnowledgeBase, load_kb
+from kb.errors import ContentError, ContentWarning
 
 # Bump when KnowledgeBase, Entry or the loader's output changes shape.
-# 2: content problems carry a Japanese message (``message_ja``).
-# 3: entries carry ``flags`` and may hold one language only.
-SNAPSHOT_VERSION = "3"
+# 2: content problems carry a Japanese message (``message_ja``). 3: JSON instead of a pickle.
+# 4: entries carry ``flags`` and may hold one language only; warnings kept apart from errors.
+SNAPSHOT_VERSION = "4"
+# The first bytes of every snapshot we write: pruning deletes only files that start so.
+FORMAT = "faq-assistant content snapshot"
+_HEAD = json.dumps({"format": FORMAT})[:-1].encode()
 _KEEP = 4
 
 
 def fingerprint(root: Path, known_checks: Iterable[str] | None = None) -> str:
-    """What the content folder looks like on disk: names, sizes and modification times.
+    """What the content folder looks like on disk: names, sizes, times and inodes.
 
-    Stat calls only, so it costs milliseconds even for 100,000 files; any edit changes it.
-    The check ids known when parsing (the registry's by default) count too: an entry
-    linking an unknown check is left out, and is back once a check of that id exists.
+    Stat calls only, so it costs milliseconds even for 100,000 files. The change time and
+    inode are in it because a same-size edit whose modification time is put back (touch -r,
+    rsync -t, cp -p) changes neither size nor mtime; the kernel sets ctime on every change
+    and nobody can set it back, and a rename into place (rsync) gives a new inode. The check
+    ids known when parsing (the registry's by default) count too: an entry linking an
+    unknown check is left out, and is back once a check of that id exists.
     """
     if known_checks is None:
         from kb.checks.registry import known_ids
 
         known_checks = known_ids()
     checks = ",".join(sorted(known_checks))
-    digest = hashlib.sha256(f"{SNAPSHOT_VERSION}\0{root.resolve()}\0{checks}".encode())
+    digest = hashlib.sha256(f"{SNAPSHOT_VERSION}\0{checks}\0".encode() + os.fsencode(root.resolve()))
     for folder in (root, root / "entries"):
+        items = []
         try:
-            items = sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in os.scandir(folder)
-                           if e.is_file())
+            for e in os.scandir(folder):
+                if e.is_file():
+                    st = e.stat()
+                    items.append((os.fsencode(e.name), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
         except OSError:
             items = []
-        for name, size, mtime in items:
-            digest.update(f"{folder.name}/{name}\0{size}\0{mtime}\0".encode())
+        items.sort()
+        for name, *numbers in items:
+            digest.update(os.fsencode(folder.name) + b"/" + name + "\0{}\0{}\0{}\0{}\0".format(*numbers).encode())
     return digest.hexdigest()[:24]
 
 
@@ -51,21 +68,19 @@ def load_kb_cached(root: Path, cache_dir: Path | None, known_checks: Iterable[st
     """
     if cache_dir is None:
         return load_kb(root, known_checks)
-    path = cache_dir / f"kb-{fingerprint(root, known_checks)}.pickle"
+    path = cache_dir / f"kb-{fingerprint(root, known_checks)}.json"
     try:
         with path.open("rb") as handle:
-            kb = pickle.load(handle)
-        if isinstance(kb, KnowledgeBase):
-            return kb
+            return decode(json.load(handle), root)
     except Exception:  # noqa: BLE001 - any unreadable snapshot is simply rebuilt
         pass
     kb = load_kb(root, known_checks)
     with contextlib.suppress(OSError):
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".kb-", dir=cache_dir)
+        cache_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(prefix=".kb-", dir=cache_dir)  # 0600
         try:
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump(kb, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(encode(kb), handle, ensure_ascii=False)
             os.replace(tmp, path)
         finally:
             with contextlib.suppress(OSError):
@@ -76,8 +91,70 @@ def load_kb_cached(root: Path, cache_dir: Path | None, known_checks: Iterable[st
 
 def _prune(cache_dir: Path, keep: Path) -> None:
     # Several content folders may share one cache; keep the few most recent snapshots.
-    olds = sorted((p for p in cache_dir.glob("kb-*.pickle") if p != keep),
+    # Only files that are provably our snapshots: the folder may hold other people's files.
+    olds = sorted((p for p in cache_dir.glob("kb-*.json") if p != keep and _is_snapshot(p)),
                   key=lambda p: p.stat().st_mtime, reverse=True)
     for old in olds[_KEEP - 1 :]:
         with contextlib.suppress(OSError):
             old.unlink()
+
+
+def _is_snapshot(path: Path) -> bool:
+    try:
+        if path.is_symlink() or not path.is_file():
+            return False
+        with path.open("rb") as handle:
+            return handle.read(len(_HEAD)) == _HEAD
+    except OSError:
+        return False
+
+
+def encode(kb: KnowledgeBase) -> dict[str, Any]:
+    """The parsed content as plain JSON values (``format`` first, see ``_HEAD``)."""
+    return {
+        "format": FORMAT,
+        "version": SNAPSHOT_VERSION,
+        "digest": kb.digest,
+        "entries": [_entry(e) for e in kb.entries.values()],
+        "glossary": [{"id": g.id, "names": g.names, "definition": g.definition} for g in kb.glossary.values()],
+        "tags": [{"id": t.id, "label": t.label} for t in kb.tags.values()],
+        "problems": [{"message": p.message, "ja": p.message_ja, "path": p.path, "line": p.line, "field": p.field,
+                      "warning": isinstance(p, ContentWarning)} for p in kb.problems],
+    }
+
+
+def _entry(e: Entry) -> dict[str, Any]:
+    return {
+        "id": e.id, "path": e.path, "tags": e.tags, "related": e.related, "applies_to": e.applies_to,
+        "checks": e.checks, "flags": e.flags,
+        "text": {lang: {"question": t.question, "answer": t.answer, "alternates": t.alternates}
+                 for lang, t in e.text.items()},
+        "quiz": [{"id": q.id, "entry": q.entry, "kind": q.kind, "answer": q.answer, "tolerance": q.tolerance,
+                  "line": q.line,
+                  "text": {lang: {"prompt": t.prompt, "explanation": t.explanation, "choices": t.choices}
+                           for lang, t in q.text.items()}} for q in e.quiz],
+    }
+
+
+def decode(data: dict[str, Any], root: Path) -> KnowledgeBase:
+    """The knowledge base back from ``encode``'s output; raises on any other shape."""
+    if data["format"] != FORMAT or data["version"] != SNAPSHOT_VERSION:
+        raise ValueError("not a snapshot of this version")
+    entries = {}
+    for e in data["entries"]:
+        text = {lang: Localized(t["question"], t["answer"], tuple(t["alternates"])) for lang, t in e["text"].items()}
+        quiz = tuple(QuizItem(id=q["id"], entry=q["entry"], kind=q["kind"], answer=q["answer"],
+                              tolerance=q["tolerance"], line=q["line"],
+                              text={lang: QuizText(t["prompt"], t["explanation"], tuple(t["choices"]))
+                                    for lang, t in q["text"].items()}) for q in e["quiz"])
+        entries[e["id"]] = Entry(id=e["id"], text=text, tags=tuple(e["tags"]), related=tuple(e["related"]),
+                                 applies_to=tuple(e["applies_to"]), checks=tuple(e["checks"]), quiz=quiz,
+                                 path=e["path"], flags=tuple(e["flags"]))
+    glossary = {g["id"]: GlossaryTerm(g["id"], {k: tuple(v) for k, v in g["names"].items()}, g["definition"])
+                for g in data["glossary"]}
+    tags = {t["id"]: Tag(t["id"], t["label"]) for t in data["tags"]}
+    problems = [(ContentWarning if p["warning"] else ContentError)(p["message"], ja=p["ja"], path=p["path"],
+                                                                  line=p["line"], field=p["field"])
+                for p in data["problems"]]
+    return KnowledgeBase(root=root, entries=entries, glossary=glossary, tags=tags, problems=problems,
+                         digest=data["digest"])

@@ -20,6 +20,8 @@ from whoosh.filedb.filestore import FileStorage, RamStorage
 
 from kb.content.entry import Entry, GlossaryTerm
 from kb.content.load import KnowledgeBase
+from kb.index import cache_dir as ownership
+from kb.index import compat
 from kb.index.tokenizers import BigramTokenizer, EnglishTokenizer, MorphTokenizer
 from kb.text.analysis import (
     ANALYSIS_VERSION,
@@ -36,6 +38,8 @@ from kb.text.glossary import (
     phrase_features,
 )
 
+compat.install()  # Whoosh's pickles resolve only Whoosh's own classes (kb/index/compat.py)
+
 INDEX_VERSION = f"5.{ANALYSIS_VERSION}"  # 5: segments as separate files, read on demand (a compound file is copied into memory when opened)
 __all__ = ["concepts_in", "phrase_features", "make_schema", "open_index", "IndexInfo", "cache_key"]
 _READY = "READY"
@@ -46,7 +50,6 @@ MAX_WORKERS = 4
 # Whoosh's in-memory posting buffer before it flushes a segment; its Python objects take
 # several times this, so it is the main lever on peak memory while building.
 WRITER_MB = 64
-ABANDONED_BUILD_S = 3600
 
 
 def make_schema() -> Schema:
@@ -148,13 +151,16 @@ def open_index(kb: KnowledgeBase, cache_dir: Path | None, rebuild: bool = False)
     start = time.perf_counter()
     if cache_dir is None:
         return _build_in_memory(kb, start)
+    refused = ownership.refusal(cache_dir)
+    if refused is not None:
+        return _build_in_memory(kb, start, *refused)
     target = cache_dir / f"index-{cache_key(kb)}"
     if not rebuild:
         ix = _try_open(target)
         if ix is not None:
             return ix, IndexInfo(target, False, time.perf_counter() - start, ix.doc_count())
     try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
+        cache_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         ix = _build_on_disk(kb, cache_dir, target, rebuild)
     except OSError as exc:
         reason = exc.strerror or exc
@@ -169,7 +175,8 @@ def open_index(kb: KnowledgeBase, cache_dir: Path | None, rebuild: bool = False)
 def _write_manifest(folder: Path) -> None:
     """READY: the index version and every file's size. Segment files are read on demand, so a
     damaged one would otherwise surface only in the middle of a search."""
-    files = {p.name: p.stat().st_size for p in folder.iterdir() if p.is_file() and not p.name.endswith("LOCK")}
+    files = {p.name: p.stat().st_size for p in folder.iterdir()
+             if p.is_file() and not p.name.endswith("LOCK") and p.name != ownership.MARKER}
     (folder / _READY).write_text(json.dumps({"version": INDEX_VERSION, "files": files}), encoding="utf-8")
 
 
@@ -180,6 +187,16 @@ def _manifest_holds(folder: Path) -> bool:
         return manifest["version"] == INDEX_VERSION and isinstance(files, dict) and all(
             (folder / name).stat().st_size == size for name, size in files.items())
     except (OSError, ValueError, KeyError, TypeError):
+        return False
+
+
+def _manifest_shaped(folder: Path) -> bool:
+    """Our READY file, whatever the state of the rest: a second proof an index folder is ours,
+    for when its marker is the file that got damaged."""
+    try:
+        manifest = json.loads((folder / _READY).read_bytes()[:1_000_000])
+        return isinstance(manifest, dict) and set(manifest) == {"version", "files"}
+    except (OSError, ValueError):
         return False
 
 
@@ -202,21 +219,28 @@ def _build_on_disk(kb: KnowledgeBase, cache_dir: Path, target: Path, rebuild: bo
     # Build beside the target and rename into place: a reader never sees half an index,
     # and two processes building at once each finish; the first rename wins.
     tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=cache_dir))
+    aside: Path | None = None
     try:
+        ownership.mark_ours(tmp)  # first, so a build killed at any point is provably ours
         ix = whoosh_index.create_in(str(tmp), make_schema())
         _write(ix, kb)
         _write_manifest(tmp)
-        if rebuild and target.exists():
-            shutil.rmtree(target, ignore_errors=True)
+        if rebuild and target.exists() and (ownership.is_ours(target) or _manifest_shaped(target)):
+            # Renamed away, not deleted in place: a reader never sees a half-deleted index.
+            aside = cache_dir / f".old-{tmp.name}"
+            with contextlib.suppress(OSError):
+                os.rename(target, aside)
         try:
             os.rename(tmp, target)
         except OSError:
             if _try_open(target) is None:
-                shutil.rmtree(target, ignore_errors=True)
+                ownership.remove_ours(target, _manifest_shaped)  # a folder not ours stays, and the rename fails
                 os.rename(tmp, target)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
+        if aside is not None and aside.exists():
+            ownership.remove_ours(aside, _manifest_shaped)
     opened = _try_open(target)
     if opened is None:
         raise OSError("index could not be reopened after building")
@@ -313,12 +337,11 @@ def _analyse(entry: Entry) -> dict[str, Any]:
 
 
 def _remove_stale(cache_dir: Path, keep: Path) -> None:
+    # Only folders carrying our marker: the cache folder may hold other people's files.
     for old in cache_dir.glob("index-*"):
         if old != keep:
-            with contextlib.suppress(OSError):
-                shutil.rmtree(old)
-    # A build killed part-way leaves its folder; one untouched for an hour is nobody's.
-    for leftover in cache_dir.glob(".build-*"):
-        with contextlib.suppress(OSError):
-            if time.time() - leftover.stat().st_mtime > ABANDONED_BUILD_S:
-                shutil.rmtree(leftover)
+            ownership.remove_ours(old)
+    # A build killed part-way leaves its folder; it is removed once its builder is gone.
+    for leftover in [*cache_dir.glob(".build-*"), *cache_dir.glob(".old-*")]:
+        if ownership.builder_gone(leftover):
+            ownership.remove_ours(leftover)

@@ -406,4 +406,8 @@ def make_snippet(text: str, query: str, width: int = 160) -> Snippet:
 def open_engine(kb: KnowledgeBase, cache_dir: Path | None, rebuild: bool = False) -> tuple[Engine, IndexInfo]:
     """Open (building when needed) the index for ``kb`` and an engine over it."""
     ix, info = open_index(kb, cache_dir, rebuild=rebuild)
-    return Engine(kb, ix), info
+    if info.path is None:
+        return Engine(kb, ix), info  # in memory: nobody else can touch it
+    from kb.retrieval.healing import HealingEngine  # another process may replace the files
+
+    return HealingEngine(kb, ix, lambda: open_index(kb, cache_dir)[0]), info

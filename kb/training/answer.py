@@ -42,10 +42,13 @@ def parse_choice(text: str, count: int) -> int:
     if not match:
         raise InputError(f"{text.strip()!r} is not a choice number", field="answer",
                          ja=f"{text.strip()!r} は選択肢の番号ではありません")
-    number = int(match.group(1))
+    # Python refuses to convert more than 4,300 digits; no choice number has more than a few.
+    digits = match.group(1).lstrip("0") or "0"
+    shown = digits if len(digits) <= 12 else f"{digits[:6]}…({len(digits)} digits)"
+    number = int(digits) if len(digits) <= 12 else 0
     if not 1 <= number <= count:
-        raise InputError(f"choose a number from 1 to {count}, not {number}", field="answer",
-                         ja=f"1 から {count} までの番号を選んでください (指定値: {number})")
+        raise InputError(f"choose a number from 1 to {count}, not {shown}", field="answer",
+                         ja=f"1 から {count} までの番号を選んでください (指定値: {shown})")
     return number
 
 

@@ -9,9 +9,11 @@ Cards are never deleted: a card whose quiz item left the content is kept and ign
 
 from __future__ import annotations
 
+import os
 import random
 import re
 import sqlite3
+import stat
 import time
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -55,7 +57,7 @@ MIGRATIONS: dict[int, list[str]] = {
 
 def validate_profile(name: str) -> str:
     """``name`` if it is a usable profile name (letters, digits, ``. _ -``; up to 64), else InputError."""
-    if not _PROFILE.match(name):
+    if not _PROFILE.fullmatch(name):
         raise InputError(f"{name!r} is not a profile name: use letters, digits, '.', '_' or '-' "
                          f"(up to 64, starting with a letter or digit)", field="profile",
                          ja=f"{name!r} はプロファイル名として使用できません: 文字、数字、'.'、'_'、'-' "
@@ -67,7 +69,7 @@ def profile_from_user(user: str | None) -> str:
     """A profile name made from a login name: other characters become ``-``; "trainee" if none left."""
     text = unicodedata.normalize("NFKC", user or "")
     text = re.sub(r"[^\w.-]", "-", text).lstrip(".-")[:64]
-    return text if _PROFILE.match(text) else "trainee"
+    return text if _PROFILE.fullmatch(text) else "trainee"
 
 
 def timestamp(moment: datetime) -> str:
@@ -209,15 +211,23 @@ def open_store(path: Path, now: datetime) -> ProgressStore:
     next open starts a fresh file. A file from a newer version is left alone.
     """
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        head = path.read_bytes()[:16] if path.exists() else b""
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not path.exists():
+            # Private from the start: SQLite would create it (and its journals) world-readable.
+            with suppress(FileExistsError):
+                os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        head = _read_header(path)
     except OSError as exc:
         raise StoreError(f"cannot open the progress file: {exc.strerror or exc}", path=str(path),
                          ja=f"進捗ファイルを開けません: {exc.strerror or exc}") from exc
     if head and head != _HEADER[: len(head)]:
         _move_aside(path, now, "not a SQLite database", "SQLite データベースではありません")
-    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-                           check_same_thread=False)
+    try:
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                               check_same_thread=False)
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot open the progress file: {exc}", path=str(path),
+                         ja=f"進捗ファイルを開けません: {exc}") from exc
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         _retry_while_locked(lambda: _set_up(conn, path))
@@ -234,6 +244,20 @@ def open_store(path: Path, now: datetime) -> ProgressStore:
         conn.close()
         raise
     return ProgressStore(conn, path)
+
+
+def _read_header(path: Path) -> bytes:
+    """The first 16 bytes, without reading the rest: only of a regular file (a FIFO would block,
+    /dev/zero never ends). A dangling symbolic link is refused rather than followed."""
+    if path.is_symlink() and not path.exists():
+        raise StoreError("the progress file is a symbolic link to a missing file", path=str(path),
+                         ja="進捗ファイルは存在しないファイルへのシンボリック リンクです")
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):
+        raise StoreError("the progress file is not a regular file (a device, FIFO or folder)", path=str(path),
+                         ja="進捗ファイルが通常のファイルではありません (デバイス、FIFO、フォルダー)")
+    with path.open("rb") as handle:
+        return handle.read(16)
 
 
 def _set_up(conn: sqlite3.Connection, path: Path) -> None:

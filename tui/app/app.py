@@ -18,6 +18,7 @@ from textual.worker import get_current_worker
 
 from tui import paths
 from tui.app.bookmarks import save_bookmarks, set_aside, toggled
+from tui.app.hangup import watch_hangup
 from tui.app.keys import APP_BINDINGS, MAIN_BINDINGS, localize_bindings
 from tui.app.loading import load_content, open_engine
 from tui.app.messages import (
@@ -68,6 +69,7 @@ class FaqApp(App[int]):
     def on_mount(self) -> None:
         localize_bindings(self, self.lang)
         localize_bindings(self.main, self.lang)
+        watch_hangup(self)  # a terminal that goes away ends the app, instead of a spinning core
 
     # -- loading ------------------------------------------------------------------------------
 
@@ -106,7 +108,7 @@ class FaqApp(App[int]):
         state.bookmarks_unreadable = message.problem is not None and not message.bookmarks
         if message.problem:
             self.notify(clean_line(t("bookmark_problem", self.lang, problem=message.problem.render(self.lang))),
-                        severity="warning")
+                        severity="warning", markup=False)
         content = message.library.content
         if not content.entries:
             await self.push_screen(ProblemsScreen(content, self.lang))
@@ -114,14 +116,14 @@ class FaqApp(App[int]):
                 self.call_after_refresh(self.exit, 1)
             return
         if content.problems:
-            self.notify(t("problems_notice", self.lang, n=len(content.problems)), severity="warning", timeout=8)
+            self.notify(t("problems_notice", self.lang, n=len(content.problems)), severity="warning", timeout=8, markup=False)
         self.main.post_message(ContentLoaded(message.library))
 
     def on_engine_ready(self, message: EngineReady) -> None:
         self.state.engine = message.engine
         warning = message.info.warning_in(self.lang) if message.info is not None else None
         if warning:
-            self.notify(clean_line(t("index_warning", self.lang, warning=warning)), severity="warning")
+            self.notify(clean_line(t("index_warning", self.lang, warning=warning)), severity="warning", markup=False)
         self.main.post_message(EngineReady(message.engine, message.info))
         if self.settings.exit_after == "ready":
             self.main.call_after_refresh(self.exit, 0)
@@ -156,18 +158,18 @@ class FaqApp(App[int]):
             if state.bookmarks_unreadable:
                 moved = set_aside(path)  # keep the unreadable file for a person to look at
                 if moved is not None:
-                    self.notify(clean_line(t("bookmark_set_aside", self.lang, path=str(moved))))
+                    self.notify(clean_line(t("bookmark_set_aside", self.lang, path=str(moved))), markup=False)
                 state.bookmarks_unreadable = False
             save_bookmarks(path, new)
         except OSError as exc:
             self.notify(clean_line(t("bookmark_save_failed", self.lang, error=exc.strerror or str(exc))),
-                        severity="error")
+                        severity="error", markup=False)
             return
         state.bookmarks = new
         added = message.entry_id in new
         entry = state.content.entries.get(message.entry_id) if state.content is not None else None
         title = clean_line(entry.question(self.lang) if entry is not None else message.entry_id)
-        self.notify(t("bookmark_added" if added else "bookmark_removed", self.lang, title=title))
+        self.notify(t("bookmark_added" if added else "bookmark_removed", self.lang, title=title), markup=False)
         self.main.post_message(BookmarksChanged(message.entry_id))
 
     # -- app-wide actions ---------------------------------------------------------------------
@@ -225,4 +227,5 @@ def run_app(args: argparse.Namespace) -> int:
         exit_after={"1": "mount", "mount": "mount", "ready": "ready"}.get(exit_after or ""),
     )
     code = app.run()
-    return code if isinstance(code, int) else 0
+    # A crash inside the app returns None: say so in the exit status.
+    return code if isinstance(code, int) else (app.return_code or 0)

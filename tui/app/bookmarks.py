@@ -55,7 +55,7 @@ def save_bookmarks(path: Path, ids: Sequence[str]) -> None:
     The new content goes to a temporary file in the same folder, is flushed to disk, and
     then replaces the old file in one step (``os.replace``). Raises OSError on failure.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     text = json.dumps({"version": FORMAT_VERSION, "bookmarks": list(dict.fromkeys(ids))},
                       ensure_ascii=False, indent=2) + "\n"
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")

@@ -32,6 +32,9 @@ def open_library(args: Namespace, rebuild: bool = False, quiet: bool = False) ->
     library = open_kb(data_dir(args), cache_dir(), rebuild=rebuild)
     kb = library.content
     lang = _lang(args)
+    if library.cache_warning is not None:
+        en, ja = library.cache_warning
+        print(t("cli_index_warning", lang, warning=clean_line(ja if lang == "ja" else en)), file=sys.stderr)
     if kb.problems and not quiet:
         first = clean_line(kb.problems[0].render(lang))
         more = t("and_more", lang, n=len(kb.problems) - 1) if len(kb.problems) > 1 else ""

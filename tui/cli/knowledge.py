@@ -23,7 +23,7 @@ from tui.cli.pipe import reader_gone
 from tui.cli.render import Style, cell_width, pad, render_markdown, render_snippet, wrap_text
 from tui.cli.suggest import did_you_mean
 from tui.i18n import t
-from tui.safe import clean_line, dumps_json, from_terminal
+from tui.safe import clean_line, dumps_json, from_terminal, read_line
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser, h: Help) -> None:
@@ -112,8 +112,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
         raise InputError(t("empty_question", "en"), ja=t("empty_question", "ja"), field="QUESTION")
     engine = context.engine(args)
     if args.question == ["-"]:
-        for line in sys.stdin:
-            question = from_terminal(line.rstrip("\n"))
+        number = 0
+        while (line := read_line(sys.stdin, number := number + 1)) is not None:
+            question = from_terminal(line)
             result = engine.ask(question, top=args.top, lang=args.lang)
             if args.json:
                 _json(result.to_json(args.lang))
@@ -331,8 +332,9 @@ def cmd_lint(args: argparse.Namespace) -> int:
 def cmd_index(args: argparse.Namespace) -> int:
     from kb.index.store import open_index
 
-    kb = context.load(args)
-    _ix, info = open_index(kb, context.cache_dir(), rebuild=args.rebuild)
+    library = context.open_library(args)
+    kb = library.content
+    _ix, info = open_index(kb, library.cache_dir, rebuild=args.rebuild)  # None when the folder was refused
     path = str(info.path) if info.path else t("in_memory", args.lang)
     context.warn_about_index(args, info)
     if args.json:

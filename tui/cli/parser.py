@@ -173,6 +173,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     dropped and the command's own exit status is kept, so ``set -o pipefail`` scripts see what
     the command found, not how much of it was read (see tui/cli/pipe.py).
     """
+    _replace_unencodable_output()
     argv = list(sys.argv[1:] if argv is None else argv)
     from tui.cli.config import load_settings
 
@@ -210,6 +211,18 @@ def _start_logging(level: str, debug: bool) -> None:
     import logging
 
     logging.basicConfig(level=level.upper(), format="faq: %(levelname)s: %(name)s: %(message)s")
+
+
+def _replace_unencodable_output() -> None:
+    """On a terminal whose encoding is not UTF-8 (EUC-JP, Shift_JIS, Latin-1), print what it can
+    carry and a replacement for the rest (•, ·, →, any kanji on Latin-1) instead of crashing."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="replace")
+            except (ValueError, OSError):  # closed, or not a text stream we may touch
+                pass
 
 
 def _open_app(args: argparse.Namespace) -> int:

@@ -6,13 +6,16 @@ import argparse
 import csv
 import os
 import random
+import sqlite3
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 from kb.content.load import KnowledgeBase
-from kb.errors import InputError
+from kb.errors import InputError, StoreError
 from kb.training.items import TrainingItem, collect_items
 from kb.training.progress import (
     OVERVIEW_FIELDS,
@@ -30,7 +33,7 @@ from tui.cli.exit_codes import EXIT_OK
 from tui.cli.render import pad
 from tui.cli.text import Help
 from tui.i18n import format_message
-from tui.safe import clean, clean_line, dumps_json
+from tui.safe import clean, clean_line, dumps_json, read_line
 
 QUIT_WORDS = frozenset({"q", "quit", "exit", "終了"})
 
@@ -127,11 +130,21 @@ def _local(moment: datetime) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
+@contextmanager
+def store_errors() -> Iterator[None]:
+    """SQLite failing mid-way (a read-only folder, a full disk, a file swapped away) as a message."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise StoreError(f"the progress file cannot be used: {exc}", path=str(progress_path()),
+                         ja=f"進捗ファイルを使用できません: {exc}") from exc
+
+
 def cmd_quiz(args: argparse.Namespace) -> int:
     lang, profile = args.lang, _profile(args)
     kb = load_content(args)
     now = _now()
-    with open_store(progress_path(), now) as store:
+    with store_errors(), open_store(progress_path(), now) as store:
         session = start_session(store, profile, kb.entries, now, random.Random(), count=args.count,
                                 tag=args.tag, placement=args.placement)
         if args.json:
@@ -192,8 +205,8 @@ def _read(prompt: str, interactive: bool) -> str | None:
     if interactive:
         sys.stdout.write(prompt)
         sys.stdout.flush()
-    line = sys.stdin.readline()
-    return None if line == "" else line.strip()
+    line = read_line(sys.stdin, 1)
+    return None if line is None else line.strip()
 
 
 def _answer(session: Session, lang: str, interactive: bool) -> Feedback | None:
@@ -256,7 +269,7 @@ def cmd_progress(args: argparse.Namespace) -> int:
     # Generated items' numbers do not matter here, only their (stable) card ids.
     items = collect_items(kb.entries, random.Random(0))
     tz = datetime.now().astimezone().tzinfo or UTC
-    with open_store(progress_path(), now) as store:
+    with store_errors(), open_store(progress_path(), now) as store:
         known = store.profiles()
         profiles = known if args.all else [_profile(args)]
         reports = [build_report(p, items, kb.entries, store.load_cards(p), store.load_reviews(p),

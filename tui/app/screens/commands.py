@@ -5,6 +5,9 @@ from __future__ import annotations
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.fuzzy import Matcher
+from textual.markup import escape
 
 from kb.content.entry import LANGS
 from tui.app.state import AppState, state_of
@@ -14,6 +17,17 @@ from tui.safe import clean_line
 
 # Enough to find anything by a word of its name; the palette shows only the best anyway.
 MAX_HITS = 50
+
+
+def highlight(matcher: Matcher, text: str) -> Content:
+    """``matcher.highlight`` for text that is not markup (it parses its argument as markup)."""
+    content = Content(text)
+    score, offsets = matcher.fuzzy_search.match(matcher.query, text)
+    if score:
+        for offset in offsets:
+            if not text[offset].isspace():
+                content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
 
 
 class KnowledgeCommands(Provider):
@@ -37,9 +51,9 @@ class KnowledgeCommands(Provider):
         for entry_id in state.bookmarks:
             entry = kb.entries.get(entry_id)
             if entry is not None:
-                yield DiscoveryHit(f"★ {clean_line(entry.question(state.lang))}",
+                yield DiscoveryHit(Content(f"★ {clean_line(entry.question(state.lang))}"),
                                    partial(self._open_entry, entry_id),
-                                   help=t("palette_entry", state.lang, id=entry_id))
+                                   help=escape(t("palette_entry", state.lang, id=entry_id)))
 
     async def search(self, query: str) -> Hits:
         state = self.state
@@ -60,13 +74,13 @@ class KnowledgeCommands(Provider):
                 scored.append((best, shown, entry.id))
         scored.sort(key=lambda s: -s[0])
         for score, shown, entry_id in scored[:MAX_HITS]:
-            yield Hit(score, matcher.highlight(shown), partial(self._open_entry, entry_id),
-                      text=shown, help=t("palette_entry", state.lang, id=entry_id))
+            yield Hit(score, highlight(matcher, shown), partial(self._open_entry, entry_id),
+                      text=shown, help=escape(t("palette_entry", state.lang, id=entry_id)))
         for term in kb.glossary.values():
             names = [clean_line(n) for n in term.synonyms]
             score, name = max(((matcher.match(n), n) for n in names), default=(0.0, ""))
             if score > 0:
                 display = clean_line(term.name(state.lang))
                 where = t("palette_term", state.lang)
-                yield Hit(score, matcher.highlight(name), partial(self._show_term, term.id), text=name,
-                          help=where if display == name else f"{where}: {display}")
+                yield Hit(score, highlight(matcher, name), partial(self._show_term, term.id), text=name,
+                          help=escape(where if display == name else f"{where}: {display}"))  # help is markup

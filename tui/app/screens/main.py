@@ -174,7 +174,7 @@ class MainScreen(Screen[None]):
             return
         entry = state.content.entries.get(entry_id)
         if entry is None:
-            self.notify(clean_line(t("unknown_entry", state.lang, id=entry_id)), severity="error")
+            self.notify(clean_line(t("unknown_entry", state.lang, id=entry_id)), severity="error", markup=False)
             return
         if record:
             state.history.visit(entry_id)
@@ -209,7 +209,7 @@ class MainScreen(Screen[None]):
         if kb is not None and target in kb.entries:
             await self.open_entry(target)
         else:  # never opened by itself: a link in content is only shown
-            self.notify(clean_line(t("link_not_opened", self.state.lang, href=event.href)))
+            self.notify(clean_line(t("link_not_opened", self.state.lang, href=event.href)), markup=False)
 
     def _check_cluster(self, path: Path | None) -> None:
         """Validate the cluster file at ``path`` on the Cluster tab (None: the dialog was cancelled)."""
@@ -269,7 +269,7 @@ class MainScreen(Screen[None]):
 
     async def _revisit(self, place: str | None, nowhere: str) -> None:
         if place is None:
-            self.notify(t(nowhere, self.state.lang))
+            self.notify(t(nowhere, self.state.lang), markup=False)
         else:
             await self.open_entry(place, record=False)
 
@@ -291,7 +291,7 @@ class MainScreen(Screen[None]):
     def action_training(self) -> None:
         factory = screen_factory("training")
         if factory is None:
-            self.notify(t("training_unavailable", self.state.lang))
+            self.notify(t("training_unavailable", self.state.lang), markup=False)
             return
         self.app.push_screen(factory(self.state))
 

@@ -1,0 +1,78 @@
+"""Whoosh's private internals we rely on: its pickle loads, restricted to the classes it needs.
+
+Whoosh keeps its schema and segment list (the TOC) and its stored fields as pickles, and
+unpickling runs whatever a planted file asks for. ``install()`` swaps the loads Whoosh calls
+for an unpickler that resolves only the names listed here, so a file planted in the cache
+fails to load (and the index is rebuilt) instead of running code.
+tests/test_index_compat.py fails loudly when an upgrade adds a reader or moves one.
+"""
+
+from __future__ import annotations
+
+import io
+import pickle
+from typing import IO, Any
+
+import whoosh.codec.whoosh3
+import whoosh.columns
+import whoosh.filedb.structfile
+import whoosh.formats
+import whoosh.index
+
+# Plain functions and containers a Whoosh 2.7 pickle names (re._compile: analyzers' patterns;
+# _codecs.encode: bytes in protocol 2).
+ALLOWED_NAMES = frozenset({
+    ("builtins", "int"), ("builtins", "float"), ("builtins", "set"), ("builtins", "frozenset"),
+    ("builtins", "bytearray"), ("collections", "defaultdict"), ("collections", "OrderedDict"),
+    ("_codecs", "encode"), ("re", "_compile"), ("copyreg", "_reconstructor"), ("builtins", "object"),
+    ("array", "array"), ("array", "_array_reconstructor"),
+})
+# Modules whose classes (types only, never functions) a schema or segment may name.
+ALLOWED_CLASS_MODULES = ("whoosh.fields", "whoosh.formats", "whoosh.analysis.", "whoosh.codec.whoosh3",
+                         "whoosh.columns", "kb.index.tokenizers")
+# Where Whoosh calls pickle's loads: (module, attribute). Checked by the compat test.
+PATCHED = (("whoosh.index", "pickle"), ("whoosh.filedb.structfile", "load_pickle"),
+           ("whoosh.codec.whoosh3", "loads"), ("whoosh.columns", "loads"), ("whoosh.formats", "loads"),
+           ("whoosh.index", "toc_loaders"))
+
+
+class RestrictedUnpickler(pickle.Unpickler):
+    """Resolves only the names Whoosh's own files use."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) in ALLOWED_NAMES:
+            return super().find_class(module, name)
+        if module.startswith(ALLOWED_CLASS_MODULES) or module in ALLOWED_CLASS_MODULES:
+            found = super().find_class(module, name)
+            if isinstance(found, type):
+                return found
+        raise pickle.UnpicklingError(f"index file names {module}.{name}, which an index never holds")
+
+
+def restricted_load(file: IO[bytes], *_args: Any, **_kwargs: Any) -> Any:
+    return RestrictedUnpickler(file).load()
+
+
+def restricted_loads(data: bytes, *_args: Any, **_kwargs: Any) -> Any:
+    return RestrictedUnpickler(io.BytesIO(data)).load()
+
+
+class _PickleModule:
+    """``pickle`` as whoosh.index sees it: the same, with a restricted ``loads``."""
+
+    loads = staticmethod(restricted_loads)
+    load = staticmethod(restricted_load)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(pickle, name)
+
+
+def install() -> None:
+    """Make Whoosh's readers use the restricted unpickler (idempotent)."""
+    whoosh.index.pickle = _PickleModule()  # type: ignore[assignment]
+    whoosh.filedb.structfile.load_pickle = restricted_load
+    whoosh.codec.whoosh3.loads = restricted_loads
+    whoosh.columns.loads = restricted_loads
+    whoosh.formats.loads = restricted_loads
+    # Old TOC formats are read by an unrestricted unpickler in whoosh.legacy; we never write them.
+    whoosh.index.toc_loaders.clear()  # type: ignore[attr-defined]

@@ -1,0 +1,48 @@
+"""An engine that survives its index being replaced or deleted by another process.
+
+Whoosh opens segment files on demand, so an engine opened before another process rebuilt
+or deleted the index finds its files gone (or half-replaced) on a later query. On any
+failure the engine reopens the index (rebuilding it if needed) and asks once more.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from kb.content.load import KnowledgeBase
+from kb.retrieval.engine import AskResult, Engine, SearchHit
+
+
+class HealingEngine(Engine):
+    """``Engine`` that reopens its index once when a query fails, then answers from the new one."""
+
+    def __init__(self, kb: KnowledgeBase, ix: Any, reopen: Callable[[], Any]) -> None:
+        super().__init__(kb, ix)
+        self._reopen = reopen
+        self._heal_lock = threading.Lock()
+        self.reopened = 0
+
+    def ask(self, question: str, top: int = 3, lang: str = "ja", run_checks: bool = True) -> AskResult:
+        try:
+            return super().ask(question, top=top, lang=lang, run_checks=run_checks)
+        except Exception:  # noqa: BLE001 - whatever a vanished or half-replaced file raises
+            self._heal()
+            return super().ask(question, top=top, lang=lang, run_checks=run_checks)
+
+    def search(self, terms: str, tag: str | None = None, limit: int = 20, lang: str = "ja") -> list[SearchHit]:
+        try:
+            return super().search(terms, tag=tag, limit=limit, lang=lang)
+        except Exception:  # noqa: BLE001 - as in ask
+            self._heal()
+            return super().search(terms, tag=tag, limit=limit, lang=lang)
+
+    def _heal(self) -> None:
+        with self._heal_lock:
+            old = self.searcher
+            Engine.__init__(self, self.kb, self._reopen())  # fresh searcher and caches
+            self.reopened += 1
+            with contextlib.suppress(Exception):
+                old.close()

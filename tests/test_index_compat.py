@@ -1,0 +1,104 @@
+"""Whoosh's pickle readers are restricted (kb/index/compat.py); fail loudly when Whoosh changes."""
+
+from __future__ import annotations
+
+import importlib
+import pickle
+import re
+from pathlib import Path
+from unittest import mock
+
+import pytest
+import whoosh
+
+import kb.index.store  # noqa: F401 - installs the restricted readers
+from kb.content.load import load_kb
+from kb.index import compat
+from kb.index.store import open_index
+
+WHOOSH = Path(whoosh.__file__).parent
+# Modules that call pickle's load(s) but are never used for our index format: other codecs,
+# a module that no longer imports, and the writer's sort runs (files it wrote itself, in the
+# private build folder, during one build), and the multi-process writer we never use.
+NOT_OURS = {"codec/whoosh2.py", "codec/plaintext.py", "filedb/misc.py", "externalsort.py",
+            "util/loading.py", "legacy.py", "compat.py", "filedb/fileindex.py", "multiproc.py"}
+_IMPORTS_LOAD = re.compile(r"^\s*(import pickle|from (pickle|whoosh\.compat) import .*\b(loads?|pickle)\b)", re.M)
+
+
+def test_every_whoosh_module_that_unpickles_is_patched():
+    readers = {str(p.relative_to(WHOOSH)) for p in WHOOSH.rglob("*.py")
+               if _IMPORTS_LOAD.search(p.read_text(encoding="utf-8"))}
+    patched = {m.removeprefix("whoosh.").replace(".", "/") + ".py" for m, _ in compat.PATCHED}
+    assert readers - NOT_OURS == patched, "a Whoosh module unpickles that kb/index/compat.py does not patch"
+    for module, attribute in compat.PATCHED:
+        assert hasattr(importlib.import_module(module), attribute), (module, attribute)
+
+
+def test_the_real_index_still_opens_and_answers(real_kb, tmp_path):
+    from kb.retrieval.engine import open_engine
+
+    for _ in range(2):  # built, then reopened through the restricted readers
+        engine, _info = open_engine(real_kb, tmp_path)
+        assert engine.ask("CSV は必要ですか").answers[0].id == "csv-required"
+        engine.close()
+
+
+class _Planted:
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def clean(self) -> None:  # what TOC.write asks of a schema
+        pass
+
+    def __reduce__(self):
+        return (open, (self.path, "w"))
+
+
+def _plant_in_toc(folder: Path, witness: Path, where: str) -> None:
+    """What an attacker who can write the cache does: a TOC whose pickle runs code, READY to match."""
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.index import TOC
+
+    from kb.index.store import _write_manifest
+
+    storage = FileStorage(str(folder))
+    toc = TOC.read(storage, "MAIN")
+    if where == "schema":
+        toc.schema = _Planted(str(witness))
+    else:
+        toc.segments = [_Planted(str(witness))]
+    for old in folder.glob("*.toc"):
+        old.unlink()
+    (folder / "READY").unlink()
+    with mock.patch("whoosh.index.ensure_schema", lambda schema: schema):
+        toc.write(storage, "MAIN")
+    _write_manifest(folder)
+
+
+@pytest.mark.parametrize("where", ["schema", "segments"])
+def test_a_pickle_planted_in_the_toc_does_not_run(small_kb, tmp_path, where, monkeypatch):
+    kb = load_kb(small_kb, known_checks=set())
+    _ix, info = open_index(kb, tmp_path / "cache")
+    assert info.path is not None
+    witness = tmp_path / "pwned"
+    _plant_in_toc(info.path, witness, where)
+    _ix, again = open_index(kb, tmp_path / "cache")
+    assert not witness.exists() and again.built and again.documents == 2
+    # The same plant with Whoosh's own unpickler runs: the test above could fail.
+    import whoosh.filedb.structfile
+    import whoosh.index
+
+    _plant_in_toc(again.path, witness, where)
+    monkeypatch.setattr(whoosh.index, "pickle", pickle)
+    monkeypatch.setattr(whoosh.filedb.structfile, "load_pickle", pickle.load)
+    open_index(kb, tmp_path / "cache")
+    assert witness.exists()
+
+
+def test_the_restricted_reader_refuses_functions_and_foreign_classes():
+    import os
+
+    for payload in (pickle.dumps(os.system), pickle.dumps(Path("/")), pickle.dumps(_Planted("/tmp/x"))):
+        with pytest.raises(pickle.UnpicklingError):
+            compat.restricted_loads(payload)
+    assert compat.restricted_loads(pickle.dumps({"a": [1, 2.0, (3,)], "b": {4}})) == {"a": [1, 2.0, (3,)], "b": {4}}
