@@ -57,6 +57,10 @@ class ContentError(KbError):
     """An entry, glossary or tag file that does not load or validate."""
 
 
+class ContentWarning(ContentError):
+    """Content that loads and works but is not finished (a draft): lint reports it, not as an error."""
+
+
 class InputError(KbError):
     """A calculator input or command-line value that is out of range or unparsable."""
 

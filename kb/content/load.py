@@ -17,7 +17,10 @@ FENCE = "+++"
 _SECTION = re.compile(r"^<!--\s*(ja|en)\s*-->\s*$", re.MULTILINE)
 _TOML_LINE = re.compile(r"at line (\d+)")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_ENTRY_KEYS = {"id", "tags", "related", "applies_to", "checks", "ja", "en", "quiz"}
+_ENTRY_KEYS = {"id", "tags", "related", "applies_to", "checks", "ja", "en", "quiz", "flags"}
+# A draft (flags = ["draft"], from `faq gaps draft`) may lack a language's question and its
+# answers: it loads, and lint warns until the author has written it.
+DRAFT = "draft"
 _LANG_KEYS = {"question", "alternates"}
 
 
@@ -185,7 +188,8 @@ def parse_entry(text: str, path: str, known_tags: set[str],
     elif entry_id != Path(path).stem:
         problem(f"id {entry_id!r} differs from the file name {Path(path).stem!r}",
                 f"id {entry_id!r} がファイル名 {Path(path).stem!r} と一致しません", "id")
-    lists = {key: _str_list(meta, key, problem) for key in ("tags", "related", "applies_to", "checks")}
+    lists = {key: _str_list(meta, key, problem) for key in ("tags", "related", "applies_to", "checks", "flags")}
+    draft = DRAFT in lists["flags"]
     for tag in lists["tags"]:
         if tag not in known_tags:
             problem(f"unknown tag {tag!r} (see tags.toml)",
@@ -211,24 +215,29 @@ def parse_entry(text: str, path: str, known_tags: set[str],
             problem(f"unknown key {key!r} in [{lang}]", f"[{lang}] に不明なキー {key!r} があります",
                     f"{lang}.{key}")
         question = section.get("question")
+        if draft and question in (None, ""):
+            continue
         if not isinstance(question, str) or not question.strip():
             problem(f"[{lang}] question is missing or empty", f"[{lang}] の question がないか、空です",
                     f"{lang}.question")
             continue
         alternates = _str_list(section, "alternates", problem, prefix=f"{lang}.")
         answer = bodies.get(lang, "").strip()
-        if not answer:
+        if not answer and not draft:
             problems.append(ContentError(f"answer in {lang} is empty: write it after a '<!-- {lang} -->' line",
                                          path=path, line=body_line, field=f"body.{lang}",
                                          ja=f"{lang} の回答が空です: '<!-- {lang} -->' の行の後に書いてください"))
             continue
         texts[lang] = Localized(question=question.strip(), answer=answer, alternates=tuple(alternates))
     quiz = _parse_quiz(meta.get("quiz", []), entry_id, text, problem)
+    if draft and not texts and not problems:
+        problem("a draft needs a question in at least one language",
+                "下書きにも、少なくとも 1 つの言語の question が必要です", "flags")
     if problems:
         return None, problems
     return Entry(id=entry_id, text=texts, tags=tuple(lists["tags"]), related=tuple(lists["related"]),
                  applies_to=tuple(lists["applies_to"]), checks=tuple(lists["checks"]),
-                 quiz=tuple(quiz), path=path), problems
+                 quiz=tuple(quiz), path=path, flags=tuple(lists["flags"])), problems
 
 
 def _str_list(table: dict[str, Any], key: str, problem: Any, prefix: str = "") -> list[str]:

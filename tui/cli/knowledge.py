@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from kb.content.entry import Entry
 from kb.content.lint import lint_kb
 from kb.content.load import load_kb
-from kb.errors import ContentError, InputError
+from kb.errors import ContentError, ContentWarning, InputError
 from kb.retrieval.evaluate import evaluate, read_cases
 from tui.cli import context
 from tui.cli.text import Help
@@ -70,8 +70,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser, h
 
     p = sub.add_parser("eval", parents=[common],
                        help=h("measure answer quality on a JSON Lines file", "JSON Lines の質問集で答えの質を測る"))
-    p.add_argument("file", type=Path, help=h('one {"q": ..., "expect": [ids]} per line',
-                                             '1 行に 1 つの {"q": ..., "expect": [ids]}'))
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("file", type=Path, nargs="?", help=h('one {"q": ..., "expect": [ids]} per line',
+                                                            '1 行に 1 つの {"q": ..., "expect": [ids]}'))
+    which.add_argument("--accepted", action="store_true",
+                       help=h("the phrasings accepted with faq gaps accept (a regression set)",
+                              "faq gaps accept で取り込んだ言い回し (回帰テスト用)"))
     p.add_argument("--top", type=_positive, default=3, help=h("answers considered per question (default 3)",
                                                               "質問ごとに見る答えの数 (既定 3)"))
     p.set_defaults(func=cmd_eval)
@@ -111,10 +115,12 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if args.question != ["-"] and not " ".join(args.question).strip():
         raise InputError(t("empty_question", "en"), ja=t("empty_question", "ja"), field="QUESTION")
     engine = context.engine(args)
+    asked = context.ask_logger(args)
     if args.question == ["-"]:
         for line in sys.stdin:
             question = from_terminal(line.rstrip("\n"))
             result = engine.ask(question, top=args.top, lang=args.lang)
+            asked.asked_result(result)
             if args.json:
                 _json(result.to_json(args.lang))
             else:
@@ -123,8 +129,11 @@ def cmd_ask(args: argparse.Namespace) -> int:
             sys.stdout.flush()
             if reader_gone():  # faq ask - | head: no one reads the rest
                 break
+        context.warn_about_log(args, asked)
         return EXIT_OK
     result = engine.ask(from_terminal(" ".join(args.question)), top=args.top, lang=args.lang)
+    asked.asked_result(result)
+    context.warn_about_log(args, asked)
     if args.json:
         _json(result.to_json(args.lang))
     else:
@@ -304,17 +313,24 @@ def cmd_lint(args: argparse.Namespace) -> int:
     root = context.data_dir(args)
     kb = load_kb(root)
     problems = lint_kb(kb)
+    errors = [p for p in problems if not isinstance(p, ContentWarning)]  # a draft only warns
     if args.json:
-        _json({"ok": not problems, "entries": len(kb.entries), "problems": [
+        _json({"ok": not errors, "entries": len(kb.entries), "problems": [
             {"path": p.path, "line": p.line, "field": p.field, "message": p.message,
-             "message_ja": p.message_in("ja")} for p in problems]})
+             "message_ja": p.message_in("ja"), "severity": "error" if p in errors else "warning"}
+            for p in problems]})
     elif problems:
         for p in problems:
-            sys.stderr.write(clean_line(p.render(args.lang)) + "\n")
-        sys.stderr.write(t("lint_bad", args.lang, n=len(problems)) + "\n")
+            warning = "" if p in errors else t("lint_warning", args.lang) + ": "
+            sys.stderr.write(warning + clean_line(p.render(args.lang)) + "\n")
+        if errors:
+            sys.stderr.write(t("lint_bad", args.lang, n=len(errors)) + "\n")
+        else:
+            _out(t("lint_ok_warnings", args.lang, n=len(problems), entries=len(kb.entries),
+                   terms=len(kb.glossary), tags=len(kb.tags)))
     else:
         _out(t("lint_ok", args.lang, entries=len(kb.entries), terms=len(kb.glossary), tags=len(kb.tags)))
-    return EXIT_NO_ANSWER if problems else EXIT_OK
+    return EXIT_NO_ANSWER if errors else EXIT_OK
 
 
 def cmd_index(args: argparse.Namespace) -> int:
@@ -335,7 +351,12 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    cases = read_cases(args.file)
+    if args.accepted:
+        from tui.cli.gaps import accepted_cases
+
+        cases = accepted_cases(args)
+    else:
+        cases = read_cases(args.file)
     if not cases:
         raise ContentError("no questions in the file", path=str(args.file))
     engine = context.engine(args)
