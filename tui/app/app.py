@@ -23,9 +23,11 @@ from kb.errors import ContentError, KbError
 from tui import paths
 from tui.app.bookmarks import load_bookmarks, save_bookmarks, set_aside, toggled
 from tui.app.history import History
+from tui.app.question_tracker import QuestionTracker
 from tui.app.screens import screen_available
 from tui.app.screens.cluster_open import ClusterOpenScreen
 from tui.app.screens.commands import KnowledgeCommands
+from tui.app.screens.gaps_command import GapsCommands
 from tui.app.screens.help import HelpScreen
 from tui.app.screens.main import MainScreen
 from tui.app.screens.problems import ProblemsScreen
@@ -33,6 +35,7 @@ from tui.app.screens.term import TermScreen
 from tui.app.widgets.cluster_report import ClusterReport
 from tui.app.widgets.line_breaks import enable_cjk_line_breaks
 from tui.i18n import MESSAGES, t
+from tui.question_log import AskLogger, open_question_log
 from tui.safe import clean_line
 
 if TYPE_CHECKING:  # Whoosh and the validator load in workers, after the first screen is drawn
@@ -59,6 +62,7 @@ class Settings:
     exit_after: str | None = None  # "mount" or "ready": for startup benchmarks
     cursor_blink: bool = True
     debounce: float = DEBOUNCE_SECONDS
+    log_questions: bool = True  # and neither FAQ_NO_LOG nor the user's setting says no
 
     @property
     def bookmarks_path(self) -> Path:
@@ -94,7 +98,7 @@ class FaqApp(App[int]):
     """Holds the knowledge base, the search engine, history and bookmarks for the screens."""
 
     CSS_PATH = "app.tcss"
-    COMMANDS = App.COMMANDS | {KnowledgeCommands}
+    COMMANDS = App.COMMANDS | {KnowledgeCommands, GapsCommands}
     BINDINGS = [
         Binding("ctrl+c", "quit", show=False, priority=True, id="key_quit"),
         Binding("q", "quit", "Quit", id="key_quit"),
@@ -116,6 +120,8 @@ class FaqApp(App[int]):
         self.history: History[str] = History()
         self.bookmarks: list[str] = []
         self._bookmarks_unreadable = False
+        self.questions = QuestionTracker(AskLogger(
+            open_question_log(settings.kb_root, settings.data_home, enabled=settings.log_questions), source="app"))
         self.main = MainScreen()
         self.title = t("app_title", settings.lang)
 
@@ -221,6 +227,16 @@ class FaqApp(App[int]):
         while len(self.screen_stack) > 1 and self.screen is not self.main:
             self.pop_screen()
         self.call_later(self.main.open_entry, entry_id)
+
+    def knowledge_changed(self, kb: KnowledgeBase, engine: Engine) -> None:
+        """The content was edited here (Gaps screen) and re-opened: answer from it from now on."""
+        with self.engine_lock:
+            old, self.engine = self.engine, engine
+            if old is not None and old is not engine:
+                old.close()
+        self.kb = kb
+        self.main.content_loaded()
+        self.main.engine_ready()
 
     def show_term(self, term_id: str) -> None:
         if self.kb is not None and term_id in self.kb.glossary:
@@ -348,7 +364,8 @@ def _display_path(path: Path) -> str:
 def make_app(kb_root: Path | None = None, lang: str = "ja", cache_dir: Path | None = None,
              data_home: Path | None = None, ask: str | None = None, show: str | None = None,
              cluster_file: Path | None = None, *, exit_after: str | None = None,
-             cursor_blink: bool = True, debounce: float = DEBOUNCE_SECONDS) -> FaqApp:
+             cursor_blink: bool = True, debounce: float = DEBOUNCE_SECONDS,
+             log_questions: bool = True) -> FaqApp:
     """The app, for the CLI and the tests alike.
 
     Unset folders come from the environment as the CLI resolves them: content from
@@ -361,7 +378,7 @@ def make_app(kb_root: Path | None = None, lang: str = "ja", cache_dir: Path | No
         cache_dir=cache_dir if cache_dir is not None else paths.cache_dir(),
         data_home=data_home if data_home is not None else paths.user_data_dir(),
         ask=ask, show=show, cluster_file=Path(cluster_file) if cluster_file is not None else None,
-        exit_after=exit_after, cursor_blink=cursor_blink, debounce=debounce,
+        exit_after=exit_after, cursor_blink=cursor_blink, debounce=debounce, log_questions=log_questions,
     ))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -47,6 +47,7 @@ class MainScreen(Screen[None]):
         Binding("o", "open_cluster", "Cluster", id="key_cluster"),
         Binding("f8", "problems", "Problems", id="key_problems"),
         Binding("t", "training", "Training", id="key_training"),
+        Binding("G", "gaps", "Gaps", show=False, id="key_gaps"),
         *[Binding(str(n), f"show_tab('{tab}')", show=False, id="key_tabs")
           for n, tab in enumerate(TABS, start=1)],
         Binding("escape", "leave_or_return", show=False),
@@ -177,6 +178,7 @@ class MainScreen(Screen[None]):
             self._debounce = None
         self._search_pending = False
         self._generation += 1  # whatever is in flight is now stale
+        self.faq.questions.typed()
         self._open_when_ready = False
         if not event.value.strip():
             if self.faq.engine is not None:
@@ -238,6 +240,7 @@ class MainScreen(Screen[None]):
         if generation != self._generation or lang != self.faq.lang:
             return  # stale: the question or the language changed meanwhile
         self._results = results
+        self.faq.questions.shown(results)
         self.results.display = True
         # Without a confident answer the list itself says so, above the closest entries.
         self._status(Text(t("status_results", lang, n=len(results.rows)), style="dim")
@@ -268,11 +271,17 @@ class MainScreen(Screen[None]):
             return
         if record:
             app.history.visit(entry_id)
+            app.questions.opened(entry_id)
         self.tabs.active = "entry"
         await self.entry_view.show(app.kb, entry, app.lang, question=self.question.value,
                                    bookmarked=entry_id in app.bookmarks)
         self.entry_view.focus()
         self.refresh_bindings()
+
+    @on(events.DescendantBlur)
+    def _left_box(self, event: events.DescendantBlur) -> None:
+        if event.widget is self.question:
+            self.faq.questions.settle()  # the question is settled: its answers were looked at
 
     @on(EntrySelected)
     async def _entry_selected(self, event: EntrySelected) -> None:
@@ -315,6 +324,8 @@ class MainScreen(Screen[None]):
             return app.kb is not None and bool(app.kb.problems)
         if action == "training":
             return app.kb is not None and screen_available("training")
+        if action == "gaps":
+            return app.kb is not None
         return True
 
     def action_focus_question(self) -> None:
@@ -382,6 +393,11 @@ class MainScreen(Screen[None]):
             self.notify(t("training_unavailable", self.faq.lang))
             return
         self.app.push_screen(factory(self.app))
+
+    def action_gaps(self) -> None:
+        factory = screen_factory("gaps")
+        if factory is not None:
+            self.app.push_screen(factory(self.app))
 
     @on(TabbedContent.TabActivated)
     def _tab_changed(self, event: TabbedContent.TabActivated) -> None:
