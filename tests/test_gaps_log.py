@@ -233,3 +233,14 @@ def test_faq_ask_logs_each_question_it_answers(tmp_path, monkeypatch, capsys):
         ("Is TCP Chimney supported?", "en", "tcp-chimney")]
     assert asked[0]["confidence"] > 0.45 and asked[1]["confidence"] is None
     assert asked[0]["closest"][0][0] == "csv-required"
+
+
+def test_an_unwritable_log_is_one_warning_naming_it_and_the_answer_still_comes(tmp_path, monkeypatch, capsys):
+    home = tmp_path / "home"
+    home.write_text("a file where the data folder should be")
+    monkeypatch.setenv("FAQ_DATA_HOME", str(home))
+    for lang, word in (("en", "warning: cannot write the question log"), ("ja", "質問ログに書き込めません")):
+        code = main(["ask", "--json", "--lang", lang, "CSV は必要ですか"])
+        out, err = capsys.readouterr()
+        assert code == 0 and json.loads(out)["answers"][0]["id"] == "csv-required"
+        assert err.count("\n") == 1 and word in err and str(home / "questions") in err

@@ -29,7 +29,7 @@ def logging_enabled(data_home: Path, env: Mapping[str, str] | None = None) -> bo
         return False
     try:
         settings = tomllib.loads((data_home / SETTINGS_FILE).read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # no settings file: nothing was decided
         return True
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return False
