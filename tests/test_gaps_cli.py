@@ -93,6 +93,7 @@ def test_accept_takes_the_language_from_the_script_or_from_lang(capsys, content)
     (["gaps", "accept", "x", "--to", "no-such-entry"], "no entry 'no-such-entry'", "項目 'no-such-entry' はありません"),
     (["gaps", "dismiss", "never asked"], "is not among the gaps", "よい答えのなかった質問の中にありません"),
     (["gaps", "--since", "last tuesday"], "--since takes a date", "--since には日付"),
+    (["gaps", "--since", "99999999999d"], "--since takes a date", "--since には日付"),
     (["gaps", "draft", "Macintosh の値段", "--id", "Bad Id"], "lower-case letters", "英小文字"),
 ])
 def test_errors_are_one_line_in_either_language(capsys, content, argv, en, ja):

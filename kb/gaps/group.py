@@ -109,10 +109,18 @@ def cluster(keys: list[str], features: Callable[[str], dict[str, float]], thresh
             i = parent[i]
         return i
 
-    for i in range(len(keys)):
-        for j in range(i):
-            if root(i) != root(j) and weighted_jaccard(weights[i], weights[j]) >= threshold:
-                parent[root(i)] = root(j)
+    # Only questions sharing a feature can be similar: compare those, not every pair.
+    postings: dict[str, list[int]] = defaultdict(list)
+    for i, features_i in enumerate(weights):
+        compared: set[int] = set()
+        for key in features_i:
+            for j in postings[key]:
+                if j in compared:
+                    continue
+                compared.add(j)
+                if root(i) != root(j) and weighted_jaccard(features_i, weights[j]) >= threshold:
+                    parent[root(i)] = root(j)
+            postings[key].append(i)
     groups: dict[int, list[str]] = defaultdict(list)
     for i, key in enumerate(keys):
         groups[root(i)].append(key)

@@ -94,12 +94,12 @@ def _count(text: str) -> int:
 
 def parse_since(text: str, now: datetime) -> datetime:
     """``7d``, ``12h``, ``30m``, ``2w`` back from ``now``, or a date / date and time (local time)."""
-    match = _DURATION.match(text)
-    if match:
-        return now - timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
     try:
+        match = _DURATION.match(text)
+        if match:
+            return now - timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
         moment = datetime.fromisoformat(text.strip())
-    except ValueError:
+    except (ValueError, OverflowError):
         raise InputError(f"--since takes a date (2026-11-01) or a time span (7d, 12h, 30m, 2w), not {text!r}",
                          field="--since",
                          ja=f"--since には日付 (2026-11-01) か期間 (7d、12h、30m、2w) を指定してください: {text!r}") from None
