@@ -186,15 +186,17 @@ def test_an_unwritable_log_never_stops_an_answer(tmp_path):
     ({"FAQ_NO_LOG": "1"}, None, False),
     ({"FAQ_NO_LOG": "yes"}, None, False),
     ({"FAQ_NO_LOG": "0"}, None, True),
-    ({}, "log_questions = false\n", False),
-    ({}, "log_questions = true\n", True),
-    ({}, "other = 1\n", True),
-    ({}, "log_questions = [not toml\n", False),  # a setting that cannot be read errs on the private side
+    ({}, 'question_log = "off"\n', False),
+    ({}, 'question_log = "on"\n', True),
+    ({}, 'language = "en"\n', True),
+    ({}, 'question_log = "of"\n', False),  # a settings file that cannot be used errs on the private side
+    ({}, "question_log = [not toml\n", False),
 ])
 def test_logging_is_on_unless_the_environment_or_the_setting_says_no(tmp_path, env, settings, enabled):
+    config = tmp_path / "config.toml"
     if settings is not None:
-        (tmp_path / "settings.toml").write_text(settings, encoding="utf-8")
-    assert logging_enabled(tmp_path, env) is enabled
+        config.write_text(settings, encoding="utf-8")
+    assert logging_enabled({**env, "FAQ_CONFIG": str(config)}) is enabled
 
 
 def _written(home: Path) -> list[Path]:
@@ -208,8 +210,8 @@ def test_with_logging_off_faq_ask_writes_nothing(tmp_path, monkeypatch, capsys, 
     if how == "env":
         monkeypatch.setenv("FAQ_NO_LOG", "1")
     else:
-        home.mkdir()
-        (home / "settings.toml").write_text("log_questions = false\n", encoding="utf-8")
+        monkeypatch.setenv("FAQ_CONFIG", str(tmp_path / "config.toml"))
+        assert main(["config", "set", "question_log", "off"]) == 0
     before = _written(home)
     assert main(["ask", "--json", "CSV は必要ですか"]) == 0
     monkeypatch.setattr(sys, "stdin", __import__("io").StringIO("Macintosh の値段\nNIC は何枚?\n"))

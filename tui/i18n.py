@@ -43,9 +43,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "log_write_failed": ("faq: 警告: 質問ログに書き込めません ({error}): {path}",
                          "faq: warning: cannot write the question log ({error}): {path}"),
     "log_problem": ("faq: 警告: {problem}", "faq: warning: {problem}"),
-    "gaps_logging_off": ("質問の記録はオフです (FAQ_NO_LOG、または settings.toml の log_questions = false)。"
+    "gaps_logging_off": ("質問の記録はオフです (FAQ_NO_LOG、または faq config set question_log off)。"
                          "これまでの記録だけを表示します。",
-                         "Question logging is off (FAQ_NO_LOG, or log_questions = false in settings.toml); "
+                         "Question logging is off (FAQ_NO_LOG, or faq config set question_log off); "
                          "showing what was logged before."),
     "gaps_none": ("よい答えのなかった質問はありません (ログ: {path})",
                   "No gaps: every logged question found a good answer (log: {path})"),

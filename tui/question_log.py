@@ -1,15 +1,14 @@
 """Whether and where questions are logged, for the CLI and the app alike.
 
-Logging is on unless ``FAQ_NO_LOG`` is set (to anything but ``0`` or nothing) or the user
-data folder's ``settings.toml`` says ``log_questions = false``. A settings file that cannot
-be read as TOML turns logging off: a person who wrote one meant to change something, and
-keeping their questions is the side to err away from.
+Logging is on unless ``FAQ_NO_LOG`` is set (to anything but ``0`` or nothing) or the
+settings file says ``question_log = "off"`` (``faq config set question_log off``). A settings
+file that cannot be read turns logging off: a person who wrote one may have meant exactly
+that, and keeping their questions is the side to err away from.
 """
 
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,28 +17,27 @@ from kb.gaps.log import QuestionLog, log_paths
 from kb.text.script import script_lang
 from tui import paths
 
-SETTINGS_FILE = "settings.toml"
-SETTING = "log_questions"
+SETTING = "question_log"
 
 
-def logging_enabled(data_home: Path, env: Mapping[str, str] | None = None) -> bool:
-    """Whether questions may be logged: neither ``FAQ_NO_LOG`` nor the setting says no."""
+def logging_enabled(env: Mapping[str, str] | None = None) -> bool:
+    """Whether questions may be logged: neither ``FAQ_NO_LOG`` nor the settings file says no."""
+    from tui.cli.config import ConfigError, config_path, read_settings
+
     env = os.environ if env is None else env
     if env.get("FAQ_NO_LOG", "") not in ("", "0"):
         return False
     try:
-        settings = tomllib.loads((data_home / SETTINGS_FILE).read_text(encoding="utf-8"))
-    except (FileNotFoundError, NotADirectoryError):  # no settings file: nothing was decided
-        return True
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        settings = read_settings(config_path(env))
+    except ConfigError:
         return False
-    return settings.get(SETTING, True) is not False
+    return settings.get(SETTING, "on") != "off"
 
 
 def open_question_log(kb_root: Path, data_home: Path | None = None, *, enabled: bool = True) -> QuestionLog | None:
     """The log of the knowledge base in ``kb_root``, or None when logging is off."""
     home = data_home if data_home is not None else paths.user_data_dir()
-    if not enabled or not logging_enabled(home):
+    if not enabled or not logging_enabled():
         return None
     return QuestionLog(log_paths(home, kb_root), kb_root)
 

@@ -144,12 +144,12 @@ def cmd_gaps(args: argparse.Namespace) -> int:
     if args.json:
         _out(dumps_json({"gaps": [g.to_json() for g in gaps]}))
         return EXIT_OK if gaps else EXIT_NO_ANSWER
-    if not logging_enabled(context.user_data_dir()):
+    if not logging_enabled():
         _out(t("gaps_logging_off", args.lang))
     if not gaps:
         _out(t("gaps_none", args.lang, path=str(log.paths.questions)))
         return EXIT_NO_ANSWER
-    _out(format_gaps(gaps, kb, args.lang, Style(sys.stdout.isatty())))
+    _out(format_gaps(gaps, kb, args.lang, Style.for_stream(sys.stdout, getattr(args, "color", "auto"))))
     return EXIT_OK
 
 

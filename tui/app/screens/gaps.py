@@ -176,7 +176,7 @@ class GapsScreen(Screen[None]):
             listing.highlighted = keep if keep is not None and keep < listing.option_count and \
                 not listing.get_option_at_index(keep).disabled else first
         else:
-            off = not (app.settings.log_questions and logging_enabled(app.settings.data_home))
+            off = not (app.settings.log_questions and logging_enabled())
             listing.add_option(Option(Text(t("gaps_logging_off" if off else "gaps_empty", lang)), disabled=True))
         self.query_one("#gaps-title", Static).update(Text(t("gaps_screen_title", lang, n=len(self.gaps)),
                                                           style="bold"))
