@@ -91,7 +91,7 @@ async def time_keystrokes(data: Path, cache: Path, home: Path, questions: list[s
                    debounce=debounce)
     times = []
     async with app.run_test(size=(100, 30)) as pilot:
-        while app.engine is None:
+        while app.state.engine is None:
             await pilot.pause(0.05)
         screen = app.main
         shown_at: dict[str, float] = {}

@@ -58,11 +58,15 @@ class ContentError(KbError):
 
 
 class ContentWarning(ContentError):
-    """Content that loads and works but is not finished (a draft): lint reports it, not as an error."""
+    """A doubt about content that does not make it invalid (an imported entry's flags)."""
 
 
 class InputError(KbError):
     """A calculator input or command-line value that is out of range or unparsable."""
+
+
+class SourceError(InputError):
+    """A document given to `faq import` that cannot be read: missing, binary, too big, PDF."""
 
 
 class ClusterFileError(KbError):

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tui.cli import main
 from tui.cli.completion import FILES, complete
-from tui.cli.parser import main
 
 ROOT = Path(__file__).resolve().parent.parent
 

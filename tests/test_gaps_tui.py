@@ -68,7 +68,7 @@ async def settle(pilot: Pilot) -> None:
         await app.workers.wait_for_complete()
         screen = app.screen
         busy = isinstance(screen, GapsScreen) and (screen.busy or not screen.loaded)
-        if app.kb is not None and app.engine is not None and not app.main.searching and not busy:
+        if app.state.content is not None and app.state.engine is not None and not app.main.searching and not busy:
             break
     await pilot.pause()
 
@@ -177,7 +177,7 @@ async def test_gaps_screen_lists_groups_and_accepting_updates_the_entry_without_
         after = path.read_bytes()
         added = '  "VMware から仮想マシンを持ってきたい",\n'.encode()
         assert after.replace(added, b"", 1) == before and added in after
-        assert "VMware から仮想マシンを持ってきたい" in app.kb.entries["what-is-live-migration"].text["ja"].alternates
+        assert "VMware から仮想マシンを持ってきたい" in app.state.content.entries["what-is-live-migration"].text["ja"].alternates
         assert "VMware から仮想マシンを持ってきたい" not in option_texts(screen.listing)
 
         await pilot.press("escape")  # back to the app: the next question is answered from the edit
@@ -206,7 +206,7 @@ async def test_dismiss_hides_a_group_and_draft_starts_an_entry(app_for, data_cop
         await settle(pilot)
         draft = data_copy / "entries" / "price-macintosh.md"
         assert draft.is_file() and 'flags = ["draft"]' in draft.read_text(encoding="utf-8")
-        assert "price-macintosh" in app.kb.entries and screen.gaps == []
+        assert "price-macintosh" in app.state.content.entries and screen.gaps == []
         assert "まだありません" in option_texts(screen.listing)[0]
 
 

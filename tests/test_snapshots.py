@@ -192,7 +192,7 @@ async def settled(pilot: Pilot) -> None:
     for _ in range(300):
         await pilot.pause(0.02)
         await app.workers.wait_for_complete()
-        if app.engine is not None and not app.main.searching:
+        if app.state.engine is not None and not app.main.searching:
             break
     await pilot.pause(0.1)
     await app.workers.wait_for_complete()

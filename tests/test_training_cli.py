@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from kb.training.store import open_store
+from tui import paths
 from tui.cli import training as cmd_training
 from tui.cli.parser import main
 
@@ -151,7 +152,7 @@ def test_a_corrupt_progress_file_is_reported_with_where_it_went(
 
 def test_default_profile_comes_from_the_user_name(home: Path, monkeypatch: pytest.MonkeyPatch,
                                                    capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr(cmd_training.getpass, "getuser", lambda: "Taro Yamada")
+    monkeypatch.setattr(paths.getpass, "getuser", lambda: "Taro Yamada")
     _quiz(monkeypatch, capsys, "2\n")
     assert _stored(home, "Taro-Yamada") == [("alpha/a1", 3, True, "2")]
 

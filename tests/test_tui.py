@@ -52,7 +52,7 @@ async def settle(pilot: Pilot, ready: bool = True) -> None:
     for _ in range(200):
         await pilot.pause(0.02)
         await app.workers.wait_for_complete()
-        loaded = app.kb is not None and (app.engine is not None or not ready or not app.kb.entries)
+        loaded = app.state.content is not None and (app.state.engine is not None or not ready or not app.state.content.entries)
         if loaded and not app.main.searching:
             break
     await pilot.pause()
@@ -183,7 +183,7 @@ async def test_related_link_navigates_and_back_and_forward_return(app_for) -> No
         await pilot.press("right_square_bracket")
         await settle(pilot)
         assert app.main.entry_view.entry_id == "requirements"
-        assert app.history.places() == ("csv-required", "requirements")
+        assert app.state.history.places() == ("csv-required", "requirements")
 
 
 @run_async
@@ -424,14 +424,14 @@ async def test_bookmarks_survive_a_restart(app_for, tmp_path: Path) -> None:
         await settle(pilot)
         await pilot.press("b")
         await pilot.pause()
-        assert first.bookmarks == ["tcp-chimney"]
+        assert first.state.bookmarks == ["tcp-chimney"]
     saved = json.loads((home / "bookmarks.json").read_text(encoding="utf-8"))
     assert saved["bookmarks"] == ["tcp-chimney"]
 
     second = app_for(data_home=home)
     async with second.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert second.bookmarks == ["tcp-chimney"]
+        assert second.state.bookmarks == ["tcp-chimney"]
         tree = second.main.query_one(TagBrowser)
         marks = tree.root.children[0]
         assert [n.data for n in marks.children] == [("entry", "tcp-chimney")]
@@ -450,7 +450,7 @@ async def test_corrupt_bookmarks_are_reported_and_kept_aside(app_for, tmp_path: 
     app = app_for(show="tcp-chimney", data_home=home)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert app.bookmarks == []
+        assert app.state.bookmarks == []
         assert any("bookmarks" in n.message or "ブックマーク" in n.message for n in app._notifications)
         await pilot.press("b")
         await pilot.pause()
@@ -526,7 +526,7 @@ async def test_partly_broken_content_opens_and_lists_problems(app_for, small_kb:
     app = app_for(kb_root=small_kb, lang="en")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert app.kb is not None and app.kb.entries and app.kb.problems
+        assert app.state.content is not None and app.state.content.entries and app.state.content.problems
         assert any("problem" in n.message for n in app._notifications)
         await pilot.press("escape", "f8")
         await pilot.pause()
@@ -566,7 +566,7 @@ async def test_an_index_that_cannot_be_opened_is_reported_and_reading_still_work
     app = app_for(lang="en", show="tcp-chimney")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, ready=False)
-        assert app.engine is None
+        assert app.state.engine is None
         status = plain(app.main.query_one("#ask-status", Static))
         assert "Could not open the index" in status and "disk on fire" in status
         assert app.main.entry_view.entry_id == "tcp-chimney"  # reading needs no index

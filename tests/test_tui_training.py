@@ -58,7 +58,7 @@ async def open_training(pilot: Pilot) -> TrainingScreen:
     assert isinstance(app, FaqApp)
     for _ in range(300):
         await pilot.pause(0.02)
-        if app.kb is not None:
+        if app.state.content is not None:
             break
     await app.workers.wait_for_complete()
     await pilot.pause()

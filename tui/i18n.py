@@ -24,6 +24,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "lint_ok": ("問題はありません: 項目 {entries} 件、用語 {terms} 件、タグ {tags} 件",
                 "No problems: {entries} entries, {terms} glossary terms, {tags} tags"),
     "lint_bad": ("{n} 件の問題があります", "{n:#problem|problems} found"),
+    "lint_warning": ("警告: ", "warning: "),
+    "lint_warnings": ("{n} 件の警告があります (確認が必要な点。lint は失敗しません)",
+                      "{n:#warning|warnings}: points to check; they do not fail lint"),
     "indexed": ("{n} 件の項目を索引しました ({secs:.2f} 秒): {path}", "Indexed {n} entries in {secs:.2f} s: {path}"),
     "index_ok": ("索引は最新です ({n} 件, {secs:.3f} 秒で開きました): {path}",
                  "Index is up to date ({n} entries, opened in {secs:.3f} s): {path}"),
@@ -72,9 +75,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "gaps_exported": ("{n} 件を書き出しました: {path}", "Wrote {n} question(s) to {path}"),
     "eval_no_accepted": ("取り込んだ言い回しはまだありません: {path}", "No accepted phrasings yet: {path}"),
     "eval_needs_file": ("評価ファイルか --accepted を指定してください", "give an evaluation file or --accepted"),
-    "lint_warning": ("警告", "warning"),
-    "lint_ok_warnings": ("エラーはありません (警告 {n} 件): 項目 {entries} 件、用語 {terms} 件、タグ {tags} 件",
-                         "No errors ({n} warning(s)): {entries} entries, {terms} glossary terms, {tags} tags"),
     # -- the app (tui/app.py, tui/screens, tui/widgets) --
     "app_title": ("Hyper-V ライブ マイグレーション FAQ", "Hyper-V live migration FAQ"),
     "tab_ask": ("質問", "Ask"),
@@ -278,12 +278,12 @@ class _MessageFormatter(string.Formatter):
 _FORMATTER = _MessageFormatter()
 
 
-def format_message(text: str, **values: object) -> str:
+def format_message(text: str, /, **values: object) -> str:
     """``text.format(**values)`` with the plural form ``{n:#item|items}``."""
     return _FORMATTER.format(text, **values)
 
 
-def t(key: str, lang: str, **values: object) -> str:
+def t(key: str, lang: str, /, **values: object) -> str:
     """The message ``key`` in ``lang`` (ja or en), formatted with ``values``."""
     ja, en = MESSAGES[key]
     text = en if lang == "en" else ja

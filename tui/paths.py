@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import getpass
 import os
 from pathlib import Path
 
 from kb.content.load import resolve_data_dir
 
 APP_NAME = "faq-assistant"
+PROGRESS_FILE = "progress.sqlite3"
 
 
 def data_dir(explicit: Path | str | None = None) -> Path:
@@ -31,3 +33,18 @@ def user_data_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_data_dir(APP_NAME))
+
+
+def progress_path(data_home: Path | None = None) -> Path:
+    """The training progress file in ``data_home`` (by default the user data folder above)."""
+    return (data_home if data_home is not None else user_data_dir()) / PROGRESS_FILE
+
+
+def default_profile() -> str:
+    """The training profile named after the login user, made safe; "trainee" if there is no user name."""
+    from kb.training.store import profile_from_user  # the store loads FSRS: only for training
+
+    try:
+        return profile_from_user(getpass.getuser())
+    except (OSError, KeyError, ImportError):
+        return "trainee"

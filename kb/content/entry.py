@@ -59,7 +59,7 @@ class Entry:
     checks: tuple[str, ...] = ()
     quiz: tuple[QuizItem, ...] = ()
     path: str = ""
-    flags: tuple[str, ...] = ()  # "draft": written by `faq gaps draft`, not yet by its author
+    flags: tuple[str, ...] = ()  # doubts an importer left for a person to check (lint warns)
 
     def localized(self, lang: str) -> Localized:
         """The text in ``lang``, falling back to the other language."""

@@ -18,8 +18,8 @@ _SECTION = re.compile(r"^<!--\s*(ja|en)\s*-->\s*$", re.MULTILINE)
 _TOML_LINE = re.compile(r"at line (\d+)")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _ENTRY_KEYS = {"id", "tags", "related", "applies_to", "checks", "ja", "en", "quiz", "flags"}
-# A draft (flags = ["draft"], from `faq gaps draft`) may lack a language's question and its
-# answers: it loads, and lint warns until the author has written it.
+# A draft (flags = ["draft"], from `faq gaps draft`) may leave a language's question and the
+# answers empty: it loads, and lint warns until the author has written it.
 DRAFT = "draft"
 _LANG_KEYS = {"question", "alternates"}
 
@@ -205,7 +205,9 @@ def parse_entry(text: str, path: str, known_tags: set[str],
 
     bodies = _split_body(body)
     texts: dict[str, Localized] = {}
-    for lang in LANGS:
+    # One language is enough (an imported FAQ); a language is there when its table or its
+    # body section is, and then both must be. With neither, both are reported missing.
+    for lang in [code for code in LANGS if code in meta or code in bodies] or LANGS:
         section = meta.get(lang)
         if not isinstance(section, dict):
             problem(f"missing [{lang}] table with question and alternates",

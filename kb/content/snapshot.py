@@ -13,7 +13,8 @@ from pathlib import Path
 from kb.content.load import KnowledgeBase, load_kb
 
 # Bump when KnowledgeBase, Entry or the loader's output changes shape.
-# 2: content problems carry a Japanese message (``message_ja``). 3: entries carry ``flags``.
+# 2: content problems carry a Japanese message (``message_ja``).
+# 3: entries carry ``flags`` and may hold one language only.
 SNAPSHOT_VERSION = "3"
 _KEEP = 4
 

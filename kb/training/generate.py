@@ -12,7 +12,7 @@ from collections.abc import Callable, Collection
 
 from kb.content.entry import QuizText
 from kb.errors import ContentError
-from kb.training.items import GENERATED_PREFIX, TrainingItem
+from kb.training.item import GENERATED_PREFIX, TrainingItem
 
 # A migration-time answer within ±25 % of the calculator's estimate counts as right:
 # the point is the order of magnitude (seconds, not minutes), not the model's decimals.

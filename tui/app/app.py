@@ -1,127 +1,73 @@
-"""The faq-assistant terminal app: the factory, the state every screen shares, app-wide keys."""
+"""The faq-assistant terminal app: the factory, the app state's keeper, app-wide keys."""
 
 from __future__ import annotations
 
 import argparse
 import os
-import sys
 import threading
-from dataclasses import dataclass, replace
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from textual import work
+from textual import on, work
 from textual.app import App
 from textual.binding import Binding
-from textual.dom import DOMNode
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import get_current_worker
 
-from kb.content.load import KnowledgeBase, load_kb
-from kb.errors import ContentError, KbError
 from tui import paths
-from tui.app.bookmarks import load_bookmarks, save_bookmarks, set_aside, toggled
-from tui.app.history import History
+from tui.app.bookmarks import save_bookmarks, set_aside, toggled
+from tui.app.keys import APP_BINDINGS, MAIN_BINDINGS, localize_bindings
+from tui.app.loading import load_content, open_engine
+from tui.app.messages import (
+    BookmarksChanged,
+    BookmarkToggled,
+    ContentEdited,
+    ContentLoaded,
+    ContentRequested,
+    ContentShown,
+    EngineFailed,
+    EngineReady,
+    EntryOpened,
+    LanguageChanged,
+    QuestionSettled,
+)
 from tui.app.question_tracker import QuestionTracker
 from tui.app.screens import screen_available
-from tui.app.screens.cluster_open import ClusterOpenScreen
 from tui.app.screens.commands import KnowledgeCommands
 from tui.app.screens.gaps_command import GapsCommands
 from tui.app.screens.help import HelpScreen
 from tui.app.screens.main import MainScreen
 from tui.app.screens.problems import ProblemsScreen
 from tui.app.screens.term import TermScreen
-from tui.app.widgets.cluster_report import ClusterReport
+from tui.app.state import DEBOUNCE_SECONDS, AppState, Settings
 from tui.app.widgets.line_breaks import enable_cjk_line_breaks
-from tui.i18n import MESSAGES, t
+from tui.app.widgets.messages import EntrySelected, TermSelected
+from tui.i18n import t
 from tui.question_log import AskLogger, open_question_log
 from tui.safe import clean_line
 
-if TYPE_CHECKING:  # Whoosh and the validator load in workers, after the first screen is drawn
-    from kb.checks import Report
-    from kb.retrieval.engine import Engine
-
-BOOKMARKS_FILE = "bookmarks.json"
-DEBOUNCE_SECONDS = 0.15
-# A question that loads the morphological analyser and the index's hot paths before anyone types.
-_WARM_UP = "ライブ マイグレーション live migration"
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Everything the app is started with; tests and the CLI build it through make_app."""
-
-    kb_root: Path
-    lang: str
-    cache_dir: Path | None
-    data_home: Path
-    ask: str | None = None
-    show: str | None = None
-    cluster_file: Path | None = None
-    exit_after: str | None = None  # "mount" or "ready": for startup benchmarks
-    cursor_blink: bool = True
-    debounce: float = DEBOUNCE_SECONDS
-    log_questions: bool = True  # and neither FAQ_NO_LOG nor the user's setting says no
-
-    @property
-    def bookmarks_path(self) -> Path:
-        return self.data_home / BOOKMARKS_FILE
-
-
-def localize_bindings(node: DOMNode, lang: str) -> None:
-    """Give ``node``'s bindings the footer labels of ``lang`` (a binding's id is its message key).
-
-    Textual has no public way to relabel a binding, so this rewrites the node's own
-    binding map (each node holds a copy; the class's BINDINGS are untouched).
-    """
-    table = node._bindings.key_to_bindings
-    for key, bindings in table.items():
-        table[key] = [_localized(b, lang) for b in bindings]
-    node.refresh_bindings()
-
-
-def _localized(binding: Binding, lang: str) -> Binding:
-    if binding.id in MESSAGES:
-        binding = replace(binding, description=t(binding.id, lang))
-    group = binding.group
-    if group is not None:
-        # A group is declared with its message key; once localized, found again by its text.
-        key = group.description if group.description in MESSAGES else next(
-            (k for k, pair in MESSAGES.items() if k.startswith("key_") and group.description in pair), None)
-        if key is not None:
-            binding = replace(binding, group=Binding.Group(t(key, lang), compact=group.compact))
-    return binding
+__all__ = ["FaqApp", "Settings", "make_app", "run_app"]
 
 
 class FaqApp(App[int]):
-    """Holds the knowledge base, the search engine, history and bookmarks for the screens."""
+    """Keeps the app state, loads the knowledge base, and tells the screens what changed."""
 
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {KnowledgeCommands, GapsCommands}
-    BINDINGS = [
-        Binding("ctrl+c", "quit", show=False, priority=True, id="key_quit"),
-        Binding("q", "quit", "Quit", id="key_quit"),
-        Binding("question_mark,f1", "help", "Help", id="key_help"),
-        Binding("f2,ctrl+t", "toggle_language", "English", id="key_lang"),
-        Binding("ctrl+p", "command_palette", "Find", show=False, priority=True, id="key_palette"),
-    ]
+    BINDINGS = APP_BINDINGS
 
     lang: reactive[str] = reactive("ja", init=False)
 
     def __init__(self, settings: Settings) -> None:
         super().__init__()
         self.settings = settings
-        self.set_reactive(FaqApp.lang, settings.lang)
-        self.kb: KnowledgeBase | None = None
-        self.engine: Engine | None = None
-        self.engine_error: str | None = None  # why the index could not be opened
-        self.engine_lock = threading.Lock()  # one Whoosh searcher, used from worker threads
-        self.history: History[str] = History()
-        self.bookmarks: list[str] = []
-        self._bookmarks_unreadable = False
+        self.state = AppState(settings=settings, lang=settings.lang)
+        # The questions people settle on, for `faq gaps` (logging nothing when it is off).
         self.questions = QuestionTracker(AskLogger(
             open_question_log(settings.kb_root, settings.data_home, enabled=settings.log_questions), source="app"))
+        self.set_reactive(FaqApp.lang, settings.lang)
         self.main = MainScreen()
         self.title = t("app_title", settings.lang)
 
@@ -132,180 +78,123 @@ class FaqApp(App[int]):
         localize_bindings(self, self.lang)
         localize_bindings(self.main, self.lang)
 
-    def start_loading(self) -> None:
-        """Load the content and open the index in a worker (the main screen calls this once mounted)."""
+    # -- loading ------------------------------------------------------------------------------
+
+    def on_content_requested(self, message: ContentRequested) -> None:
+        """Read the content in a worker; the main screen asks once it is mounted."""
         if self.settings.exit_after == "mount":  # startup benchmark: the first screen is enough
             self.main.call_after_refresh(self.exit, 0)
             return
-        self.load_content()
+        self._load(load_content, self.settings, self.post_message)
 
-    # -- loading ------------------------------------------------------------------------------
+    def on_content_shown(self, message: ContentShown) -> None:
+        """Open (or build) the index in a worker, once the main screen shows the content."""
+        if self.state.library is not None:
+            self._load(open_engine, self.state.library, self.state.engine_lock, self.post_message)
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
-    def load_content(self) -> None:
-        """Read the content, the bookmarks, then open (or build) the index, off the UI thread.
+    def _load(self, job: Callable[..., None], *args: object) -> None:
+        """Run ``job(*args)`` (a step of tui.app.loading) off the UI thread, in a daemon thread.
 
-        The work itself runs in a daemon thread that this worker waits for. Building a big
-        index takes half a minute, and Python waits for a worker thread before it exits: a
-        person who quits meanwhile would be left staring at a dead terminal. When the app
-        quits the worker is cancelled and stops waiting; the daemon thread dies with the
-        process, and a half-built index is only ever in a temporary folder (kb.index.store).
+        This worker only waits for that thread. Building a big index takes half a minute, and
+        Python waits for a worker thread before it exits: a person who quits meanwhile would
+        be left staring at a dead terminal. When the app quits the worker is cancelled and
+        stops waiting; the daemon thread dies with the process, and a half-built index is only
+        ever in a temporary folder (kb.index.store).
         """
-        loader = threading.Thread(target=self._load, name="faq-load", daemon=True)
+        loader = threading.Thread(target=job, args=args, name="faq-load", daemon=True)
         loader.start()
         worker = get_current_worker()
         while loader.is_alive() and not worker.is_cancelled:
             loader.join(0.1)
 
-    def _load(self) -> None:
-        try:
-            kb = load_kb(self.settings.kb_root)
-        except Exception as exc:  # noqa: BLE001 - shown on the problems screen, not as a traceback
-            kb = KnowledgeBase(root=self.settings.kb_root,
-                               problems=[ContentError(f"cannot load: {type(exc).__name__}: {exc}",
-                                                      ja=f"読み込めません: {type(exc).__name__}: {exc}",
-                                                      path=str(self.settings.kb_root))])
-        bookmarks, problem = load_bookmarks(self.settings.bookmarks_path)
-        # mypy cannot match an async callback against call_from_thread's overloads.
-        self.call_from_thread(self._content_loaded, kb, bookmarks, problem)  # type: ignore[arg-type]
-        if not kb.entries:
-            return
-        try:
-            from kb.index.store import PARALLEL_MIN_ENTRIES
-            from kb.retrieval.engine import open_engine
-
-            if len(kb.entries) >= PARALLEL_MIN_ENTRIES:
-                _start_resource_tracker()
-            engine, info = open_engine(kb, self.settings.cache_dir)
-            with self.engine_lock:
-                engine.ask(_WARM_UP, top=1, run_checks=False)
-        except Exception as exc:  # noqa: BLE001 - a broken index must not take the app down
-            self.call_from_thread(self._engine_failed, f"{type(exc).__name__}: {exc}")
-            return
-        self.call_from_thread(self._engine_ready, engine, info.warning_in(self.lang))
-
-    async def _content_loaded(self, kb: KnowledgeBase, bookmarks: list[str], problem: KbError | None) -> None:
-        self.kb = kb
-        self.bookmarks = bookmarks
-        self._bookmarks_unreadable = problem is not None and not bookmarks
-        if problem:
-            self.notify(clean_line(t("bookmark_problem", self.lang, problem=problem.render(self.lang))),
+    async def on_content_loaded(self, message: ContentLoaded) -> None:
+        state = self.state
+        state.library = message.library
+        state.bookmarks = message.bookmarks
+        state.bookmarks_unreadable = message.problem is not None and not message.bookmarks
+        if message.problem:
+            self.notify(clean_line(t("bookmark_problem", self.lang, problem=message.problem.render(self.lang))),
                         severity="warning")
-        if not kb.entries:
-            await self.push_screen(ProblemsScreen(kb, self.lang))
+        content = message.library.content
+        if not content.entries:
+            await self.push_screen(ProblemsScreen(content, self.lang))
             if self.settings.exit_after == "ready":
                 self.call_after_refresh(self.exit, 1)
             return
-        self.main.content_loaded()
-        if kb.problems:
-            self.notify(t("problems_notice", self.lang, n=len(kb.problems)), severity="warning", timeout=8)
-        if self.settings.ask:
-            self.main.question.set_question(self.settings.ask)
-        if self.settings.show:
-            await self.main.open_entry(self.settings.show)
-        if self.settings.cluster_file is not None:
-            self.open_cluster(self.settings.cluster_file)
+        if content.problems:
+            self.notify(t("problems_notice", self.lang, n=len(content.problems)), severity="warning", timeout=8)
+        self.main.post_message(ContentLoaded(message.library))
 
-    def _engine_ready(self, engine: Engine, warning: str | None) -> None:
-        self.engine = engine
+    def on_engine_ready(self, message: EngineReady) -> None:
+        self.state.engine = message.engine
+        warning = message.info.warning_in(self.lang) if message.info is not None else None
         if warning:
             self.notify(clean_line(t("index_warning", self.lang, warning=warning)), severity="warning")
-        self.main.engine_ready()
+        self.main.post_message(EngineReady(message.engine, message.info))
         if self.settings.exit_after == "ready":
             self.main.call_after_refresh(self.exit, 0)
 
-    def _engine_failed(self, message: str) -> None:
-        self.engine_error = message
-        self.main.engine_failed(message)
+    def on_engine_failed(self, message: EngineFailed) -> None:
+        self.state.engine_error = message.error
+        self.main.post_message(EngineFailed(message.error))
         if self.settings.exit_after == "ready":
             self.main.call_after_refresh(self.exit, 1)
 
-    # -- what screens ask of the app ----------------------------------------------------------
+    # -- what screens and the palette tell the app --------------------------------------------
 
-    def open_entry(self, entry_id: str) -> None:
-        """Show an entry on the main screen (from the command palette, for one)."""
+    @on(EntrySelected)
+    def _entry_selected(self, event: EntrySelected) -> None:
+        """An entry chosen away from the main screen (the palette, training): show it there."""
         while len(self.screen_stack) > 1 and self.screen is not self.main:
             self.pop_screen()
-        self.call_later(self.main.open_entry, entry_id)
+        self.main.post_message(EntrySelected(event.entry_id))
 
-    def knowledge_changed(self, kb: KnowledgeBase, engine: Engine) -> None:
-        """The content was edited here (Gaps screen) and re-opened: answer from it from now on."""
-        with self.engine_lock:
-            old, self.engine = self.engine, engine
-            if old is not None and old is not engine:
-                old.close()
-        self.kb = kb
-        self.main.content_loaded()
-        self.main.engine_ready()
+    @on(TermSelected)
+    def _term_selected(self, event: TermSelected) -> None:
+        content = self.state.content
+        if content is not None and event.term_id in content.glossary:
+            self.push_screen(TermScreen(content.glossary[event.term_id], self.lang))
 
-    def show_term(self, term_id: str) -> None:
-        if self.kb is not None and term_id in self.kb.glossary:
-            self.push_screen(TermScreen(self.kb.glossary[term_id], self.lang))
-
-    def show_problems(self) -> None:
-        if self.kb is not None and self.kb.problems:
-            self.push_screen(ProblemsScreen(self.kb, self.lang))
-
-    def toggle_bookmark(self, entry_id: str) -> bool | None:
-        """Add or remove a bookmark and save at once; True if added, None if it could not be saved."""
-        new = toggled(self.bookmarks, entry_id)
+    def on_bookmark_toggled(self, message: BookmarkToggled) -> None:
+        """Add or remove the bookmark and save at once; the main screen hears when it is saved."""
+        state = self.state
+        new = toggled(state.bookmarks, message.entry_id)
         path = self.settings.bookmarks_path
         try:
-            if self._bookmarks_unreadable:
+            if state.bookmarks_unreadable:
                 moved = set_aside(path)  # keep the unreadable file for a person to look at
                 if moved is not None:
                     self.notify(clean_line(t("bookmark_set_aside", self.lang, path=str(moved))))
-                self._bookmarks_unreadable = False
+                state.bookmarks_unreadable = False
             save_bookmarks(path, new)
         except OSError as exc:
             self.notify(clean_line(t("bookmark_save_failed", self.lang, error=exc.strerror or str(exc))),
                         severity="error")
-            return None
-        self.bookmarks = new
-        self.main.bookmarks_changed()
-        return entry_id in new
+            return
+        state.bookmarks = new
+        added = message.entry_id in new
+        entry = state.content.entries.get(message.entry_id) if state.content is not None else None
+        title = clean_line(entry.question(self.lang) if entry is not None else message.entry_id)
+        self.notify(t("bookmark_added" if added else "bookmark_removed", self.lang, title=title))
+        self.main.post_message(BookmarksChanged(message.entry_id))
 
-    def choose_cluster_file(self) -> None:
-        # The tree starts where faq was run, which is where a person keeps their own files.
-        start = Path.cwd()
-        suggestion = str(self.settings.cluster_file or "")
+    def on_question_settled(self, message: QuestionSettled) -> None:
+        self.questions.settle(message.results)
 
-        def chosen(path: Path | None) -> None:
-            if path is not None:
-                self.open_cluster(path)
+    def on_entry_opened(self, message: EntryOpened) -> None:
+        self.questions.opened(message.entry_id, message.results)
 
-        self.push_screen(ClusterOpenScreen(start, self.lang, suggestion), chosen)
-
-    def open_cluster(self, path: Path) -> None:
-        """Validate the cluster file at ``path`` (in a worker) and show the report."""
-        report = self.main.query_one(ClusterReport)
-        report.show_loading(self.lang)
-        self.main.tabs.active = "cluster"
-        self._validate(path)
-
-    @work(thread=True, exclusive=True, group="cluster", exit_on_error=False)
-    def _validate(self, path: Path) -> None:
-        from kb.checks import load_cluster, validate_cluster
-
-        try:
-            report: Report | KbError = validate_cluster(load_cluster(path))
-        except KbError as exc:
-            report = exc
-        self.call_from_thread(self._show_cluster, report, path)
-
-    def _show_cluster(self, report: Report | KbError, path: Path) -> None:
-        view = self.main.query_one(ClusterReport)
-        shown = _display_path(path)
-        if isinstance(report, KbError):
-            view.show_error(report.render(self.lang), shown, self.lang)
-        else:
-            if self.kb is not None:
-                view.titles = {f.entry: self.kb.entries[f.entry].question(self.lang)
-                               for f in report.findings if f.entry in self.kb.entries}
-            view.show_report(report, shown, self.lang)
-            findings = view.query_one("#cluster-findings")
-            if self.screen is self.main:
-                findings.focus()
+    def on_content_edited(self, message: ContentEdited) -> None:
+        """An author's edit was saved and re-opened: answer from it from now on, no restart."""
+        state = self.state
+        with state.engine_lock:  # a search in flight finishes on the old engine first
+            old, state.library = state.library, message.library
+            state.engine, state.engine_error = message.library.engine, None
+            if old is not None and old is not message.library:
+                old.close()
+        for screen in self.screen_stack:
+            screen.post_message(ContentEdited(message.library))
 
     # -- app-wide actions ---------------------------------------------------------------------
 
@@ -313,7 +202,7 @@ class FaqApp(App[int]):
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss()
             return
-        bindings = [*FaqApp.BINDINGS, *MainScreen.BINDINGS]
+        bindings = [*APP_BINDINGS, *MAIN_BINDINGS]
         if not screen_available("training"):
             bindings = [b for b in bindings if not (isinstance(b, Binding) and b.id == "key_training")]
         self.push_screen(HelpScreen(bindings, self.lang))
@@ -321,44 +210,13 @@ class FaqApp(App[int]):
     def action_toggle_language(self) -> None:
         self.lang = "en" if self.lang == "ja" else "ja"
 
-    async def watch_lang(self, lang: str) -> None:
+    def watch_lang(self, lang: str) -> None:
+        self.state.lang = lang
         self.title = t("app_title", lang)
         localize_bindings(self, lang)
         for screen in self.screen_stack:
             localize_bindings(screen, lang)
-            relabel = getattr(screen, "apply_language", None)
-            if relabel is not None:
-                result = relabel(lang)
-                if result is not None:
-                    await result
-
-
-def _start_resource_tracker() -> None:
-    """Start multiprocessing's resource tracker on the real stderr, before a parallel index build.
-
-    The tracker hands ``sys.stderr.fileno()`` to its process; inside a Textual app that is
-    Textual's print capture, whose descriptor is -1, and the index build's worker pool then
-    fails with "bad value(s) in fds_to_keep". Textual itself draws through
-    ``sys.__stderr__``, so pointing ``sys.stderr`` there for this moment changes nothing on screen.
-    """
-    from multiprocessing import resource_tracker
-
-    if sys.__stderr__ is None:
-        return
-    captured = sys.stderr
-    sys.stderr = sys.__stderr__
-    try:
-        resource_tracker.ensure_running()
-    finally:
-        sys.stderr = captured
-
-
-def _display_path(path: Path) -> str:
-    """``path`` as short as it can be said: relative to the current folder when inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except (ValueError, OSError):
-        return str(path)
+            screen.post_message(LanguageChanged(lang))
 
 
 def make_app(kb_root: Path | None = None, lang: str = "ja", cache_dir: Path | None = None,

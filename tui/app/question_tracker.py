@@ -1,9 +1,10 @@
 """Which question the person settled on in the app, and what they opened after it, for the log.
 
 Answers update at every pause in typing; logging each would keep half-typed words. A
-question counts once the person acts on its answers: opens one of them, or leaves the
-question box with them on screen. The first entry opened after it is recorded with its
+question counts once the person acts on its answers: opens an entry while they are on
+screen, or leaves the question box. The first entry opened after it is recorded with its
 place among the results (opening the third instead of the first says the first was wrong).
+The app feeds it from the main screen's messages (QuestionSettled, EntryOpened).
 """
 
 from __future__ import annotations
@@ -17,41 +18,27 @@ if TYPE_CHECKING:
 
 
 class QuestionTracker:
-    """Fed by the main screen: results shown, the box left, an entry opened, typing resumed."""
+    """Logs each settled question once, then the first entry opened after it."""
 
     def __init__(self, logger: AskLogger) -> None:
         self.logger = logger
-        self._shown: Results | None = None
-        self._logged = False
-        self._ask_id: str | None = None  # the logged question still waiting for what is opened next
+        self._logged: Results | None = None  # the answers last logged
+        self._ask_id: str | None = None  # that question's id while what is opened next is not known
 
-    def shown(self, results: Results) -> None:
-        """These answers are on screen for what is in the box now."""
-        if self._shown is not None and self._logged and results.query == self._shown.query:
-            return  # the same question again (the language switched): logged already
-        self._shown, self._logged, self._ask_id = results, False, None
-
-    def typed(self) -> None:
-        """The question is being changed: what is opened from now on belongs to the next one."""
-        self._ask_id = None
-        if not self._logged:
-            self._shown = None
-
-    def settle(self) -> None:
-        """The person left the box or acted on the answers: log the question shown, once."""
-        results = self._shown
-        if results is None or self._logged or not results.query.strip():
-            return
-        self._logged = True
+    def settle(self, results: Results) -> None:
+        """The person acted on ``results``: log their question, unless it is the one just logged."""
+        if not results.query.strip() or self._logged is not None and results.query == self._logged.query:
+            return  # the same question again (answered anew after a language switch): logged already
+        self._logged = results
         best = (results.rows[0].id, results.rows[0].confidence) if results.confident and results.rows else None
         self._ask_id = self.logger.asked(results.query, best, [(r.id, r.confidence) for r in results.rows])
 
-    def opened(self, entry_id: str) -> None:
-        """An entry was opened: the first one after a settled question is its answer as chosen."""
-        self.settle()
-        if self._ask_id is None or self._shown is None:
+    def opened(self, entry_id: str, results: Results | None) -> None:
+        """``entry_id`` was opened with ``results`` on screen: the answer as the person chose it."""
+        if results is not None:
+            self.settle(results)
+        if self._ask_id is None or self._logged is None:
             return
-        ranks = [row.id for row in self._shown.rows]
-        rank = ranks.index(entry_id) + 1 if entry_id in ranks else None
-        self.logger.opened(self._ask_id, entry_id, rank)
+        ranks = [row.id for row in self._logged.rows]
+        self.logger.opened(self._ask_id, entry_id, ranks.index(entry_id) + 1 if entry_id in ranks else None)
         self._ask_id = None

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from kb.content.entry import Entry
 from kb.content.lint import lint_kb
 from kb.content.load import load_kb
-from kb.errors import ContentError, ContentWarning, InputError
+from kb.errors import ContentError, InputError
 from kb.retrieval.evaluate import evaluate, read_cases
 from tui.cli import context
 from tui.cli.text import Help
@@ -310,24 +310,28 @@ def cmd_glossary(args: argparse.Namespace) -> int:
 
 
 def cmd_lint(args: argparse.Namespace) -> int:
+    from kb.errors import ContentWarning
+
     root = context.data_dir(args)
     kb = load_kb(root)
     problems = lint_kb(kb)
-    errors = [p for p in problems if not isinstance(p, ContentWarning)]  # a draft only warns
+    errors = [p for p in problems if not isinstance(p, ContentWarning)]
     if args.json:
         _json({"ok": not errors, "entries": len(kb.entries), "problems": [
             {"path": p.path, "line": p.line, "field": p.field, "message": p.message,
-             "message_ja": p.message_in("ja"), "severity": "error" if p in errors else "warning"}
-            for p in problems]})
+             "message_ja": p.message_in("ja"),
+             "severity": "warning" if isinstance(p, ContentWarning) else "error"} for p in problems]})
     elif problems:
         for p in problems:
-            warning = "" if p in errors else t("lint_warning", args.lang) + ": "
-            sys.stderr.write(warning + clean_line(p.render(args.lang)) + "\n")
+            prefix = t("lint_warning", args.lang) if isinstance(p, ContentWarning) else ""
+            sys.stderr.write(prefix + clean_line(p.render(args.lang)) + "\n")
+        warnings = len(problems) - len(errors)
         if errors:
             sys.stderr.write(t("lint_bad", args.lang, n=len(errors)) + "\n")
-        else:
-            _out(t("lint_ok_warnings", args.lang, n=len(problems), entries=len(kb.entries),
-                   terms=len(kb.glossary), tags=len(kb.tags)))
+        if warnings:
+            sys.stderr.write(t("lint_warnings", args.lang, n=warnings) + "\n")
+        if not errors:
+            _out(t("lint_ok", args.lang, entries=len(kb.entries), terms=len(kb.glossary), tags=len(kb.tags)))
     else:
         _out(t("lint_ok", args.lang, entries=len(kb.entries), terms=len(kb.glossary), tags=len(kb.tags)))
     return EXIT_NO_ANSWER if errors else EXIT_OK

@@ -115,9 +115,10 @@ _COMMAND_MODULES = {
     "examples": "examples",
     "completion": "completion",
     "config": "config",
+    "import": "importer",
     "gaps": "gaps",
 }
-_MODULE_ORDER = ["knowledge", "checks", "training", "examples", "config", "completion", "gaps"]
+_MODULE_ORDER = ["knowledge", "checks", "training", "importer", "examples", "config", "completion", "gaps"]
 _VALUED_OPTIONS = {"--lang", "--data"}
 
 
@@ -176,10 +177,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     the command found, not how much of it was read (see tui/cli/pipe.py).
     """
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["__complete"]:  # shell completion: fast, no parser for the other commands
-        from tui.cli.completion import complete_main
-
-        return complete_main(argv[1:])
     from tui.cli.config import load_settings
 
     settings = load_settings(argv_lang(argv, default_lang({})))

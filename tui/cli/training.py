@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import getpass
 import os
 import random
 import sys
@@ -24,7 +23,8 @@ from kb.training.progress import (
 )
 from kb.training.scheduler import Rating
 from kb.training.session import DEFAULT_COUNT, Feedback, Session, start_session
-from kb.training.store import open_store, profile_from_user, validate_profile
+from kb.training.store import open_store, validate_profile
+from tui import paths
 from tui.cli import context
 from tui.cli.exit_codes import EXIT_OK
 from tui.cli.render import pad
@@ -32,7 +32,6 @@ from tui.cli.text import Help
 from tui.i18n import format_message
 from tui.safe import clean, clean_line, dumps_json
 
-PROGRESS_FILE = "progress.sqlite3"
 QUIT_WORDS = frozenset({"q", "quit", "exit", "終了"})
 
 M: dict[str, tuple[str, str]] = {  # key: (ja, en)
@@ -106,15 +105,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser, h
 
 def progress_path() -> Path:
     """The progress file: ``$FAQ_DATA_HOME/progress.sqlite3``, else in the user's data folder."""
-    return context.user_data_dir() / PROGRESS_FILE
-
-
-def default_profile() -> str:
-    """The profile named after the login user, made safe; "trainee" if there is no user name."""
-    try:
-        return profile_from_user(getpass.getuser())
-    except (OSError, KeyError, ImportError):
-        return "trainee"
+    return paths.progress_path()
 
 
 def load_content(args: argparse.Namespace) -> KnowledgeBase:
@@ -125,7 +116,7 @@ def load_content(args: argparse.Namespace) -> KnowledgeBase:
 def _profile(args: argparse.Namespace) -> str:
     """--profile, else $FAQ_PROFILE, else the settings file's profile, else the login name's."""
     chosen = args.profile or os.environ.get("FAQ_PROFILE") or getattr(args, "settings", {}).get("profile")
-    return validate_profile(chosen) if chosen else default_profile()
+    return validate_profile(chosen) if chosen else paths.default_profile()
 
 
 def _now() -> datetime:

@@ -1,10 +1,10 @@
 """The app's screens, and a registry where later screens (Training) plug in.
 
-A screen that is not part of the core app registers a factory here, for example in
-``tui/screens/training.py``::
+A screen that is not part of the core app registers a factory here, called with the app
+state, for example in ``tui/app/screens/training.py``::
 
     from tui.app.screens import register_screen
-    register_screen("training", lambda app: TrainingScreen(app.kb, app.lang, app.settings.data_home))
+    register_screen("training", lambda state: TrainingScreen(state.content, state.lang, ...))
 
 The main screen's ``t`` key then opens it: the module is imported on first use, so the
 app starts without it, and the key stays hidden while no such module exists.
@@ -15,16 +15,19 @@ from __future__ import annotations
 import importlib
 import importlib.util
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.screen import Screen
 
-ScreenFactory = Callable[[Any], Screen[Any]]
+if TYPE_CHECKING:
+    from tui.app.state import AppState
+
+ScreenFactory = Callable[["AppState"], Screen[Any]]
 _FACTORIES: dict[str, ScreenFactory] = {}
 
 
 def register_screen(name: str, factory: ScreenFactory) -> None:
-    """Make ``factory(app)`` the screen opened for ``name``."""
+    """Make ``factory(state)`` the screen opened for ``name``."""
     _FACTORIES[name] = factory
 
 

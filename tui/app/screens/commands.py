@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from kb.content.entry import LANGS
+from tui.app.state import AppState, state_of
+from tui.app.widgets.messages import EntrySelected, TermSelected
 from tui.i18n import t
 from tui.safe import clean_line
-
-if TYPE_CHECKING:
-    from tui.app.app import FaqApp
 
 # Enough to find anything by a word of its name; the palette shows only the best anyway.
 MAX_HITS = 50
@@ -22,23 +20,30 @@ class KnowledgeCommands(Provider):
     """Entries by their question and glossary terms by any spelling, both languages."""
 
     @property
-    def faq(self) -> FaqApp:
-        return cast("FaqApp", self.app)
+    def state(self) -> AppState:
+        return state_of(self.app)
+
+    def _open_entry(self, entry_id: str) -> None:
+        self.app.post_message(EntrySelected(entry_id))
+
+    def _show_term(self, term_id: str) -> None:
+        self.app.post_message(TermSelected(term_id))
 
     async def discover(self) -> Hits:
-        app = self.faq
-        if app.kb is None:
+        state = self.state
+        kb = state.content
+        if kb is None:
             return
-        for entry_id in app.bookmarks:
-            entry = app.kb.entries.get(entry_id)
+        for entry_id in state.bookmarks:
+            entry = kb.entries.get(entry_id)
             if entry is not None:
-                yield DiscoveryHit(f"★ {clean_line(entry.question(app.lang))}",
-                                   partial(app.open_entry, entry_id),
-                                   help=t("palette_entry", app.lang, id=entry_id))
+                yield DiscoveryHit(f"★ {clean_line(entry.question(state.lang))}",
+                                   partial(self._open_entry, entry_id),
+                                   help=t("palette_entry", state.lang, id=entry_id))
 
     async def search(self, query: str) -> Hits:
-        app = self.faq
-        kb = app.kb
+        state = self.state
+        kb = state.content
         if kb is None:
             return
         matcher = self.matcher(query)
@@ -55,13 +60,13 @@ class KnowledgeCommands(Provider):
                 scored.append((best, shown, entry.id))
         scored.sort(key=lambda s: -s[0])
         for score, shown, entry_id in scored[:MAX_HITS]:
-            yield Hit(score, matcher.highlight(shown), partial(app.open_entry, entry_id),
-                      text=shown, help=t("palette_entry", app.lang, id=entry_id))
+            yield Hit(score, matcher.highlight(shown), partial(self._open_entry, entry_id),
+                      text=shown, help=t("palette_entry", state.lang, id=entry_id))
         for term in kb.glossary.values():
             names = [clean_line(n) for n in term.synonyms]
             score, name = max(((matcher.match(n), n) for n in names), default=(0.0, ""))
             if score > 0:
-                display = clean_line(term.name(app.lang))
-                where = t("palette_term", app.lang)
-                yield Hit(score, matcher.highlight(name), partial(app.show_term, term.id), text=name,
+                display = clean_line(term.name(state.lang))
+                where = t("palette_term", state.lang)
+                yield Hit(score, matcher.highlight(name), partial(self._show_term, term.id), text=name,
                           help=where if display == name else f"{where}: {display}")

@@ -3,15 +3,14 @@
 Reading the log and grouping run in a worker (the analyser is warm by then). Accepting a
 phrasing, dismissing a group or starting a draft change files, so they run in a worker
 too; the knowledge base is then re-opened through ``kb.open_kb`` (a changed file changes
-the content's hash, which rebuilds the index) and handed to the app: the next question is
-answered from the edited entry without a restart.
+the content's hash, which rebuilds the index) and handed to the app (ContentEdited): the
+next question is answered from the edited entry without a restart.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text
 from textual import on, work
@@ -26,14 +25,14 @@ from kb.content.load import KnowledgeBase
 from kb.errors import KbError
 from kb.gaps.group import Gap
 from kb.gaps.log import QuestionLog
-from tui.app.app import localize_bindings
+from kb.library import Library
+from tui.app.keys import localize_bindings
+from tui.app.messages import ContentEdited, LanguageChanged
 from tui.app.screens import register_screen
+from tui.app.state import AppState, state_of
 from tui.i18n import t
 from tui.question_log import logging_enabled, question_log_for_reading
 from tui.safe import clean_line
-
-if TYPE_CHECKING:
-    from tui.app.app import FaqApp
 
 
 @dataclass(frozen=True)
@@ -113,8 +112,8 @@ class GapsScreen(Screen[None]):
         self.busy = False
 
     @property
-    def faq(self) -> FaqApp:
-        return cast("FaqApp", self.app)
+    def state(self) -> AppState:
+        return state_of(self.app)
 
     def compose(self) -> ComposeResult:
         yield Static(id="gaps-title")
@@ -123,8 +122,8 @@ class GapsScreen(Screen[None]):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        localize_bindings(self, self.faq.lang)
-        self._relabel(self.faq.lang)
+        localize_bindings(self, self.state.lang)
+        self._relabel(self.state.lang)
         self.reload()
 
     @property
@@ -137,46 +136,44 @@ class GapsScreen(Screen[None]):
         """Read the log again and regroup (after an edit, or on opening)."""
         self.loaded = False
         self.listing.clear_options()
-        self.listing.add_option(Option(Text(t("gaps_loading", self.faq.lang), style="italic"), disabled=True))
+        self.listing.add_option(Option(Text(t("gaps_loading", self.state.lang), style="italic"), disabled=True))
         self._read()
 
     @work(thread=True, exclusive=True, group="gaps-read", exit_on_error=False)
     def _read(self) -> None:
         from kb.gaps.group import find_gaps
 
-        app = self.faq
-        kb = app.kb
+        kb = self.state.content
         if kb is None:
             return
         contents = self._log().read(datetime.now(UTC))
         gaps = find_gaps(contents, kb)
-        app.call_from_thread(self._show, gaps, contents.problems)
+        self.app.call_from_thread(self._show, gaps, contents.problems)
 
     def _log(self) -> QuestionLog:
-        settings = self.faq.settings
+        settings = self.state.settings
         return question_log_for_reading(settings.kb_root, settings.data_home)
 
     def _show(self, gaps: list[Gap], problems: list[KbError]) -> None:
-        app = self.faq
         for problem in problems:
-            self.notify(clean_line(problem.render(app.lang)), severity="warning", timeout=10)
+            self.notify(clean_line(problem.render(self.state.lang)), severity="warning", timeout=10)
         self.gaps = gaps
         self.loaded = True
         self._fill()
 
     def _fill(self) -> None:
-        app = self.faq
-        lang = app.lang
+        state = self.state
+        lang = state.lang
         listing = self.listing
         keep = listing.highlighted
         listing.clear_options()
-        if app.kb is not None and self.gaps:
-            listing.add_options(gaps_options(self.gaps, app.kb, lang))
+        if state.content is not None and self.gaps:
+            listing.add_options(gaps_options(self.gaps, state.content, lang))
             first = next((i for i, o in enumerate(listing.options) if not o.disabled), None)
             listing.highlighted = keep if keep is not None and keep < listing.option_count and \
                 not listing.get_option_at_index(keep).disabled else first
         else:
-            off = not (app.settings.log_questions and logging_enabled())
+            off = not (state.settings.log_questions and logging_enabled())
             listing.add_option(Option(Text(t("gaps_logging_off" if off else "gaps_empty", lang)), disabled=True))
         self.query_one("#gaps-title", Static).update(Text(t("gaps_screen_title", lang, n=len(self.gaps)),
                                                           style="bold"))
@@ -186,10 +183,15 @@ class GapsScreen(Screen[None]):
     def _relabel(self, lang: str) -> None:
         self.query_one("#gaps-hint", Static).update(Text(t("gaps_screen_hint", lang), style="dim"))
 
-    def apply_language(self, lang: str) -> None:
-        self._relabel(lang)
+    def on_language_changed(self, message: LanguageChanged) -> None:
+        self._relabel(message.lang)
         if self.loaded:
             self._fill()
+
+    def on_content_edited(self, message: ContentEdited) -> None:
+        """The app uses the edited content now: read the gaps again against it."""
+        self.busy = False
+        self.reload()
 
     # -- what the person does ------------------------------------------------------------------
 
@@ -222,19 +224,20 @@ class GapsScreen(Screen[None]):
 
     def action_accept(self) -> None:
         pick = self.picked
-        app = self.faq
-        if pick is None or app.kb is None or self.busy:
+        state = self.state
+        kb = state.content
+        if pick is None or kb is None or self.busy:
             return
-        closest = [i for i in pick.gap.closest if i in app.kb.entries]
+        closest = [i for i in pick.gap.closest if i in kb.entries]
         if not closest:
-            self.notify(t("gaps_no_closest", app.lang))
+            self.notify(t("gaps_no_closest", state.lang))
             return
 
         def chosen(entry_id: str | None) -> None:
             if entry_id is not None:
                 self._change("accept", pick, entry_id)
 
-        app.push_screen(EntryPickScreen(pick.question, closest, app.kb, app.lang), chosen)
+        self.app.push_screen(EntryPickScreen(pick.question, closest, kb, state.lang), chosen)
 
     def action_dismiss_gap(self) -> None:
         pick = self.picked
@@ -254,21 +257,21 @@ class GapsScreen(Screen[None]):
     def _change(self, kind: str, pick: _Pick, entry_id: str | None) -> None:
         self.busy = True
         self.refresh_bindings()
-        self.notify(t("gaps_working", self.faq.lang), timeout=2)
-        self._apply(kind, pick, entry_id, self.faq.lang)
+        self.notify(t("gaps_working", self.state.lang), timeout=2)
+        self._apply(kind, pick, entry_id, self.state.lang)
 
     @work(thread=True, exclusive=True, group="gaps-edit", exit_on_error=False)
     def _apply(self, kind: str, pick: _Pick, entry_id: str | None, lang: str) -> None:
         from kb import open_kb
         from kb.gaps.review import accept_question, dismiss_gap, draft_entry
 
-        app = self.faq
-        kb, log, now = app.kb, self._log(), datetime.now(UTC)
+        state = self.state
+        kb, log, now = state.content, self._log(), datetime.now(UTC)
         assert kb is not None
         try:
             if kind == "dismiss":
                 dismiss_gap(pick.gap, log, now)
-                app.call_from_thread(self._done, t("gaps_dismissed", lang, n=len(pick.gap.questions)), None, [])
+                self.app.call_from_thread(self._done, t("gaps_dismissed", lang, n=len(pick.gap.questions)), None, [])
                 return
             if kind == "accept":
                 assert entry_id is not None
@@ -279,30 +282,30 @@ class GapsScreen(Screen[None]):
             else:
                 outcome = draft_entry(kb, pick.gap, None, log, now)
                 message = t("gaps_drafted", lang, file=outcome.path.name, id=outcome.entry_id)
-            library = open_kb(app.settings.kb_root, app.settings.cache_dir)
+            library = open_kb(state.settings.kb_root, state.settings.cache_dir)
             library.engine  # noqa: B018 - builds the changed content's index here, off the screen
         except KbError as exc:
-            app.call_from_thread(self._failed, exc)
+            self.app.call_from_thread(self._failed, exc)
             return
-        app.call_from_thread(self._done, message, library, [*outcome.problems, *outcome.warnings])
+        self.app.call_from_thread(self._done, message, library, [*outcome.problems, *outcome.warnings])
 
-    def _done(self, message: str, library: Any, problems: list[KbError]) -> None:
-        app = self.faq
-        self.busy = False
-        if library is not None:
-            app.knowledge_changed(library.content, library.engine)
+    def _done(self, message: str, library: Library | None, problems: list[KbError]) -> None:
         self.notify(clean_line(message), timeout=6)
         for problem in problems:
-            self.notify(clean_line(problem.render(app.lang)), severity="warning", timeout=10)
-        self.reload()
+            self.notify(clean_line(problem.render(self.state.lang)), severity="warning", timeout=10)
+        if library is not None:
+            self.app.post_message(ContentEdited(library))  # the app swaps it in, then tells us
+        else:
+            self.busy = False
+            self.reload()
 
     def _failed(self, error: KbError) -> None:
         self.busy = False
         self.refresh_bindings()
-        self.notify(clean_line(error.render(self.faq.lang)), severity="error", timeout=12)
+        self.notify(clean_line(error.render(self.state.lang)), severity="error", timeout=12)
 
 
-def _make(app: Any) -> GapsScreen:
+def _make(state: AppState) -> GapsScreen:
     return GapsScreen()
 
 

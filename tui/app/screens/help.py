@@ -12,6 +12,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui.app.messages import LanguageChanged
 from tui.i18n import MESSAGES, t
 
 # Keys the widgets handle themselves, shown with the bindings.
@@ -78,6 +79,6 @@ class HelpScreen(ModalScreen[None]):
             table.add_row(Text(keys), Text(what))
         return table
 
-    def apply_language(self, lang: str) -> None:
-        self._lang = lang
+    def on_language_changed(self, message: LanguageChanged) -> None:
+        self._lang = message.lang
         self.query_one("#help-table", Static).update(self._table())

@@ -2,77 +2,49 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from pathlib import Path
 
-from rich.text import Text
-from textual import events, on, work
+from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.screen import Screen
-from textual.timer import Timer
-from textual.widgets import Footer, Input, Markdown, Static, TabbedContent, TabPane
-from textual.worker import get_current_worker
+from textual.widgets import Footer, Input, Markdown, TabbedContent, TabPane
 
+from tui.app import messages
+from tui.app.keys import MAIN_BINDINGS, PANE_FOCUS, TABS
 from tui.app.screens import screen_available, screen_factory
+from tui.app.screens.cluster_open import ClusterOpenScreen
+from tui.app.screens.problems import ProblemsScreen
+from tui.app.state import AppState, state_of
+from tui.app.widgets.answers_view import AnswersView
 from tui.app.widgets.cluster_report import ClusterReport
 from tui.app.widgets.entry_view import EntryView
 from tui.app.widgets.glossary_browser import GlossaryBrowser
-from tui.app.widgets.messages import EntrySelected, GlossaryRequested, TermSelected
+from tui.app.widgets.messages import EntrySelected, GlossaryRequested
 from tui.app.widgets.question_input import QuestionInput
-from tui.app.widgets.results_list import Results, ResultsList, build_results
+from tui.app.widgets.results_list import ResultsList
 from tui.app.widgets.tag_browser import TagBrowser
 from tui.i18n import t
 from tui.safe import clean_line
 
-if TYPE_CHECKING:
-    from tui.app.app import FaqApp
-
-TABS = ("ask", "entry", "browse", "glossary", "cluster")
-# Back and forward share one footer label when both can act: the footer is short at 80 columns.
-_HISTORY = Binding.Group("key_history", compact=True)
-# What takes the focus when a tab is opened from the keyboard.
-_PANE_FOCUS = {"ask": "#results", "entry": "#entry-view", "browse": "#browse-tree",
-               "glossary": "#glossary-terms", "cluster": "#cluster-findings"}
-TOP = 6
-
 
 class MainScreen(Screen[None]):
-    """Asking, reading, browsing and cluster checks; the app's state lives on the app."""
+    """Asking, reading, browsing and cluster checks; what they show comes from the app state."""
 
-    BINDINGS = [
-        Binding("slash,ctrl+l", "focus_question", "Ask", id="key_focus"),
-        Binding("left_square_bracket,alt+left", "back", "Back", id="key_back", group=_HISTORY),
-        Binding("right_square_bracket,alt+right", "forward", "Forward", id="key_forward", group=_HISTORY),
-        Binding("b", "bookmark", "Bookmark", id="key_bookmark"),
-        Binding("o", "open_cluster", "Cluster", id="key_cluster"),
-        Binding("f8", "problems", "Problems", id="key_problems"),
-        Binding("t", "training", "Training", id="key_training"),
-        Binding("G", "gaps", "Gaps", show=False, id="key_gaps"),
-        *[Binding(str(n), f"show_tab('{tab}')", show=False, id="key_tabs")
-          for n, tab in enumerate(TABS, start=1)],
-        Binding("escape", "leave_or_return", show=False),
-        Binding("down", "focus_results", show=False),
-    ]
+    BINDINGS = MAIN_BINDINGS
 
     def __init__(self) -> None:
         super().__init__(id="main")
-        self._debounce: Timer | None = None
-        self._generation = 0
-        self._results: Results | None = None
-        self._open_when_ready = False
-        self._search_pending = False
 
     @property
-    def faq(self) -> FaqApp:
-        return cast("FaqApp", self.app)
+    def state(self) -> AppState:
+        return state_of(self.app)
 
     def compose(self) -> ComposeResult:
-        lang = self.faq.lang
+        lang = self.state.lang
         yield QuestionInput(placeholder=t("question_placeholder", lang), id="question")
         with TabbedContent(id="tabs", initial="ask"):
             with TabPane(t("tab_ask", lang), id="ask"):
-                yield Static("", id="ask-status")
-                yield ResultsList(id="results")
+                yield AnswersView(id="answers")
             with TabPane(t("tab_entry", lang), id="entry"):
                 yield EntryView(lang, id="entry-view")
             with TabPane(t("tab_browse", lang), id="browse"):
@@ -84,19 +56,20 @@ class MainScreen(Screen[None]):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        lang = self.faq.lang
-        self.question.cursor_blink = self.faq.settings.cursor_blink
-        self._status(Text(t("status_loading", lang), style="italic"))
-        self.results.display = False
-        self.query_one(ClusterReport).show_hint(lang)
+        self.question.cursor_blink = self.state.settings.cursor_blink
+        self.query_one(ClusterReport).show_hint(self.state.lang)
         self.question.focus()
-        self.faq.start_loading()  # only now: what loads is shown on this screen
+        self.app.post_message(messages.ContentRequested())  # only now: what loads is shown on this screen
 
     # -- parts ------------------------------------------------------------------------------
 
     @property
     def question(self) -> QuestionInput:
         return self.query_one("#question", QuestionInput)
+
+    @property
+    def answers(self) -> AnswersView:
+        return self.query_one(AnswersView)
 
     @property
     def results(self) -> ResultsList:
@@ -110,147 +83,81 @@ class MainScreen(Screen[None]):
     def entry_view(self) -> EntryView:
         return self.query_one(EntryView)
 
-    def _status(self, text: Text) -> None:
-        self.query_one("#ask-status", Static).update(text)
-
-    def _welcome(self) -> None:
-        lang = self.faq.lang
-        self._status(Text.assemble(t("welcome", lang), "\n", (t("welcome_keys", lang), "dim")))
-        self.results.display = False
-
     # -- what the app tells the screen --------------------------------------------------------
 
-    def content_loaded(self) -> None:
-        """The knowledge base is in (the index may still be opening)."""
-        app = self.faq
-        assert app.kb is not None
-        self._status(Text(t("status_indexing", app.lang), style="italic"))
-        self.query_one(TagBrowser).populate(app.kb, app.lang, app.bookmarks)
-        self.query_one(GlossaryBrowser).populate(app.kb, app.lang)
-        self.refresh_bindings()
+    async def on_content_loaded(self, message: messages.ContentLoaded) -> None:
+        """The knowledge base is in (the index may still be opening): show it, then the deep links."""
+        self._show_content()
+        self.answers.show_progress(self.question.value)
+        settings = self.state.settings
+        if settings.ask:
+            self.question.set_question(settings.ask)
+        if settings.show:
+            await self.open_entry(settings.show)
+        if settings.cluster_file is not None:
+            self._check_cluster(settings.cluster_file)
+        self.app.post_message(messages.ContentShown())
 
-    def engine_ready(self) -> None:
-        """The index is open: answer what has been typed meanwhile."""
-        if self.question.value.strip():
-            self._start_search()
-        else:
-            self._welcome()
+    @on(messages.EngineReady)
+    @on(messages.EngineFailed)
+    def _engine_settled(self) -> None:
+        """The index is open (answer what has been typed meanwhile), or it could not be."""
+        self.answers.show_progress(self.question.value)
 
-    def engine_failed(self, message: str) -> None:
-        self._status(Text(clean_line(t("index_failed", self.faq.lang, error=message)), style="bold red"))
+    async def on_bookmarks_changed(self, message: messages.BookmarksChanged) -> None:
+        state = self.state
+        assert state.content is not None  # bookmarks change only once the content is in
+        self.query_one(TagBrowser).populate(state.content, state.lang, state.bookmarks)
+        if self.entry_view.entry_id == message.entry_id:
+            await self._show_entry(message.entry_id, keep_values=True)
 
-    def bookmarks_changed(self) -> None:
-        app = self.faq
-        if app.kb is not None:
-            self.query_one(TagBrowser).populate(app.kb, app.lang, app.bookmarks)
-
-    async def apply_language(self, lang: str) -> None:
-        """Relabel everything and re-render content in ``lang``, keeping what was typed."""
-        app = self.faq
+    async def on_language_changed(self, message: messages.LanguageChanged) -> None:
+        """Relabel everything and re-render content in the new language, keeping what was typed."""
+        state, lang = self.state, message.lang
         for tab in TABS:
             self.tabs.get_tab(tab).label = t(f"tab_{tab}", lang)
         self.question.placeholder = t("question_placeholder", lang)
-        report = self.query_one(ClusterReport)
-        if app.kb is not None:
-            report.titles = {k: app.kb.entries[k].question(lang) for k in report.titles if k in app.kb.entries}
-        report.relabel(lang)
-        if app.kb is None:
-            self._status(Text(t("status_loading", lang), style="italic"))
+        self.query_one(ClusterReport).relabel(lang)
+        self.answers.show_progress(self.question.value)
+        kb = state.content
+        if kb is None:
             return
-        self.content_loaded()
-        if app.engine is not None:
-            self.engine_ready()
-        elif app.engine_error is not None:
-            self.engine_failed(app.engine_error)
-        view = self.entry_view
-        if view.entry_id is not None and view.entry_id in app.kb.entries:
-            await view.show(app.kb, app.kb.entries[view.entry_id], lang, question=self.question.value,
-                            bookmarked=view.entry_id in app.bookmarks, keep_values=True)
-        elif view.entry_id is None:
-            await view.show_nothing(lang)
+        self._show_content()
+        shown = self.entry_view.entry_id
+        if shown is not None and shown in kb.entries:
+            await self._show_entry(shown, keep_values=True)
+        elif shown is None:
+            await self.entry_view.show_nothing(lang)
+
+    def _show_content(self) -> None:
+        state = self.state
+        assert state.content is not None
+        self.query_one(TagBrowser).populate(state.content, state.lang, state.bookmarks)
+        self.query_one(GlossaryBrowser).populate(state.content, state.lang)
+        self.refresh_bindings()
 
     # -- asking ------------------------------------------------------------------------------
 
     @on(Input.Changed, "#question")
     def _question_changed(self, event: Input.Changed) -> None:
-        if self._debounce is not None:
-            self._debounce.stop()
-            self._debounce = None
-        self._search_pending = False
-        self._generation += 1  # whatever is in flight is now stale
-        self.faq.questions.typed()
-        self._open_when_ready = False
-        if not event.value.strip():
-            if self.faq.engine is not None:
-                self._welcome()
-            return
-        if self.question.has_focus:  # typing shows the answers; a deep link keeps its tab
+        # Typing shows the answers; a deep link keeps its tab.
+        if event.value.strip() and self.question.has_focus:
             self.tabs.active = "ask"
-        if self.faq.settings.debounce <= 0:
-            self._start_search()
-            return
-        self._search_pending = True
-        self._debounce = self.set_timer(self.faq.settings.debounce, self._start_search)
+        self.answers.question_changed(event.value)
 
     @on(Input.Submitted, "#question")
     def _question_submitted(self, event: Input.Submitted) -> None:
-        if not event.value.strip():
-            return
-        results = self._results
-        if results is not None and results.query == event.value and not self._search_pending:
-            self._open_best(results)
-            return
-        self._open_when_ready = True
-        if self._search_pending:
-            self._start_search()  # no need to wait for more typing
-
-    def _start_search(self) -> None:
-        if self._debounce is not None:
-            self._debounce.stop()  # called early (Enter, index ready): the timer's turn is taken
-            self._debounce = None
-        self._search_pending = False
-        app = self.faq
-        query = self.question.value
-        if app.engine is None:
-            return  # engine_ready will search
-        self._generation += 1
-        self._search(query, self._generation, app.lang)
-
-    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def _search(self, query: str, generation: int, lang: str) -> None:
-        app = self.faq
-        engine, kb = app.engine, app.kb
-        if engine is None or kb is None:
-            return
-        with app.engine_lock:
-            if get_current_worker().is_cancelled or generation != self._generation:
-                return  # a newer question was typed while this one waited
-            result = engine.ask(query, top=TOP, lang=lang)
-        results = build_results(kb, result, lang)
-        if not get_current_worker().is_cancelled:
-            app.call_from_thread(self._show_results, generation, results, lang)
+        self.answers.question_submitted(event.value)
 
     @property
     def searching(self) -> bool:
         """Whether a search is waiting for typing to pause or running (tests and benches poll it)."""
-        return self._search_pending or any(w.group == "search" and w.node is self and not w.is_finished
-                                            for w in self.workers)
+        return self.answers.searching
 
-    def _show_results(self, generation: int, results: Results, lang: str) -> None:
-        if generation != self._generation or lang != self.faq.lang:
-            return  # stale: the question or the language changed meanwhile
-        self._results = results
-        self.faq.questions.shown(results)
-        self.results.display = True
-        # Without a confident answer the list itself says so, above the closest entries.
-        self._status(Text(t("status_results", lang, n=len(results.rows)), style="dim")
-                     if results.confident else Text(""))
-        self.results.show_results(results, lang)
-        if self._open_when_ready:
-            self._open_when_ready = False
-            self._open_best(results)
-
-    def _open_best(self, results: Results) -> None:
+    @on(AnswersView.Chosen)
+    def _answer_chosen(self, event: AnswersView.Chosen) -> None:
+        event.stop()
+        results = event.results
         if results.confident and results.rows:
             self.call_later(self.open_entry, results.rows[0].id)
         else:
@@ -262,36 +169,48 @@ class MainScreen(Screen[None]):
 
     async def open_entry(self, entry_id: str, record: bool = True) -> None:
         """Show ``entry_id`` on the Entry tab (a step in the history unless ``record`` is False)."""
-        app = self.faq
-        if app.kb is None:
+        state = self.state
+        if state.content is None:
             return
-        entry = app.kb.entries.get(entry_id)
+        entry = state.content.entries.get(entry_id)
         if entry is None:
-            self.notify(clean_line(t("unknown_entry", app.lang, id=entry_id)), severity="error")
+            self.notify(clean_line(t("unknown_entry", state.lang, id=entry_id)), severity="error")
             return
         if record:
-            app.history.visit(entry_id)
-            app.questions.opened(entry_id)
+            state.history.visit(entry_id)
+            self.app.post_message(messages.EntryOpened(entry_id, self.answers.shown))
         self.tabs.active = "entry"
-        await self.entry_view.show(app.kb, entry, app.lang, question=self.question.value,
-                                   bookmarked=entry_id in app.bookmarks)
+        await self._show_entry(entry_id)
         self.entry_view.focus()
         self.refresh_bindings()
 
+    async def _show_entry(self, entry_id: str, keep_values: bool = False) -> None:
+        state = self.state
+        assert state.content is not None
+        await self.entry_view.show(state.content, state.content.entries[entry_id], state.lang,
+                                   question=self.question.value, bookmarked=entry_id in state.bookmarks,
+                                   keep_values=keep_values)
+
     @on(events.DescendantBlur)
     def _left_box(self, event: events.DescendantBlur) -> None:
-        if event.widget is self.question:
-            self.faq.questions.settle()  # the question is settled: its answers were looked at
+        shown = self.answers.shown
+        if event.widget is self.question and shown is not None and shown.query == self.question.value:
+            self.app.post_message(messages.QuestionSettled(shown))  # its answers were looked at
+
+    async def on_content_edited(self, message: messages.ContentEdited) -> None:
+        """An entry was edited (Gaps screen): show the new content, answer the question again."""
+        kb = self.state.content
+        assert kb is not None
+        self._show_content()
+        self.answers.show_progress(self.question.value)
+        shown = self.entry_view.entry_id
+        if shown is not None and shown in kb.entries:
+            await self._show_entry(shown, keep_values=True)
 
     @on(EntrySelected)
     async def _entry_selected(self, event: EntrySelected) -> None:
         event.stop()
         await self.open_entry(event.entry_id)
-
-    @on(TermSelected)
-    def _term_selected(self, event: TermSelected) -> None:
-        event.stop()
-        self.faq.show_term(event.term_id)
 
     @on(GlossaryRequested)
     def _glossary_requested(self, event: GlossaryRequested) -> None:
@@ -302,30 +221,37 @@ class MainScreen(Screen[None]):
     @on(Markdown.LinkClicked)
     async def _link_clicked(self, event: Markdown.LinkClicked) -> None:
         event.stop()
-        app = self.faq
+        kb = self.state.content
         target = event.href.removeprefix("faq:").strip("/")
-        if app.kb is not None and target in app.kb.entries:
+        if kb is not None and target in kb.entries:
             await self.open_entry(target)
         else:  # never opened by itself: a link in content is only shown
-            self.notify(clean_line(t("link_not_opened", app.lang, href=event.href)))
+            self.notify(clean_line(t("link_not_opened", self.state.lang, href=event.href)))
+
+    def _check_cluster(self, path: Path | None) -> None:
+        """Validate the cluster file at ``path`` on the Cluster tab (None: the dialog was cancelled)."""
+        if path is None:
+            return
+        self.tabs.active = "cluster"
+        self.query_one(ClusterReport).check_file(path, self.state.lang)
 
     # -- actions -----------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        app = self.faq
+        state = self.state
         # Keys that cannot act now are hidden, not greyed: the footer is short at 80 columns.
         if action == "back":
-            return app.history.can_back
+            return state.history.can_back
         if action == "forward":
-            return app.history.can_forward
+            return state.history.can_forward
         if action == "bookmark":
             return bool(self.entry_view.entry_id) and self.tabs.active == "entry"
         if action == "problems":
-            return app.kb is not None and bool(app.kb.problems)
+            return state.content is not None and bool(state.content.problems)
         if action == "training":
-            return app.kb is not None and screen_available("training")
+            return state.content is not None and screen_available("training")
         if action == "gaps":
-            return app.kb is not None
+            return state.content is not None
         return True
 
     def action_focus_question(self) -> None:
@@ -340,7 +266,7 @@ class MainScreen(Screen[None]):
 
     def _focus_pane(self) -> None:
         """Focus what the open tab shows (its list, tree or text), else the tab bar."""
-        target = self.query_one(_PANE_FOCUS.get(self.tabs.active or "ask", "#results"))
+        target = self.query_one(PANE_FOCUS.get(self.tabs.active or "ask", "#results"))
         if target.display and target.focusable:
             target.focus()
         else:
@@ -355,49 +281,43 @@ class MainScreen(Screen[None]):
         self._focus_pane()
 
     async def action_back(self) -> None:
-        place = self.faq.history.back()
-        if place is None:
-            self.notify(t("history_start", self.faq.lang))
-            return
-        await self.open_entry(place, record=False)
+        await self._revisit(self.state.history.back(), "history_start")
 
     async def action_forward(self) -> None:
-        place = self.faq.history.forward()
-        if place is None:
-            self.notify(t("history_end", self.faq.lang))
-            return
-        await self.open_entry(place, record=False)
+        await self._revisit(self.state.history.forward(), "history_end")
 
-    async def action_bookmark(self) -> None:
-        app = self.faq
+    async def _revisit(self, place: str | None, nowhere: str) -> None:
+        if place is None:
+            self.notify(t(nowhere, self.state.lang))
+        else:
+            await self.open_entry(place, record=False)
+
+    def action_bookmark(self) -> None:
         entry_id = self.entry_view.entry_id
-        if entry_id is None or app.kb is None:
-            return
-        added = app.toggle_bookmark(entry_id)
-        if added is None:
-            return
-        title = clean_line(app.kb.entries[entry_id].question(app.lang))
-        self.notify(t("bookmark_added" if added else "bookmark_removed", app.lang, title=title))
-        await self.entry_view.show(app.kb, app.kb.entries[entry_id], app.lang, question=self.question.value,
-                                   bookmarked=added, keep_values=True)
+        if entry_id is not None and self.state.content is not None:
+            self.app.post_message(messages.BookmarkToggled(entry_id))
 
     def action_open_cluster(self) -> None:
-        self.faq.choose_cluster_file()
+        # The tree starts where faq was run, which is where a person keeps their own files.
+        suggestion = str(self.state.settings.cluster_file or "")
+        self.app.push_screen(ClusterOpenScreen(Path.cwd(), self.state.lang, suggestion), self._check_cluster)
 
     def action_problems(self) -> None:
-        self.faq.show_problems()
+        kb = self.state.content
+        if kb is not None and kb.problems:
+            self.app.push_screen(ProblemsScreen(kb, self.state.lang))
 
     def action_training(self) -> None:
         factory = screen_factory("training")
         if factory is None:
-            self.notify(t("training_unavailable", self.faq.lang))
+            self.notify(t("training_unavailable", self.state.lang))
             return
-        self.app.push_screen(factory(self.app))
+        self.app.push_screen(factory(self.state))
 
     def action_gaps(self) -> None:
         factory = screen_factory("gaps")
-        if factory is not None:
-            self.app.push_screen(factory(self.app))
+        if factory is not None and self.state.content is not None:
+            self.app.push_screen(factory(self.state))
 
     @on(TabbedContent.TabActivated)
     def _tab_changed(self, event: TabbedContent.TabActivated) -> None:

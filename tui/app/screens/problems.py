@@ -10,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from kb.content.load import KnowledgeBase
+from tui.app.messages import LanguageChanged
 from tui.i18n import t
 from tui.safe import clean_line
 
@@ -44,6 +45,6 @@ class ProblemsScreen(Screen[None]):
         if self._kb.entries:  # with nothing loaded there is nothing to go back to
             self.dismiss()
 
-    def apply_language(self, lang: str) -> None:
-        self._lang = lang
+    def on_language_changed(self, message: LanguageChanged) -> None:
+        lang = self._lang = message.lang
         self.query_one("#problems-text", Static).update(problems_text(self._kb, lang))

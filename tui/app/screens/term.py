@@ -9,6 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from kb.content.entry import GlossaryTerm
+from tui.app.messages import LanguageChanged
 from tui.app.widgets.glossary_browser import term_text
 from tui.i18n import t
 
@@ -32,6 +33,6 @@ class TermScreen(ModalScreen[None]):
         text.append("\n\n" + t("term_close", self._lang), style="dim")
         return text
 
-    def apply_language(self, lang: str) -> None:
-        self._lang = lang
+    def on_language_changed(self, message: LanguageChanged) -> None:
+        self._lang = message.lang
         self.query_one("#term-text", Static).update(self._text())

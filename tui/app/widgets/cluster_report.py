@@ -1,16 +1,19 @@
-"""The cluster validator's findings, grouped by severity; choosing one opens the entry it cites."""
+"""A cluster file checked by the validator: findings grouped by severity, each opening the entry it cites."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from kb.errors import KbError
+from tui.app.state import state_of
 from tui.app.widgets.messages import EntrySelected
 from tui.i18n import t
 from tui.safe import clean, clean_line
@@ -83,7 +86,39 @@ class ClusterReport(Vertical):
         kind, shown, _path = self._shown
         return shown if kind == "report" else None
 
+    def check_file(self, path: Path, lang: str) -> None:
+        """Validate the cluster file at ``path`` in a worker, then show the report (or why not)."""
+        self.show_loading(lang)
+        self._validate(path)
+
+    @work(thread=True, exclusive=True, group="cluster", exit_on_error=False)
+    def _validate(self, path: Path) -> None:
+        from kb.checks import load_cluster, validate_cluster
+
+        try:
+            report: Report | KbError = validate_cluster(load_cluster(path))
+        except KbError as exc:
+            report = exc
+        self.app.call_from_thread(self._validated, report, path)
+
+    def _validated(self, report: Report | KbError, path: Path) -> None:
+        state = state_of(self.app)
+        shown = display_path(path)
+        if isinstance(report, KbError):
+            self.show_error(report.render(state.lang), shown, state.lang)
+            return
+        kb = state.content
+        if kb is not None:
+            self.titles = {f.entry: kb.entries[f.entry].question(state.lang)
+                           for f in report.findings if f.entry in kb.entries}
+        self.show_report(report, shown, state.lang)
+        if self.screen is self.app.screen:  # not from under a dialog or the training screen
+            self.query_one(FindingsList).focus()
+
     def relabel(self, lang: str) -> None:
+        kb = state_of(self.app).content
+        if kb is not None:
+            self.titles = {k: kb.entries[k].question(lang) for k in self.titles if k in kb.entries}
         kind, shown, path = self._shown
         if kind == "report":
             self.show_report(shown, path, lang)
@@ -121,3 +156,11 @@ class ClusterReport(Vertical):
 
     def _summary(self, text: Text) -> None:
         self.query_one("#cluster-summary", Static).update(text)
+
+
+def display_path(path: Path) -> str:
+    """``path`` as short as it can be said: relative to the current folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except (ValueError, OSError):
+        return str(path)

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from tui.app.compat import set_word_pattern
+
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff01-\uff60\u3000-\u303f"
 _NO_START = "、。，．・：；？！ー～…‥）〕］｝〉》」』】〙〗ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ"
 _NO_END = "（〔［｛〈《「『【〘〖"
@@ -26,14 +28,7 @@ WORD = re.compile(
 def enable_cjk_line_breaks() -> bool:
     """Make the wrapper break between CJK characters; False if this Rich has no such hook.
 
-    Rich reads its word pattern at each call, so replacing it changes every later wrap in
-    this process, and nothing else: Latin text still breaks only at spaces.
+    It changes every later wrap in this process, and nothing else: Latin text still
+    breaks only at spaces.
     """
-    try:
-        from rich import _wrap
-    except ImportError:
-        return False
-    if not isinstance(getattr(_wrap, "re_word", None), re.Pattern):
-        return False
-    _wrap.re_word = WORD
-    return True
+    return set_word_pattern(WORD)

@@ -1,0 +1,63 @@
+"""The app's keys: the bindings of the app and the main screen, and their labels in the app's language.
+
+A binding's id is its message key in the catalog: the footer shows ``t(id, lang)`` and the
+help screen lists the same tables, so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
+
+from tui.app.compat import rewrite_bindings
+from tui.i18n import MESSAGES, t
+
+TABS = ("ask", "entry", "browse", "glossary", "cluster")
+# What takes the focus when a tab is opened from the keyboard (1 to 5).
+PANE_FOCUS = {"ask": "#results", "entry": "#entry-view", "browse": "#browse-tree",
+              "glossary": "#glossary-terms", "cluster": "#cluster-findings"}
+# Back and forward share one footer label when both can act: the footer is short at 80 columns.
+_HISTORY = Binding.Group("key_history", compact=True)
+
+APP_BINDINGS: list[BindingType] = [
+    Binding("ctrl+c", "quit", show=False, priority=True, id="key_quit"),
+    Binding("q", "quit", "Quit", id="key_quit"),
+    Binding("question_mark,f1", "help", "Help", id="key_help"),
+    Binding("f2,ctrl+t", "toggle_language", "English", id="key_lang"),
+    Binding("ctrl+p", "command_palette", "Find", show=False, priority=True, id="key_palette"),
+]
+
+MAIN_BINDINGS: list[BindingType] = [
+    Binding("slash,ctrl+l", "focus_question", "Ask", id="key_focus"),
+    Binding("left_square_bracket,alt+left", "back", "Back", id="key_back", group=_HISTORY),
+    Binding("right_square_bracket,alt+right", "forward", "Forward", id="key_forward", group=_HISTORY),
+    Binding("b", "bookmark", "Bookmark", id="key_bookmark"),
+    Binding("o", "open_cluster", "Cluster", id="key_cluster"),
+    Binding("f8", "problems", "Problems", id="key_problems"),
+    Binding("t", "training", "Training", id="key_training"),
+    Binding("G", "gaps", "Gaps", show=False, id="key_gaps"),
+    *[Binding(str(n), f"show_tab('{tab}')", show=False, id="key_tabs")
+      for n, tab in enumerate(TABS, start=1)],
+    Binding("escape", "leave_or_return", show=False),
+    Binding("down", "focus_results", show=False),
+]
+
+
+def localize_bindings(node: DOMNode, lang: str) -> None:
+    """Give ``node``'s bindings the footer labels of ``lang`` (a binding's id is its message key)."""
+    rewrite_bindings(node, lambda binding: _localized(binding, lang))
+
+
+def _localized(binding: Binding, lang: str) -> Binding:
+    if binding.id in MESSAGES:
+        binding = replace(binding, description=t(binding.id, lang))
+    group = binding.group
+    if group is not None:
+        # A group is declared with its message key; once localized, found again by its text.
+        key = group.description if group.description in MESSAGES else next(
+            (k for k, pair in MESSAGES.items() if k.startswith("key_") and group.description in pair), None)
+        if key is not None:
+            binding = replace(binding, group=Binding.Group(t(key, lang), compact=group.compact))
+    return binding

@@ -1,0 +1,1 @@
+"""The Training screen's views, one per step: setup, question, feedback and summary."""
