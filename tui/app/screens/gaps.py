@@ -110,6 +110,7 @@ class GapsScreen(Screen[None]):
         self.gaps: list[Gap] = []
         self.loaded = False
         self.busy = False
+        self._keep: int | None = None  # where the cursor was before a reload
 
     @property
     def state(self) -> AppState:
@@ -134,6 +135,8 @@ class GapsScreen(Screen[None]):
 
     def reload(self) -> None:
         """Read the log again and regroup (after an edit, or on opening)."""
+        if self.loaded:
+            self._keep = self.listing.highlighted
         self.loaded = False
         self.listing.clear_options()
         self.listing.add_option(Option(Text(t("gaps_loading", self.state.lang), style="italic"), disabled=True))
@@ -165,7 +168,8 @@ class GapsScreen(Screen[None]):
         state = self.state
         lang = state.lang
         listing = self.listing
-        keep = listing.highlighted
+        keep = listing.highlighted if self._keep is None else self._keep
+        self._keep = None
         listing.clear_options()
         if state.content is not None and self.gaps:
             listing.add_options(gaps_options(self.gaps, state.content, lang))
