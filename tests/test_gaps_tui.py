@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import OptionList, Static
+from textual.worker import WorkerCancelled
 
 from kb.gaps.log import QuestionLog, log_paths
 from tests.tui_support import run_async
@@ -65,7 +66,10 @@ async def settle(pilot: Pilot) -> None:
     assert isinstance(app, FaqApp)
     for _ in range(300):
         await pilot.pause(0.02)
-        await app.workers.wait_for_complete()
+        try:
+            await app.workers.wait_for_complete()
+        except WorkerCancelled:  # an exclusive search replaced by a newer one: wait again
+            continue
         screen = app.screen
         busy = isinstance(screen, GapsScreen) and (screen.busy or not screen.loaded)
         if app.state.content is not None and app.state.engine is not None and not app.main.searching and not busy:
