@@ -74,36 +74,36 @@ def test_check_ids_and_entries() -> None:
 
 
 # --- migration-time --------------------------------------------------------------------
-# 1 Gbps at efficiency 0.7: B = 1000 / 8 * 0.7 = 87.5 MB/s; converged when the dirty set
-# is at most B * 0.5 s = 43.75 MB. With r = D / B < 1 the dirty set after n passes is
-# M * r**n, and total = M * (1 + r + ... + r**n) / B = M * (1 - r**(n+1)) / (1 - r) / B.
+# 1 Gbps at efficiency 0.95: B = 1000 / 8 * 0.95 = 118.75 MB/s (under the 600 MB/s cap);
+# converged when the dirty set is at most B * 0.5 s = 59.375 MB. With r = D / B < 1 the dirty
+# set after n passes is M * r**n, and total = 3 s fixed + M * (1 - r**(n+1)) / (1 - r) / B.
+# 10 Gbps: 10000 / 8 * 0.95 = 1187.5 MB/s is over the cap, so B = 600 MB/s, target 300 MB.
 
-R_MEDIUM = 50 / 87.5  # 4/7: 8000 * (4/7)**9 = 51.97 > 43.75, 8000 * (4/7)**10 = 29.70 <= 43.75
-R_SLOW = 80 / 87.5  # 32/35: 8000 * (32/35)**10 = 3265 MB left after 10 passes
+R_MEDIUM = 50 / 118.75  # 8/19: 8000 * (8/19)**5 = 106.1 > 59.375, 8000 * (8/19)**6 = 44.68 <= 59.375
+R_SLOW = 110 / 118.75  # 88/95: 8000 * (88/95)**10 = 3723 MB left after 10 passes
 
 
 @pytest.mark.parametrize(
     ("args", "total", "pause", "passes", "sent", "converges"),
     [
-        # light, r = 10/87.5 = 4/35: 8000*4/35 = 914 > 43.75, 8000*16/1225 = 104.5 > 43.75,
-        # 8000*64/42875 = 11.94 <= 43.75 after 3 passes. sent = 8000*(1+4/35+16/1225+64/42875)
-        # = 8000 * 48399 / 42875.
-        ((8000, 1000, None, "light"), 8000 * 48399 / 42875 / 87.5, 8000 * 64 / 42875 / 87.5,
-         3, 8000 * 48399 / 42875, True),
-        # medium, r = 4/7: converges after the 10th pass.
-        ((8000, 1000, None, "medium"), 8000 * (1 - R_MEDIUM**11) / (1 - R_MEDIUM) / 87.5,
-         8000 * R_MEDIUM**10 / 87.5, 10, 8000 * (1 - R_MEDIUM**11) / (1 - R_MEDIUM), True),
-        # heavy, 200 >= 87.5: each of 10 passes re-sends all 8000 MB, then 8000 MB paused.
-        ((8000, 1000, None, "heavy"), 11 * 8000 / 87.5, 8000 / 87.5, 10, 11 * 8000, False),
-        # below the bandwidth but too close to it: 3265 MB still dirty after 10 passes.
-        ((8000, 1000, 80, "medium"), 8000 * (1 - R_SLOW**11) / (1 - R_SLOW) / 87.5,
-         8000 * R_SLOW**10 / 87.5, 10, 8000 * (1 - R_SLOW**11) / (1 - R_SLOW), False),
-        # nothing dirtied: one pass of 8000 MB at 87.5 MB/s, no pause.
-        ((8000, 1000, 0, "medium"), 8000 / 87.5, 0.0, 1, 8000, True),
-        # 10 Gbps: B = 875, target 437.5 MB, r = 50/875 = 2/35. 16000*2/35 = 914 > 437.5,
-        # 16000*4/1225 = 52.2 <= 437.5 after 2 passes. sent = 16000 * (1225+70+4) / 1225.
-        ((16000, 10000, 50, "medium"), 16000 * 1299 / 1225 / 875, 16000 * 4 / 1225 / 875,
-         2, 16000 * 1299 / 1225, True),
+        # light, r = 10/118.75 = 8/95: 8000*8/95 = 673.7 > 59.375, 8000*64/9025 = 56.73 <= 59.375
+        # after 2 passes. sent = 8000*(1 + 8/95 + 64/9025) = 8000 * 9849 / 9025.
+        ((8000, 1000, None, "light"), 3 + 8000 * 9849 / 9025 / 118.75, 8000 * 64 / 9025 / 118.75,
+         2, 8000 * 9849 / 9025, True),
+        # medium, r = 8/19: converges after the 6th pass.
+        ((8000, 1000, None, "medium"), 3 + 8000 * (1 - R_MEDIUM**7) / (1 - R_MEDIUM) / 118.75,
+         8000 * R_MEDIUM**6 / 118.75, 6, 8000 * (1 - R_MEDIUM**7) / (1 - R_MEDIUM), True),
+        # heavy, 200 >= 118.75: each of 10 passes re-sends all 8000 MB, then 8000 MB paused.
+        ((8000, 1000, None, "heavy"), 3 + 11 * 8000 / 118.75, 8000 / 118.75, 10, 11 * 8000, False),
+        # below the bandwidth but too close to it: 3723 MB still dirty after 10 passes.
+        ((8000, 1000, 110, "medium"), 3 + 8000 * (1 - R_SLOW**11) / (1 - R_SLOW) / 118.75,
+         8000 * R_SLOW**10 / 118.75, 10, 8000 * (1 - R_SLOW**11) / (1 - R_SLOW), False),
+        # nothing dirtied: one pass of 8000 MB at 118.75 MB/s, no pause.
+        ((8000, 1000, 0, "medium"), 3 + 8000 / 118.75, 0.0, 1, 8000, True),
+        # 10 Gbps: B = 600 (the cap), target 300 MB, r = 50/600 = 1/12. 16000/12 = 1333 > 300,
+        # 16000/144 = 111.1 <= 300 after 2 passes. sent = 16000 * (144+12+1) / 144.
+        ((16000, 10000, 50, "medium"), 3 + 16000 * 157 / 144 / 600, 16000 / 144 / 600,
+         2, 16000 * 157 / 144, True),
     ],
 )
 def test_migration_time_by_hand(args: tuple, total: float, pause: float, passes: int,
@@ -119,9 +119,10 @@ def test_migration_time_by_hand(args: tuple, total: float, pause: float, passes:
 
 
 def test_migration_time_efficiency_and_explanations() -> None:
-    # 800 Mbps at efficiency 1: B = 800 / 8 = 100 MB/s; 1000 MB with nothing dirty = 10 s.
+    # 800 Mbps at efficiency 1: B = 800 / 8 = 100 MB/s; 1000 MB with nothing dirty = 10 s,
+    # plus the fixed 3 s.
     result = migration_time(1000, 800, 0, efficiency=1.0)
-    assert result.value == pytest.approx(10.0)
+    assert result.value == pytest.approx(13.0)
     assert result.extra["bandwidth_mb_s"] == pytest.approx(100.0)
     heavy = migration_time(8000, 1000, load="heavy")
     assert "収束しません" in heavy.explanation["ja"]
@@ -291,9 +292,9 @@ def test_calc_migration_json(capsys: pytest.CaptureFixture[str]) -> None:
                        "--load", "light", "--json")
     data = json.loads(out)
     assert code == 0
-    # The light-load case above: 8000 * 48399 / 42875 / 87.5 s over 3 passes.
-    assert data["value"] == pytest.approx(8000 * 48399 / 42875 / 87.5)
-    assert (data["passes"], data["converges"], data["unit"]) == (3, True, "s")
+    # The light-load case above: 3 + 8000 * 9849 / 9025 / 118.75 s over 2 passes.
+    assert data["value"] == pytest.approx(3 + 8000 * 9849 / 9025 / 118.75)
+    assert (data["passes"], data["converges"], data["unit"]) == (2, True, "s")
     assert data["inputs"]["memory_mb"] == 8000 and data["inputs"]["load"] == "light"
 
 
@@ -302,8 +303,8 @@ def test_calc_migration_text_and_non_convergence(capsys: pytest.CaptureFixture[s
                        "--dirty-rate", "200MB/s", "--lang", "en")
     assert code == 1  # never converges
     assert "converges: no" in out and "→ faq show migration-duration" in out
-    # 11 * 8000 / 87.5 = 1005.7 s
-    assert "1,006 s" in out
+    # 3 + 11 * 8000 / 118.75 = 744.05 s
+    assert "744 s" in out
 
 
 @pytest.mark.parametrize(

@@ -194,10 +194,10 @@ def test_concurrency_info() -> None:
 def test_migration_time_info() -> None:
     app01, db01 = findings(good(), "migration-time")
     assert (app01.nodes, app01.vms, db01.vms) == (["hv01"], ["app01"], ["db01"])
-    # app01: 7 GB, nothing dirtied, over LM at 10 Gbps: B = 10000 / 8 * 0.7 = 875 MB/s,
-    # one pass of 7000 MB = 8 s, and no pause.
-    assert "about 8 s in all over network LM (10 Gbps), pausing about 0 s" in app01.message["en"]
-    assert "ネットワーク LM (10 Gbps) 経由で約 8 秒" in app01.message["ja"]
+    # app01: 7 GB, nothing dirtied, over LM at 10 Gbps: 10000 / 8 * 0.95 = 1187.5 MB/s is over
+    # the 600 MB/s cap, so B = 600; one pass of 7000 MB = 11.67 s, no pause, plus 3 s fixed.
+    assert "about 14.7 s in all over network LM (10 Gbps), pausing about 0 s" in app01.message["en"]
+    assert "ネットワーク LM (10 Gbps) 経由で約 14.7 秒" in app01.message["ja"]
     no_lm = network("LM", roles=("cluster",))(good())
     assert "network LM (10 Gbps)" in findings(no_lm, "migration-time")[0].message["en"]
     bare = replace(good(), networks=())

@@ -79,20 +79,20 @@ def test_four_nodes_gives_two() -> None:
     assert result.to_json("ja")["inputs"] == {"nodes": 4}
 
 
-# Medium load on 1 Gbps: B = 87.5 MB/s, r = 50 / 87.5 = 4/7, converged after 10 passes:
-# total = 8000 * (1 - (4/7)**11) / (1 - 4/7) / 87.5.
-EIGHT_GB_MEDIUM = 8000 * (1 - (4 / 7) ** 11) / (3 / 7) / 87.5
+# Light load (the default) on 1 Gbps: B = 1000 / 8 * 0.95 = 118.75 MB/s, r = 10 / 118.75 = 8/95,
+# converged after 2 passes: total = 3 s fixed + 8000 * (1 + 8/95 + (8/95)**2) / 118.75.
+EIGHT_GB_LIGHT = 3 + 8000 * (1 + 8 / 95 + (8 / 95) ** 2) / 118.75
 
 
 @pytest.mark.parametrize(
     ("question", "check_ids", "expected"),
     [
         ("8GB の VM を 1Gbps で移行すると何秒かかりますか", ["migration-time"],
-         [("migration-time", EIGHT_GB_MEDIUM)]),
+         [("migration-time", EIGHT_GB_LIGHT)]),
         ("4 ノードで 8GB の VM を 1Gbps で移行", ["max-concurrent-migrations", "migration-time"],
-         [("max-concurrent-migrations", 2), ("migration-time", EIGHT_GB_MEDIUM)]),
+         [("max-concurrent-migrations", 2), ("migration-time", EIGHT_GB_LIGHT)]),
         ("4 ノードで 8GB の VM", ["migration-time", "max-concurrent-migrations"],
-         [("migration-time", EIGHT_GB_MEDIUM), ("max-concurrent-migrations", 2)]),
+         [("migration-time", EIGHT_GB_LIGHT), ("max-concurrent-migrations", 2)]),
         ("20 ノードでは", ["max-concurrent-migrations"], [("max-concurrent-migrations", None)]),
         ("ライブ マイグレーションにかかる時間は", ["migration-time"], []),  # no memory given
         ("8GB の VM", ["max-concurrent-migrations"], []),  # no node count given
@@ -112,7 +112,7 @@ def test_checks_for_question(question: str, check_ids: list[str],
 
 def test_missing_link_assumes_one_gigabit_and_says_so() -> None:
     [result] = checks_for_question("8GB の VM の移行時間", ["migration-time"])
-    assert result.value == pytest.approx(EIGHT_GB_MEDIUM)
+    assert result.value == pytest.approx(EIGHT_GB_LIGHT)
     assert result.inputs["link_mbps"] == 1000
     assert result.extra["assumed"] == ["link_mbps"]
     assert "1 Gbps と仮定" in result.explanation["ja"]

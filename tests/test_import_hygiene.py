@@ -58,3 +58,42 @@ def test_commands_that_do_not_search_never_load_whoosh():
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                           cwd=ROOT)
     assert proc.stderr.strip().splitlines()[-1] == "[]"
+
+
+def _kb_import_graph() -> dict[str, set[str]]:
+    """Module -> the kb modules it imports anywhere in its text, lazy imports included."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    files = {}
+    for path in (root / "kb").rglob("*.py"):
+        name = ".".join(path.relative_to(root).with_suffix("").parts).removesuffix(".__init__")
+        files[name] = path
+    graph: dict[str, set[str]] = {name: set() for name in files}
+    for name, path in files.items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                for alias in node.names:
+                    submodule = f"{node.module}.{alias.name}"
+                    graph[name].add(submodule if submodule in files else node.module)
+            elif isinstance(node, ast.Import):
+                graph[name].update(alias.name for alias in node.names)
+    return {name: {t for t in targets if t in files and t != name} for name, targets in graph.items()}
+
+
+def test_nothing_in_kb_imports_in_a_circle():
+    # A lazy import inside a function still makes a circle (training's items <-> generate was one).
+    graph = _kb_import_graph()
+    circles = []
+
+    def walk(start: str, node: str, path: list[str]) -> None:
+        for target in graph[node]:
+            if target == start:
+                circles.append(" -> ".join([*path, start]))
+            elif target > start and target not in path:
+                walk(start, target, [*path, target])
+
+    for module in sorted(graph):
+        walk(module, module, [module])
+    assert circles == []

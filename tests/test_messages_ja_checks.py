@@ -95,7 +95,7 @@ def test_calculator_inputs(call: Callable[[], object], field: str, kept: str) ->
     (lambda: migration_time(4000, 200_000),
      "link_mbps: 値が大きすぎます (指定値: 200000)。100 Gbps 以下の値を指定してください"),
     (lambda: migration_time(4000, 1000, load="x"),
-     "load: light, medium, heavy のいずれかを指定してください (指定値: 'x')"),
+     "load: idle, light, medium, heavy のいずれかを指定してください (指定値: 'x')"),
 ])
 def test_calculator_wording(call: Callable[[], object], ja: str) -> None:
     """A few lines in full, so the style (spacing, particles) is pinned down."""

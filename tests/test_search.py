@@ -179,15 +179,19 @@ def test_snippet_without_match_is_the_start():
     ("4 ノードのクラスター", []),
 ])
 def test_quantities_are_recognized_whatever_the_number(text, kinds):
+    from kb.checks.registry import quantity_table
     from kb.text.analysis import normalize
-    from kb.text.glossary import quantities
+
+    quantities = quantity_table().kinds  # the checks declare their quantities
 
     assert quantities(normalize(text)) == kinds
 
 
 def test_every_check_says_which_quantities_it_takes():
     from kb.checks import CHECK_IDS
-    from kb.text.glossary import CHECK_QUANTITIES
+    from kb.checks.registry import check_quantities
+
+    CHECK_QUANTITIES = check_quantities()
 
     assert set(CHECK_QUANTITIES) == set(CHECK_IDS)
 

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import random
+
 from kb.checks.result import CheckResult
+from kb.checks.spec import Bilingual, Calculator, Drill, DrillItem, Param
+from kb.checks.units import COUNT
 from kb.errors import InputError
 
-CHECK = "max-concurrent-migrations"
+ID = "max-concurrent-migrations"
 ENTRY = "concurrent-migrations"
+MIN_NODES = 2  # live migration moves a VM to another node
 MAX_NODES = 16  # a Windows Server 2008 R2 failover cluster supports up to 16 nodes
 
 
@@ -17,7 +22,7 @@ def max_concurrent_migrations(nodes: int) -> CheckResult:
                          ja=f"ノード数は整数で指定してください (指定値: {nodes!r})")
     inputs = {"nodes": nodes}
     if nodes < 1 or nodes > MAX_NODES:
-        return CheckResult(CHECK, ENTRY, inputs, False, None, None, _out_of_range(nodes))
+        return CheckResult(ID, ENTRY, inputs, False, None, None, _out_of_range(nodes))
     value = nodes // 2
     if nodes == 1:
         text = {
@@ -36,7 +41,7 @@ def max_concurrent_migrations(nodes: int) -> CheckResult:
                   f"destination, so a {nodes}-node cluster runs at most {value} live "
                   f"migration{'s' if value != 1 else ''} at once ({nodes} ÷ 2, rounded down).",
         }
-    return CheckResult(CHECK, ENTRY, inputs, True, value, None, text)
+    return CheckResult(ID, ENTRY, inputs, True, value, None, text)
 
 
 def _out_of_range(nodes: int) -> dict[str, str]:
@@ -56,3 +61,41 @@ def _out_of_range(nodes: int) -> dict[str, str]:
         "en": f"A cluster has at least one node ({nodes} was given), and live migration needs "
               f"two or more. See the requirements: faq show requirements.",
     }
+
+
+def _headline(result: CheckResult, lang: str) -> str:
+    if lang == "ja":
+        return f"同時に実行できるライブ マイグレーション: 最大 {result.value} 個"
+    return f"Live migrations at once: at most {result.value}"
+
+
+def _drill(rng: random.Random) -> DrillItem:
+    nodes = rng.randint(2, 16)
+    result = max_concurrent_migrations(nodes)
+    return DrillItem(
+        kind="numeric", answer=int(result.value), params={"nodes": nodes},
+        prompt=Bilingual(f"{nodes} ノードのフェールオーバー クラスターでは、同時にいくつの"
+                         f"ライブ マイグレーションを実行できますか。",
+                         f"A failover cluster has {nodes} nodes. How many live migrations "
+                         f"can it run at the same time?"),
+        explanation=Bilingual(result.explanation["ja"], result.explanation["en"]),
+    )
+
+
+DRILL = Drill("max-concurrent", _drill)
+
+CHECK = Calculator(
+    id=ID,
+    entry=ENTRY,
+    title=Bilingual("計算: 同時ライブ マイグレーション数", "Compute: live migrations at once"),
+    help=Bilingual("同時に実行できるライブ マイグレーションの数", "live migrations a cluster runs at once"),
+    params=(
+        Param("nodes", COUNT, "--nodes", Bilingual("ノード数", "Nodes"),
+              Bilingual("クラスターのノード数", "cluster nodes"), required=True, low=MIN_NODES, high=MAX_NODES,
+              refuse_outside=True,
+              example="4", find=lambda scan: scan.values.get("nodes")),
+    ),
+    compute=max_concurrent_migrations,
+    headline=_headline,
+    drills=(DRILL,),
+)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from kb.checks.migration import LOAD_DIRTY_RATE
+from kb.checks.migration import LOAD_DIRTY_RATE, find_load
+from kb.checks.spec import QuestionScan
 from kb.checks.units import (
     ABSURD,
     MB_PER_UNIT,
@@ -57,12 +58,6 @@ _VM_BEFORE = re.compile(r"(?i:vm|仮想マシン|ゲスト)\s*(?:を|が|は|も
 _VM_AFTER = re.compile(r"\s*の?\s*(?i:vm|仮想|ゲスト|virtual)")
 _MEMORY_AFTER = re.compile(r"\s*の?\s*(?i:メモリ|ram|memory)")
 _VERSION = re.compile(r"(?i)(?:(?:windows|hyper-v)\s*server\s*)?\b(?:2008|2012)\s*r2\b")
-_LOADS = [
-    ("heavy", r"(?i:\bheavy\b|\bbusy\b)|高負荷|重負荷|負荷が(?:高|重|大き)|重い"),
-    ("medium", r"(?i:\bmedium\b|\bmoderate\b)|中程度|中負荷|普通の負荷|通常の負荷"),
-    ("light", r"(?i:\blight\b|\bidle\b)|軽い|軽負荷|低負荷|負荷が(?:低|軽|小さ)|アイドル"),
-]
-_LOAD = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in _LOADS))
 
 
 def extract_parameters(question: str) -> dict[str, Any]:
@@ -76,6 +71,18 @@ def extract_parameters(question: str) -> dict[str, Any]:
 
 def scan_question(question: str) -> tuple[dict[str, Any], str | None]:
     """Like :func:`extract_parameters`, also naming the load word the dirty rate came from."""
+    scan = scan_for_checks(question)
+    found = dict(scan.values)
+    if scan.load is not None:
+        found["dirty_rate_mbps"] = LOAD_DIRTY_RATE[scan.load]
+    return found, scan.load
+
+
+def scan_for_checks(question: str) -> QuestionScan:
+    """The question as the checks read it: its text, the numbers with units, the load word.
+
+    A written-out dirty rate is in ``values``; a load word only in ``load``.
+    """
     text = _VERSION.sub(" ", normalize(question))
     found: dict[str, Any] = {}
     for match in _QUANTITY.finditer(text):
@@ -90,13 +97,8 @@ def scan_question(question: str) -> tuple[dict[str, Any], str | None]:
     nodes = _find_nodes(text)
     if nodes is not None:
         found["nodes"] = nodes
-    load = None
-    if "dirty_rate_mbps" not in found:
-        word = _LOAD.search(text)
-        if word and word.lastgroup:
-            load = word.lastgroup
-            found["dirty_rate_mbps"] = LOAD_DIRTY_RATE[load]
-    return found, load
+    load = None if "dirty_rate_mbps" in found else find_load(text)
+    return QuestionScan(text, found, load)
 
 
 def _find_nodes(text: str) -> int | None:

@@ -5,47 +5,56 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
-from kb.checks.concurrency import max_concurrent_migrations
-from kb.checks.extract import scan_question
-from kb.checks.migration import DEFAULT_LINK_MBPS, DEFAULT_LOAD, migration_time
+from kb.checks.extract import scan_for_checks
+from kb.checks.registry import calculator
 from kb.checks.result import CheckResult
+from kb.checks.spec import Calculator, QuestionScan
 from kb.errors import InputError
-
-_LINK_NOTE = {
-    "ja": "質問にリンク速度がないため 1 Gbps と仮定しました。",
-    "en": "The question gives no link speed, so 1 Gbps is assumed. ",
-}
 
 
 def checks_for_question(question: str, check_ids: Iterable[str]) -> list[CheckResult]:
-    """The results of the linked checks whose inputs the question gives, in ``check_ids`` order.
+    """The results of the linked calculators whose inputs the question gives, in ``check_ids`` order.
 
-    max-concurrent-migrations needs a node count; migration-time needs a memory size and
-    assumes a 1 Gbps link and medium load when the question names none. A value the
+    A calculator runs when the question gives every parameter it requires and has no
+    default for (a node count, a memory size); a parameter with a default takes it, and
+    one that says so when assumed (the link speed) says so in the explanation. A value the
     calculator refuses (a 200 Gbps link) skips that check: a question is not a form, and
-    the answer is still worth showing. The cluster validator needs a whole cluster file,
-    so a question never runs it.
+    the answer is still worth showing. A validator needs a whole file, so a question never
+    runs it; an id no check has is skipped too.
     """
-    params, load = scan_question(question)
+    scan: QuestionScan | None = None
     results: list[CheckResult] = []
-    for check in dict.fromkeys(check_ids):  # each once, in order
-        if check == "max-concurrent-migrations" and "nodes" in params:
-            results.append(max_concurrent_migrations(params["nodes"]))
-        elif check == "migration-time" and "memory_mb" in params:
-            try:
-                results.append(_migration_time(params, load))
-            except InputError:
-                continue
+    for check_id in dict.fromkeys(check_ids):  # each once, in order
+        check = calculator(check_id)
+        if check is None:
+            continue
+        scan = scan or scan_for_checks(question)
+        result = answer_from_question(check, scan)
+        if result is not None:
+            results.append(result)
     return results
 
 
-def _migration_time(params: dict[str, float], load: str | None) -> CheckResult:
-    link = params.get("link_mbps")
-    # A load word goes in as a load, so the explanation says "heavy load", not "as given".
-    dirty = None if load else params.get("dirty_rate_mbps")
-    result = migration_time(params["memory_mb"], link or DEFAULT_LINK_MBPS, dirty,
-                            load=load or DEFAULT_LOAD)
-    if link is not None:
+def answer_from_question(check: Calculator, scan: QuestionScan) -> CheckResult | None:
+    """``check`` on what the question gives, or None when it lacks an input or one is refused."""
+    values = {}
+    assumed = []
+    for param in check.params:
+        value = param.find(scan) if param.find else None
+        if value is None:
+            if param.required and param.default is None:
+                return None
+            value = param.default
+            if param.assumed is not None:
+                assumed.append(param)
+        values[param.name] = value
+    try:
+        result = check.compute(**values)
+    except InputError:
+        return None
+    if not assumed:
         return result
-    text = {lang: _LINK_NOTE[lang] + result.explanation[lang] for lang in result.explanation}
-    return replace(result, explanation=text, extra={**result.extra, "assumed": ["link_mbps"]})
+    text = {lang: "".join(p.assumed.text(lang) for p in assumed if p.assumed) + result.explain(lang)
+            for lang in result.explanation}
+    return replace(result, explanation=text,
+                   extra={**result.extra, "assumed": [p.name for p in assumed]})

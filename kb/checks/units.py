@@ -5,6 +5,9 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from kb.errors import InputError
 
@@ -230,3 +233,49 @@ def format_seconds(seconds: float, lang: str) -> str:
     if seconds >= 90:
         text += f" ({seconds / 60:.1f} {'分' if lang == 'ja' else 'min'})"
     return text
+
+
+def show_size(mb: float) -> str:
+    """A memory size as a person would type it back: "16GB", "8GiB", "512MB"."""
+    if mb >= 1000 and mb % 100 == 0:
+        return f"{mb / 1000:g}GB"
+    gib = mb / MB_PER_UNIT["gib"]
+    if gib >= 1 and abs(gib - round(gib)) < 1e-9:
+        return f"{round(gib)}GiB"
+    return f"{mb:g}MB"
+
+
+def show_link(mbps: float) -> str:
+    """A link speed as a person would type it back: "10Gbps", "100Mbps"."""
+    return f"{mbps / 1000:g}Gbps" if mbps >= 1000 and mbps % 100 == 0 else f"{mbps:g}Mbps"
+
+
+def parse_word(text: str, field: str) -> str:
+    """A word naming one of a few choices ("light"); the calculator says which are valid."""
+    if not isinstance(text, str):
+        raise InputError("expected a word", field=field, ja="文字列で指定してください")
+    return text.strip()
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A kind of value a check takes: how text is read into it and how it is shown again."""
+
+    name: str
+    parse: Callable[[str, str], Any]  # (text, field named in errors) -> value
+    show: Callable[[Any], str]
+    takes_unit: bool = False  # a quantity with a unit word: strict reading refuses a bare number
+
+    def read(self, text: str, field: str, strict: bool = False) -> Any:
+        """``parse``; ``strict`` (the command line) refuses a quantity typed without its unit."""
+        if strict and self.takes_unit:
+            return self.parse(text, field, require_unit=True)  # type: ignore[call-arg]
+        return self.parse(text, field)
+
+
+SIZE = Unit("size", parse_size_mb, show_size, takes_unit=True)
+LINK = Unit("link", parse_link_mbps, show_link, takes_unit=True)
+RATE = Unit("rate", parse_rate_mbps, lambda x: f"{x:g}MB/s", takes_unit=True)
+COUNT = Unit("count", parse_count, lambda x: str(int(x)))
+NUMBER = Unit("number", parse_number, lambda x: f"{x:g}")
+WORD = Unit("word", parse_word, str)

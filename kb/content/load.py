@@ -59,9 +59,9 @@ def load_kb(root: Path, known_checks: Iterable[str] | None = None) -> KnowledgeB
     (unknown related id, duplicate id) are reported and the entry is kept.
     """
     if known_checks is None:
-        from kb.checks import CHECK_IDS
+        from kb.checks.registry import known_ids
 
-        known_checks = CHECK_IDS
+        known_checks = known_ids()
     kb = KnowledgeBase(root=root)
     if not (root / "entries").is_dir():
         kb.problems.append(ContentError("no entries/ folder here", path=str(root),

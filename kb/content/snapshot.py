@@ -19,12 +19,19 @@ SNAPSHOT_VERSION = "3"
 _KEEP = 4
 
 
-def fingerprint(root: Path) -> str:
+def fingerprint(root: Path, known_checks: Iterable[str] | None = None) -> str:
     """What the content folder looks like on disk: names, sizes and modification times.
 
     Stat calls only, so it costs milliseconds even for 100,000 files; any edit changes it.
+    The check ids known when parsing (the registry's by default) count too: an entry
+    linking an unknown check is left out, and is back once a check of that id exists.
     """
-    digest = hashlib.sha256(f"{SNAPSHOT_VERSION}\0{root.resolve()}".encode())
+    if known_checks is None:
+        from kb.checks.registry import known_ids
+
+        known_checks = known_ids()
+    checks = ",".join(sorted(known_checks))
+    digest = hashlib.sha256(f"{SNAPSHOT_VERSION}\0{root.resolve()}\0{checks}".encode())
     for folder in (root, root / "entries"):
         try:
             items = sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in os.scandir(folder)
@@ -44,7 +51,7 @@ def load_kb_cached(root: Path, cache_dir: Path | None, known_checks: Iterable[st
     """
     if cache_dir is None:
         return load_kb(root, known_checks)
-    path = cache_dir / f"kb-{fingerprint(root)}.pickle"
+    path = cache_dir / f"kb-{fingerprint(root, known_checks)}.pickle"
     try:
         with path.open("rb") as handle:
             kb = pickle.load(handle)

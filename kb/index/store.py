@@ -29,12 +29,11 @@ from kb.text.analysis import (
     normalize,
 )
 from kb.text.glossary import (
-    CHECK_QUANTITIES,
     ConceptMatcher,
+    QuantityTable,
     concepts_in,
     matcher_for,
     phrase_features,
-    quantities,
 )
 
 INDEX_VERSION = f"5.{ANALYSIS_VERSION}"  # 5: segments as separate files, read on demand (a compound file is copied into memory when opened)
@@ -76,9 +75,9 @@ def entry_document(entry: Entry, matcher: ConceptMatcher) -> dict[str, Any]:
     en_terms = [english_terms(t) for t in en_norm]
     all_text = "\n".join([*ja_norm, *en_norm])
     concepts = matcher.find(all_text)
-    # Quantities the text mentions and those its checks compute with (kb.text.glossary).
-    kinds = quantities(all_text)
-    kinds += [k for check in entry.checks for k in CHECK_QUANTITIES.get(check, ()) if k not in kinds]
+    # Quantities the text mentions and those its checks compute with (the checks declare them).
+    kinds = matcher.quantities.kinds(all_text)
+    kinds += [k for k in matcher.quantities.for_checks(entry.checks) if k not in kinds]
     concepts = [*concepts, *kinds]
     # One field per language: a third of the posting lists to walk per word compared with
     # separate question / alternates / answer fields. The question's words are repeated, so
@@ -128,8 +127,16 @@ class IndexInfo:
         return self.warning
 
 
+def check_quantities() -> QuantityTable:
+    """The registered checks' quantities: what the index and the matcher count as one."""
+    from kb.checks.registry import quantity_table
+
+    return quantity_table()
+
+
 def cache_key(kb: KnowledgeBase) -> str:
-    return f"{INDEX_VERSION}-{kb.digest[:16]}"
+    """The index folder's name: the index version, the content and the checks' quantities."""
+    return f"{INDEX_VERSION}-{kb.digest[:16]}-{check_quantities().signature[:8]}"
 
 
 def open_index(kb: KnowledgeBase, cache_dir: Path | None, rebuild: bool = False) -> tuple[Any, IndexInfo]:
@@ -268,9 +275,10 @@ def _documents(kb: KnowledgeBase) -> Iterator[dict[str, Any]]:
     """Analysed documents in content order; big knowledge bases are analysed by worker
     processes while this one writes, which is most of the build time on two cores."""
     entries = list(kb.entries.values())
+    table = check_quantities()  # given to the workers: a fresh process knows only the built-ins
     workers = min(os.cpu_count() or 1, MAX_WORKERS)
     if len(entries) < PARALLEL_MIN_ENTRIES or workers < 2:
-        matcher = matcher_for(kb.glossary)
+        matcher = matcher_for(kb.glossary, table)
         for entry in entries:
             yield entry_document(entry, matcher)
         return
@@ -278,7 +286,7 @@ def _documents(kb: KnowledgeBase) -> Iterator[dict[str, Any]]:
     # forking a threaded process can deadlock.
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    with context.Pool(workers, initializer=_init_worker, initargs=(kb.glossary,)) as pool:
+    with context.Pool(workers, initializer=_init_worker, initargs=(kb.glossary, table)) as pool:
         # Batches with one in flight: the workers analyse the next batch while this
         # process writes the current one, and memory holds at most two batches.
         batches = [entries[i : i + BATCH] for i in range(0, len(entries), BATCH)]
@@ -294,9 +302,9 @@ def _documents(kb: KnowledgeBase) -> Iterator[dict[str, Any]]:
 _worker_matcher: ConceptMatcher | None = None
 
 
-def _init_worker(glossary: dict[str, GlossaryTerm]) -> None:
+def _init_worker(glossary: dict[str, GlossaryTerm], table: QuantityTable) -> None:
     global _worker_matcher
-    _worker_matcher = ConceptMatcher(glossary)
+    _worker_matcher = ConceptMatcher(glossary, table)
 
 
 def _analyse(entry: Entry) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from typing import Any
 from whoosh.query import Every, Or, Query, Term
 
 from kb.content.load import KnowledgeBase
-from kb.index.store import IndexInfo, open_index
+from kb.index.store import IndexInfo, check_quantities, open_index
 from kb.retrieval.postings import ImpactCache, plain_terms
 from kb.retrieval.query import KeywordQueryBuilder
 from kb.text.analysis import FRAMING, bigrams, english_terms, morph_terms, normalize
@@ -118,7 +118,7 @@ class Engine:
         self._mend_cache: dict[str, str] = {}
         self._weight_cache: dict[str, float] = {}
         self._phrase_mass: dict[tuple[str, ...], float] = {}
-        self._matcher = matcher_for(kb.glossary)
+        self._matcher = matcher_for(kb.glossary, check_quantities())  # the checks' quantities
         self._impacts = ImpactCache(self.searcher)
         # Latin words of the glossary's spellings, for mending typos before concepts are found.
         self._glossary_words = sorted({w for term in kb.glossary.values() for name in term.synonyms

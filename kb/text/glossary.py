@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 from kb.content.entry import GlossaryTerm
 from kb.text.analysis import english_terms, morph_terms, normalize
@@ -17,8 +20,9 @@ class ConceptMatcher:
     not hit "film").
     """
 
-    def __init__(self, glossary: Mapping[str, GlossaryTerm]) -> None:
+    def __init__(self, glossary: Mapping[str, GlossaryTerm], quantities: QuantityTable | None = None) -> None:
         self.glossary = glossary
+        self.quantities = quantities or NO_QUANTITIES
         self._owner: dict[str, str] = {}
         latin: list[str] = []
         other: list[str] = []
@@ -65,10 +69,11 @@ class ConceptMatcher:
         norm = normalize(text)
         matches = self._matches(norm)
         concepts = list(matches)
-        kinds = quantities(norm)
+        kinds = self.quantities.kinds(norm)
         absorbed = {w for c in concepts for w in self._absorbs.get(c, ())}
+        number_with_unit = self.quantities.number_with_unit if kinds else None
         if kinds:
-            absorbed |= UNIT_WORDS
+            absorbed |= self.quantities.unit_words
         spelled = [m for ms in matches.values() for m in ms if not m.isascii()]
 
         def spells_a_concept(word: str) -> bool:
@@ -77,30 +82,54 @@ class ConceptMatcher:
             return not word.isascii() and any(fold_small_kana(word) in m for m in spelled)
 
         words = [w for w in dict.fromkeys(content_words(norm))
-                 if w not in absorbed and not (kinds and _NUMBER_WITH_UNIT.match(w)) and not spells_a_concept(w)]
+                 if w not in absorbed and not (number_with_unit and number_with_unit.match(w))
+                 and not spells_a_concept(w)]
         return [f"@{c}" for c in concepts] + [f"@{k}" for k in kinds] + words
 
 
-# Quantities people put in questions, by kind. A question giving "16GB" and "1Gbps" asks
-# about the entry whose check computes with a memory size and a link speed, whatever the
-# numbers; as plain words "gb" and "gbp" would only count against every entry.
-_NUMBER = r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百]+)\s?"
-QUANTITY_PATTERNS: dict[str, re.Pattern[str]] = {
-    "qty-memory": re.compile(_NUMBER + r"(?:gib|gb|mib|mb|tib|tb|ギガバイト|メガバイト|テラバイト)(?![a-z/])"),
-    "qty-speed": re.compile(_NUMBER + r"(?:gbps|mbps|gbe|gb/s|gbit/s|mbit/s|gigabit|ギガビット|メガビット)"),
-    "qty-time": re.compile(r"何秒|何分|何時間|" + _NUMBER + r"(?:秒|分間?|時間|seconds?|secs?|minutes?|mins?|hours?)(?![a-z])"
-                           r"|how many (?:seconds|minutes|hours)"),
-}
-# The unit words a quantity absorbs (as content words: stemmed English, Japanese lemmas).
-UNIT_WORDS = frozenset("gb gib mb mib tb tib gbp mbp gbe gbit mbit gigabit 秒 分 second sec minut min hour".split())
-# "1gbps" written without a space is one word ("1gbp" once stemmed); its quantity says it all.
-_NUMBER_WITH_UNIT = re.compile(r"^\d[\d.]*(?:" + "|".join(sorted(UNIT_WORDS, key=len, reverse=True)) + ")$")
-# The quantities each computed check takes: an entry linking the check is about them.
-CHECK_QUANTITIES: dict[str, tuple[str, ...]] = {
-    "migration-time": ("qty-memory", "qty-speed", "qty-time"),
-    "max-concurrent-migrations": (),
-    "cluster-validator": (),
-}
+@dataclass(frozen=True)
+class QuantityTable:
+    """Quantities people put in questions, by kind, and the kinds each check computes with.
+
+    A question giving "16GB" and "1Gbps" asks about the entry whose check computes with a
+    memory size and a link speed, whatever the numbers. The kinds come from the checks
+    (``kb.checks.registry.quantity_table()``); the matcher knows none of its own.
+    """
+
+    patterns: Mapping[str, re.Pattern[str]] = field(default_factory=dict)
+    # The unit words a quantity absorbs (as content words: stemmed English, Japanese lemmas).
+    unit_words: frozenset[str] = frozenset()
+    by_check: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, patterns: Mapping[str, str], unit_words: Iterable[str],
+              by_check: Mapping[str, tuple[str, ...]]) -> QuantityTable:
+        return cls({kind: re.compile(p) for kind, p in patterns.items()}, frozenset(unit_words), dict(by_check))
+
+    def kinds(self, norm: str) -> list[str]:
+        """The kinds of quantity in normalized text, in the table's order."""
+        return [kind for kind, pattern in self.patterns.items() if pattern.search(norm)]
+
+    def for_checks(self, checks: Iterable[str]) -> list[str]:
+        """The kinds the given checks compute with, each once: an entry linking them is about these."""
+        return list(dict.fromkeys(k for check in checks for k in self.by_check.get(check, ())))
+
+    @functools.cached_property
+    def number_with_unit(self) -> re.Pattern[str] | None:
+        # "1gbps" written without a space is one word ("1gbp" once stemmed); its quantity says it all.
+        if not self.unit_words:
+            return None
+        return re.compile(r"^\d[\d.]*(?:" + "|".join(sorted(self.unit_words, key=len, reverse=True)) + ")$")
+
+    @functools.cached_property
+    def signature(self) -> str:
+        """A short digest of the table, for cache keys: other quantities, another index."""
+        text = repr(([(k, p.pattern) for k, p in self.patterns.items()], sorted(self.unit_words),
+                     sorted(self.by_check.items())))
+        return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+NO_QUANTITIES = QuantityTable()
 
 
 _SMALL_KANA = str.maketrans("ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ", "あいうえおつやゆよわアイウエオツヤユヨワカケ")
@@ -112,11 +141,6 @@ def fold_small_kana(text: str) -> str:
     Only concept matching folds; the morphological analyser needs the real spelling.
     """
     return text.translate(_SMALL_KANA)
-
-
-def quantities(norm: str) -> list[str]:
-    """The kinds of quantity in normalized text, in a fixed order."""
-    return [kind for kind, pattern in QUANTITY_PATTERNS.items() if pattern.search(norm)]
 
 
 def _union(keys: list[str], template: str) -> re.Pattern[str] | None:
@@ -134,14 +158,16 @@ def content_words(norm: str) -> list[str]:
     return out
 
 
-_MATCHERS: dict[int, ConceptMatcher] = {}
+_MATCHERS: dict[tuple[int, str], ConceptMatcher] = {}
 
 
-def matcher_for(glossary: Mapping[str, GlossaryTerm]) -> ConceptMatcher:
-    """The matcher for a glossary, built once per glossary object."""
-    matcher = _MATCHERS.get(id(glossary))
+def matcher_for(glossary: Mapping[str, GlossaryTerm], quantities: QuantityTable | None = None) -> ConceptMatcher:
+    """The matcher for a glossary and quantity table, built once per glossary object and table."""
+    quantities = quantities or NO_QUANTITIES
+    key = (id(glossary), quantities.signature)
+    matcher = _MATCHERS.get(key)
     if matcher is None or matcher.glossary is not glossary:
-        matcher = _MATCHERS[id(glossary)] = ConceptMatcher(glossary)
+        matcher = _MATCHERS[key] = ConceptMatcher(glossary, quantities)
     return matcher
 
 
@@ -150,6 +176,7 @@ def concepts_in(text: str, glossary: Mapping[str, GlossaryTerm]) -> list[str]:
     return matcher_for(glossary).find(text)
 
 
-def phrase_features(text: str, glossary: Mapping[str, GlossaryTerm]) -> list[str]:
+def phrase_features(text: str, glossary: Mapping[str, GlossaryTerm],
+                    quantities: QuantityTable | None = None) -> list[str]:
     """See :meth:`ConceptMatcher.features`."""
-    return matcher_for(glossary).features(text)
+    return matcher_for(glossary, quantities).features(text)

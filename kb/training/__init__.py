@@ -7,7 +7,7 @@ The names re-exported here are the API the CLI and the TUI Training screen use.
 from __future__ import annotations
 
 from kb.training.answer import parse_bool, parse_choice, parse_numeric
-from kb.training.generate import GENERATED_LINKS, generate_items, validate_generated_links
+from kb.training.generate import generate_items, generated_links, validate_generated_links
 from kb.training.items import TrainingItem, collect_items, from_quiz, validate_links, validate_quiz
 from kb.training.progress import (
     Mastery,
@@ -31,7 +31,6 @@ from kb.training.store import (
 
 __all__ = [
     "FAST_SECONDS",
-    "GENERATED_LINKS",
     "SCHEMA_VERSION",
     "Feedback",
     "Mastery",
@@ -50,6 +49,7 @@ __all__ = [
     "compute_streak",
     "from_quiz",
     "generate_items",
+    "generated_links",
     "open_store",
     "overview_row",
     "parse_bool",

@@ -1,11 +1,11 @@
-"""One quiz item as the trainee sees it: its wording, how an answer is checked, the right answer."""
+"""One quiz item as a trainee sees it (authored or generated), and how its answer is checked."""
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
 
-from kb.content.entry import QuizText
+from kb.content.entry import QuizItem, QuizText
 from kb.training.answer import parse_bool, parse_choice, parse_numeric, within
 
 GENERATED_PREFIX = "gen"  # card ids "gen/<template>"; no entry may take this id
@@ -87,3 +87,11 @@ def _format_number(value: float, unit: str | None, rel: float, lang: str) -> str
     if lang == "ja":
         return f"約 {shown}{suffix} ({span} を正解とします)"
     return f"about {shown}{suffix} ({span} counts as right)"
+
+
+def from_quiz(item: QuizItem) -> TrainingItem:
+    """The training view of an authored quiz item; its card id is the item's own."""
+    return TrainingItem(
+        card_id=item.card_id, entry=item.entry, kind=item.kind, answer=item.answer,
+        text=dict(item.text), tolerance=float(item.tolerance),
+    )

@@ -1,4 +1,4 @@
-"""The quiz items a trainee answers (authored and generated), collected from the content, and quiz lint."""
+"""The quiz items a trainee answers (authored and generated), collected per entry, and quiz lint."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 
 from kb.content.entry import LANGS, Entry, QuizItem
 from kb.errors import ContentError
+from kb.training.generate import generate_items
+from kb.training.item import GENERATED_PREFIX, TrainingItem, from_quiz
 
-# The item type lives apart so that generated items are made without importing this module.
-from kb.training.item import GENERATED_PREFIX, TrainingItem
+__all__ = ["GENERATED_PREFIX", "KINDS", "MIN_ITEMS_PER_ENTRY", "TrainingItem", "collect_items", "from_quiz",
+           "validate_links", "validate_quiz"]
 
 KINDS = ("choice", "truefalse", "numeric")
 MIN_ITEMS_PER_ENTRY = 2
@@ -18,27 +20,15 @@ MIN_ITEMS_PER_ENTRY = 2
 _Problem = Callable[[str, str, "QuizItem | None", str], None]  # English, Japanese, item, field
 
 
-def from_quiz(item: QuizItem) -> TrainingItem:
-    """The training view of an authored quiz item; its card id is the item's own."""
-    return TrainingItem(
-        card_id=item.card_id, entry=item.entry, kind=item.kind, answer=item.answer,
-        text=dict(item.text), tolerance=float(item.tolerance),
-    )
-
-
 def collect_items(entries: Mapping[str, Entry], rng: random.Random | None = None) -> list[TrainingItem]:
     """Every item in entry order: each entry's authored items, then generated ones linked to it.
 
     ``rng`` draws the generated items' numbers; without it only authored items are
-    returned, and generated items whose entry is missing are left out. Items that
-    fail :func:`validate_quiz` are left out too, so a broken item in the content
-    never reaches a trainee (lint reports it).
+    returned. Generated items come from the checks the entries link, each under the entry
+    that links its check. Items that fail :func:`validate_quiz` are left out, so a broken
+    item in the content never reaches a trainee (lint reports it).
     """
-    generated: list[TrainingItem] = []
-    if rng is not None:
-        from kb.training.generate import generate_items
-
-        generated = generate_items(rng)
+    generated = generate_items(rng, entries=entries) if rng is not None else []
     items: list[TrainingItem] = []
     for entry in entries.values():
         bad = {e.field for e in validate_quiz(entry) if e.field}

@@ -2,7 +2,8 @@
 
 Three entries, two of them without generated items, so a session's queue is known in
 advance: alpha/a1 (choice, answer 2), alpha/a2 (true), beta/b1 (numeric 16), beta/b2 (false).
-The third, ``concurrent-migrations``, only appears where a test asks for ``with_generated``.
+The third, ``concurrent-migrations``, only appears where a test asks for ``with_generated``;
+it links the max-concurrent-migrations check, so that check's generated item joins it.
 """
 
 from __future__ import annotations
@@ -26,9 +27,9 @@ def item(entry: str, id: str, kind: str, answer: int | float | bool, tolerance: 
                     text=text(f"Question {entry}/{id}?", choices=choices))
 
 
-def entry(id: str, tags: tuple[str, ...], quiz: tuple[QuizItem, ...]) -> Entry:
+def entry(id: str, tags: tuple[str, ...], quiz: tuple[QuizItem, ...], checks: tuple[str, ...] = ()) -> Entry:
     return Entry(id=id, text={"ja": Localized(f"{id} (ja)?", "答え"), "en": Localized(f"{id}?", "Answer")},
-                 tags=tags, quiz=quiz, path=f"entries/{id}.md")
+                 tags=tags, quiz=quiz, checks=checks, path=f"entries/{id}.md")
 
 
 def entries(with_generated: bool = False) -> dict[str, Entry]:
@@ -41,7 +42,8 @@ def entries(with_generated: bool = False) -> dict[str, Entry]:
     if with_generated:
         result["concurrent-migrations"] = entry(
             "concurrent-migrations", ("planning",),
-            (item("concurrent-migrations", "c1", "numeric", 3), item("concurrent-migrations", "c2", "truefalse", True)))
+            (item("concurrent-migrations", "c1", "numeric", 3), item("concurrent-migrations", "c2", "truefalse", True)),
+            checks=("max-concurrent-migrations",))
     return result
 
 

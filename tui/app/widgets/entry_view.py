@@ -16,9 +16,6 @@ from tui.app.widgets.messages import EntrySelected, TermSelected
 from tui.i18n import t
 from tui.safe import clean, clean_line
 
-# The calculators that get a form under their entry (the validator needs a whole file).
-PANEL_CHECKS = ("max-concurrent-migrations", "migration-time")
-
 
 class LinkList(OptionList):
     """Links under an entry (related entries or glossary terms): Enter or a click follows one."""
@@ -67,9 +64,10 @@ class EntryView(VerticalScroll):
         With ``keep_values`` (same entry, new language) the calculators keep what was typed.
         """
         # Imported here: the calculators are not needed to draw the first screen.
+        from kb.checks.registry import calculator
         from tui.app.widgets.check_panel import CheckPanel, initial_values
 
-        kept = {p.check: (p.values(), p.load) for p in self.query(CheckPanel)} if keep_values else {}
+        kept = {p.check: p.values() for p in self.query(CheckPanel)} if keep_values else {}
         self.entry_id = entry.id
         loc = entry.localized(lang)
         title = Text(clean_line(loc.question), style="bold")
@@ -92,13 +90,13 @@ class EntryView(VerticalScroll):
         if terms:
             children += [Label(Text(t("glossary_terms", lang)), classes="section"),
                          LinkList(terms, TermSelected, id="entry-terms")]
-        for check in (c for c in entry.checks if c in PANEL_CHECKS):
+        # A form for each calculator the entry links (a validator needs a whole file).
+        for check in (c for c in entry.checks if calculator(c) is not None):
             if check in kept:
-                values, load = kept[check]
-                children.append(CheckPanel(check, lang, values, load))
+                children.append(CheckPanel(check, lang, kept[check]))
             else:
-                values, load, used = initial_values(check, question)
-                children.append(CheckPanel(check, lang, values, load, from_question=used))
+                values, used = initial_values(check, question)
+                children.append(CheckPanel(check, lang, values, from_question=used))
         with self.app.batch_update():
             await self.remove_children()
             await self.mount_all(children)
