@@ -20,6 +20,9 @@ _SECTION = re.compile(r"^<!--\s*(ja|en)\s*-->\s*$", re.MULTILINE)
 _TOML_LINE = re.compile(r"at line (\d+)")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _ENTRY_KEYS = {"id", "tags", "related", "applies_to", "checks", "ja", "en", "quiz", "flags"}
+# A draft (flags = ["draft"], from `faq gaps draft`) may leave a language's question and the
+# answers empty: it loads, and lint warns until the author has written it.
+DRAFT = "draft"
 _LANG_KEYS = {"question", "alternates"}
 _TOO_DEEP = f"arrays or tables nested more than {files.MAX_TOML_DEPTH} levels deep; not read"
 _TOO_DEEP_JA = f"配列やテーブルの入れ子が {files.MAX_TOML_DEPTH} 段を超えています。読み込みません"
@@ -229,6 +232,7 @@ def parse_entry(text: str, path: str, known_tags: set[str] | None,
         problem(f"id {entry_id!r} differs from the file name {Path(path).stem!r}",
                 f"id {entry_id!r} がファイル名 {Path(path).stem!r} と一致しません", "id")
     lists = {key: _str_list(meta, key, problem) for key in ("tags", "related", "applies_to", "checks", "flags")}
+    draft = DRAFT in lists["flags"]
     for tag in lists["tags"]:
         if known_tags is not None and tag not in known_tags:
             problem(f"unknown tag {tag!r} (see tags.toml)",
@@ -256,19 +260,24 @@ def parse_entry(text: str, path: str, known_tags: set[str] | None,
             problem(f"unknown key {key!r} in [{lang}]", f"[{lang}] に不明なキー {key!r} があります",
                     f"{lang}.{key}")
         question = section.get("question")
+        if draft and question in (None, ""):
+            continue
         if not isinstance(question, str) or not question.strip():
             problem(f"[{lang}] question is missing or empty", f"[{lang}] の question がないか、空です",
                     f"{lang}.question")
             continue
         alternates = _str_list(section, "alternates", problem, prefix=f"{lang}.")
         answer = bodies.get(lang, "").strip()
-        if not answer:
+        if not answer and not draft:
             problems.append(ContentError(f"answer in {lang} is empty: write it after a '<!-- {lang} -->' line",
                                          path=path, line=body_line, field=f"body.{lang}",
                                          ja=f"{lang} の回答が空です: '<!-- {lang} -->' の行の後に書いてください"))
             continue
         texts[lang] = Localized(question=question.strip(), answer=answer, alternates=tuple(alternates))
     quiz = _parse_quiz(meta.get("quiz", []), entry_id, text, problem)
+    if draft and not texts and not problems:
+        problem("a draft needs a question in at least one language",
+                "下書きにも、少なくとも 1 つの言語の question が必要です", "flags")
     if problems:
         return None, problems
     return Entry(id=entry_id, text=texts, tags=tuple(lists["tags"]), related=tuple(lists["related"]),

@@ -23,6 +23,8 @@ FLAGS: dict[str, tuple[str, str]] = {
     "no-answer": ("元の文書にこの質問の回答がありません", "the source gives no answer to this question"),
     "duplicate": ("同じ質問が別のエントリにもあります", "another entry asks the same question"),
     "near-duplicate": ("よく似た質問が別のエントリにあります", "another entry asks almost the same question"),
+    "draft": ("faq gaps draft で作った下書きです。各言語の回答を書いてください",
+              "a draft from faq gaps draft; write the answer in each language"),
 }
 # The body written for a question the source does not answer (an entry needs a body).
 NO_ANSWER_BODY = {"ja": "(元の文書には、この質問の回答がありませんでした。)",

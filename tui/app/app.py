@@ -24,15 +24,20 @@ from tui.app.loading import load_content, open_engine
 from tui.app.messages import (
     BookmarksChanged,
     BookmarkToggled,
+    ContentEdited,
     ContentLoaded,
     ContentRequested,
     ContentShown,
     EngineFailed,
     EngineReady,
+    EntryOpened,
     LanguageChanged,
+    QuestionSettled,
 )
+from tui.app.question_tracker import QuestionTracker
 from tui.app.screens import screen_available
 from tui.app.screens.commands import KnowledgeCommands
+from tui.app.screens.gaps_command import GapsCommands
 from tui.app.screens.help import HelpScreen
 from tui.app.screens.main import MainScreen
 from tui.app.screens.problems import ProblemsScreen
@@ -41,6 +46,7 @@ from tui.app.state import DEBOUNCE_SECONDS, AppState, Settings
 from tui.app.widgets.line_breaks import enable_cjk_line_breaks
 from tui.app.widgets.messages import EntrySelected, TermSelected
 from tui.i18n import t
+from tui.question_log import AskLogger, open_question_log
 from tui.safe import clean_line
 
 __all__ = ["FaqApp", "Settings", "make_app", "run_app"]
@@ -50,7 +56,7 @@ class FaqApp(App[int]):
     """Keeps the app state, loads the knowledge base, and tells the screens what changed."""
 
     CSS_PATH = "app.tcss"
-    COMMANDS = App.COMMANDS | {KnowledgeCommands}
+    COMMANDS = App.COMMANDS | {KnowledgeCommands, GapsCommands}
     BINDINGS = APP_BINDINGS
 
     lang: reactive[str] = reactive("ja", init=False)
@@ -59,6 +65,9 @@ class FaqApp(App[int]):
         super().__init__()
         self.settings = settings
         self.state = AppState(settings=settings, lang=settings.lang)
+        # The questions people settle on, for `faq gaps` (logging nothing when it is off).
+        self.questions = QuestionTracker(AskLogger(
+            open_question_log(settings.kb_root, settings.data_home, enabled=settings.log_questions), source="app"))
         self.set_reactive(FaqApp.lang, settings.lang)
         self.main = MainScreen()
         self.title = t("app_title", settings.lang)
@@ -172,6 +181,23 @@ class FaqApp(App[int]):
         self.notify(t("bookmark_added" if added else "bookmark_removed", self.lang, title=title), markup=False)
         self.main.post_message(BookmarksChanged(message.entry_id))
 
+    def on_question_settled(self, message: QuestionSettled) -> None:
+        self.questions.settle(message.results)
+
+    def on_entry_opened(self, message: EntryOpened) -> None:
+        self.questions.opened(message.entry_id, message.results)
+
+    def on_content_edited(self, message: ContentEdited) -> None:
+        """An author's edit was saved and re-opened: answer from it from now on, no restart."""
+        state = self.state
+        with state.engine_lock:  # a search in flight finishes on the old engine first
+            old, state.library = state.library, message.library
+            state.engine, state.engine_error = message.library.engine, None
+            if old is not None and old is not message.library:
+                old.close()
+        for screen in self.screen_stack:
+            screen.post_message(ContentEdited(message.library))
+
     # -- app-wide actions ---------------------------------------------------------------------
 
     def action_help(self) -> None:
@@ -198,7 +224,8 @@ class FaqApp(App[int]):
 def make_app(kb_root: Path | None = None, lang: str = "ja", cache_dir: Path | None = None,
              data_home: Path | None = None, ask: str | None = None, show: str | None = None,
              cluster_file: Path | None = None, *, exit_after: str | None = None,
-             cursor_blink: bool = True, debounce: float = DEBOUNCE_SECONDS) -> FaqApp:
+             cursor_blink: bool = True, debounce: float = DEBOUNCE_SECONDS,
+             log_questions: bool = True) -> FaqApp:
     """The app, for the CLI and the tests alike.
 
     Unset folders come from the environment as the CLI resolves them: content from
@@ -211,7 +238,7 @@ def make_app(kb_root: Path | None = None, lang: str = "ja", cache_dir: Path | No
         cache_dir=cache_dir if cache_dir is not None else paths.cache_dir(),
         data_home=data_home if data_home is not None else paths.user_data_dir(),
         ask=ask, show=show, cluster_file=Path(cluster_file) if cluster_file is not None else None,
-        exit_after=exit_after, cursor_blink=cursor_blink, debounce=debounce,
+        exit_after=exit_after, cursor_blink=cursor_blink, debounce=debounce, log_questions=log_questions,
     ))
 
 

@@ -37,6 +37,7 @@ MAIN_BINDINGS: list[BindingType] = [
     Binding("o", "open_cluster", "Cluster", id="key_cluster"),
     Binding("f8", "problems", "Problems", id="key_problems"),
     Binding("t", "training", "Training", id="key_training"),
+    Binding("G", "gaps", "Gaps", show=False, id="key_gaps"),
     *[Binding(str(n), f"show_tab('{tab}')", show=False, id="key_tabs")
       for n, tab in enumerate(TABS, start=1)],
     Binding("escape", "leave_or_return", show=False),

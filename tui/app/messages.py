@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from kb.index.store import IndexInfo
     from kb.library import Library
     from kb.retrieval.engine import Engine
+    from tui.app.widgets.results_list import Results
 
 
 class ContentRequested(Message, bubble=False):
@@ -69,6 +70,35 @@ class LanguageChanged(Message, bubble=False):
     def __init__(self, lang: str) -> None:
         super().__init__()
         self.lang = lang
+
+
+class QuestionSettled(Message, bubble=False):
+    """The person left the question box with ``results`` on screen: log the question (to the app)."""
+
+    def __init__(self, results: Results) -> None:
+        super().__init__()
+        self.results = results
+
+
+class EntryOpened(Message, bubble=False):
+    """An entry was opened while ``results`` were the answers on screen (to the app, for the log)."""
+
+    def __init__(self, entry_id: str, results: Results | None) -> None:
+        super().__init__()
+        self.entry_id = entry_id
+        self.results = results
+
+
+class ContentEdited(Message, bubble=False):
+    """An entry file was changed here (the Gaps screen) and the knowledge base re-opened.
+
+    From the screen that edited to the app with the new library; from the app to every
+    screen once it is in the state.
+    """
+
+    def __init__(self, library: Library) -> None:
+        super().__init__()
+        self.library = library
 
 
 class BookmarkToggled(Message, bubble=False):

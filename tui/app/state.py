@@ -32,6 +32,7 @@ class Settings:
     exit_after: str | None = None  # "mount" or "ready": for startup benchmarks
     cursor_blink: bool = True
     debounce: float = DEBOUNCE_SECONDS
+    log_questions: bool = True  # and neither FAQ_NO_LOG nor the settings file says no
 
     @property
     def bookmarks_path(self) -> Path:

@@ -163,6 +163,7 @@ def _option_values(action: argparse.Action, source: _Source) -> list[str]:
         return [str(c) for c in action.choices]
     providers: dict[str, Callable[[], list[str]]] = {
         "data": lambda: [FILES], "tag": source.tags, "profile": source.profiles, "load": _loads,
+        "to": source.entries,  # faq gaps accept --to ID
     }
     return providers.get(action.dest, list)()
 

@@ -79,6 +79,9 @@ KEYS: dict[str, tuple[Callable[[str], bool], tuple[str, str], tuple[str, str]]] 
     "logging": (_choice(LOG_LEVELS), ("off、error、warning、info、debug のいずれか",
                                       "off, error, warning, info or debug"),
                 ("標準エラーに書くログの詳しさ", "how much to log on stderr")),
+    "question_log": (_choice(("on", "off")), ("on または off", "on or off"),
+                     ("質問を記録して faq gaps に使う (off なら何も書かない)",
+                      "keep the questions asked, for faq gaps (off: nothing is written)")),
 }
 
 

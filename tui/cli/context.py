@@ -17,6 +17,7 @@ from tui.safe import clean_line
 if TYPE_CHECKING:
     from kb.index.store import IndexInfo
     from kb.retrieval.engine import Engine
+    from tui.question_log import AskLogger
 
 
 def data_dir(args: Namespace) -> Path:
@@ -66,6 +67,21 @@ def warn_about_index(args: Namespace, info: IndexInfo) -> None:
     warning = info.warning_in(_lang(args))
     if warning:
         print(t("cli_index_warning", _lang(args), warning=clean_line(warning)), file=sys.stderr)
+
+
+def ask_logger(args: Namespace) -> AskLogger:
+    """What `faq ask` logs its questions with (logging nothing when it is off)."""
+    from tui.question_log import AskLogger, open_question_log
+
+    return AskLogger(open_question_log(data_dir(args)), source="cli")
+
+
+def warn_about_log(args: Namespace, logger: AskLogger) -> None:
+    """One stderr line when the question log could not be written (the answers were given)."""
+    if logger.error is not None and logger.log is not None:
+        reason = logger.error.strerror or str(logger.error)
+        print(t("log_write_failed", _lang(args), path=str(logger.log.paths.questions), error=clean_line(reason)),
+              file=sys.stderr)
 
 
 def _lang(args: Namespace) -> str:

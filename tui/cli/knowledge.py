@@ -70,8 +70,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser, h
 
     p = sub.add_parser("eval", parents=[common],
                        help=h("measure answer quality on a JSON Lines file", "JSON Lines の質問集で答えの質を測る"))
-    p.add_argument("file", type=Path, help=h('one {"q": ..., "expect": [ids]} per line',
-                                             '1 行に 1 つの {"q": ..., "expect": [ids]}'))
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("file", type=Path, nargs="?", help=h('one {"q": ..., "expect": [ids]} per line',
+                                                            '1 行に 1 つの {"q": ..., "expect": [ids]}'))
+    which.add_argument("--accepted", action="store_true",
+                       help=h("the phrasings accepted with faq gaps accept (a regression set)",
+                              "faq gaps accept で取り込んだ言い回し (回帰テスト用)"))
     p.add_argument("--top", type=_positive, default=3, help=h("answers considered per question (default 3)",
                                                               "質問ごとに見る答えの数 (既定 3)"))
     p.set_defaults(func=cmd_eval)
@@ -111,11 +115,13 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if args.question != ["-"] and not " ".join(args.question).strip():
         raise InputError(t("empty_question", "en"), ja=t("empty_question", "ja"), field="QUESTION")
     engine = context.engine(args)
+    asked = context.ask_logger(args)
     if args.question == ["-"]:
         number = 0
         while (line := read_line(sys.stdin, number := number + 1)) is not None:
             question = from_terminal(line)
             result = engine.ask(question, top=args.top, lang=args.lang)
+            asked.asked_result(result)
             if args.json:
                 _json(result.to_json(args.lang))
             else:
@@ -124,8 +130,11 @@ def cmd_ask(args: argparse.Namespace) -> int:
             sys.stdout.flush()
             if reader_gone():  # faq ask - | head: no one reads the rest
                 break
+        context.warn_about_log(args, asked)
         return EXIT_OK
     result = engine.ask(from_terminal(" ".join(args.question)), top=args.top, lang=args.lang)
+    asked.asked_result(result)
+    context.warn_about_log(args, asked)
     if args.json:
         _json(result.to_json(args.lang))
     else:
@@ -348,7 +357,12 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    cases = read_cases(args.file)
+    if args.accepted:
+        from tui.cli.gaps import accepted_cases
+
+        cases = accepted_cases(args)
+    else:
+        cases = read_cases(args.file)
     if not cases:
         raise ContentError("no questions in the file", path=str(args.file))
     engine = context.engine(args)

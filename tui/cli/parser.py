@@ -79,11 +79,12 @@ def _parser_class(lang: str) -> type[argparse.ArgumentParser]:
     return Parser
 
 
-def common_options(defaults: bool = True, lang: str = "en") -> argparse.ArgumentParser:
+def common_options(defaults: bool = True, lang: str = "en", with_lang: bool = True) -> argparse.ArgumentParser:
     """Options every command takes, before or after the subcommand.
 
     The copy given to subcommands has no defaults of its own, so ``faq --json ask`` keeps
-    the ``--json`` given before the subcommand instead of resetting it.
+    the ``--json`` given before the subcommand instead of resetting it. A subcommand whose
+    ``--lang`` means more than the messages' language takes them ``with_lang=False``.
     """
     common = _parser_class(lang)(add_help=False)
     h = Help(lang)
@@ -93,8 +94,9 @@ def common_options(defaults: bool = True, lang: str = "en") -> argparse.Argument
 
     common.add_argument("--json", action="store_true", default=default(False),
                         help=h("machine-readable output", "機械可読な出力 (JSON)"))
-    common.add_argument("--lang", choices=["ja", "en"], default=default(None),
-                        help=h("language (default: locale, else ja)", "言語 (既定: ロケール、なければ ja)"))
+    if with_lang:
+        common.add_argument("--lang", choices=["ja", "en"], default=default(None),
+                            help=h("language (default: locale, else ja)", "言語 (既定: ロケール、なければ ja)"))
     common.add_argument("--data", type=Path, default=default(None),
                         help=h("content folder (default: $FAQ_DATA or the bundled faq_data)",
                                "内容のフォルダー (既定: $FAQ_DATA、なければ同梱の faq_data)"))
@@ -114,8 +116,9 @@ _COMMAND_MODULES = {
     "completion": "completion",
     "config": "config",
     "import": "importer",
+    "gaps": "gaps",
 }
-_MODULE_ORDER = ["knowledge", "checks", "training", "importer", "examples", "config", "completion"]
+_MODULE_ORDER = ["knowledge", "checks", "training", "importer", "examples", "config", "completion", "gaps"]
 _VALUED_OPTIONS = {"--lang", "--data"}
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Markdown, TabbedContent, TabPane
@@ -178,6 +178,7 @@ class MainScreen(Screen[None]):
             return
         if record:
             state.history.visit(entry_id)
+            self.app.post_message(messages.EntryOpened(entry_id, self.answers.shown))
         self.tabs.active = "entry"
         await self._show_entry(entry_id)
         self.entry_view.focus()
@@ -189,6 +190,22 @@ class MainScreen(Screen[None]):
         await self.entry_view.show(state.content, state.content.entries[entry_id], state.lang,
                                    question=self.question.value, bookmarked=entry_id in state.bookmarks,
                                    keep_values=keep_values)
+
+    @on(events.DescendantBlur)
+    def _left_box(self, event: events.DescendantBlur) -> None:
+        shown = self.answers.shown
+        if event.widget is self.question and shown is not None and shown.query == self.question.value:
+            self.app.post_message(messages.QuestionSettled(shown))  # its answers were looked at
+
+    async def on_content_edited(self, message: messages.ContentEdited) -> None:
+        """An entry was edited (Gaps screen): show the new content, answer the question again."""
+        kb = self.state.content
+        assert kb is not None
+        self._show_content()
+        self.answers.show_progress(self.question.value)
+        shown = self.entry_view.entry_id
+        if shown is not None and shown in kb.entries:
+            await self._show_entry(shown, keep_values=True)
 
     @on(EntrySelected)
     async def _entry_selected(self, event: EntrySelected) -> None:
@@ -233,6 +250,8 @@ class MainScreen(Screen[None]):
             return state.content is not None and bool(state.content.problems)
         if action == "training":
             return state.content is not None and screen_available("training")
+        if action == "gaps":
+            return state.content is not None
         return True
 
     def action_focus_question(self) -> None:
@@ -294,6 +313,11 @@ class MainScreen(Screen[None]):
             self.notify(t("training_unavailable", self.state.lang), markup=False)
             return
         self.app.push_screen(factory(self.state))
+
+    def action_gaps(self) -> None:
+        factory = screen_factory("gaps")
+        if factory is not None and self.state.content is not None:
+            self.app.push_screen(factory(self.state))
 
     @on(TabbedContent.TabActivated)
     def _tab_changed(self, event: TabbedContent.TabActivated) -> None:

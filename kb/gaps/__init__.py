@@ -1,0 +1,1 @@
+"""The authors' loop: the question log, gaps found in it, and phrasings accepted into entries."""
