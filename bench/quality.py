@@ -12,8 +12,8 @@ from pathlib import Path
 
 from bench.fts5 import build_fts, search_fts
 from kb.content.load import load_kb
-from kb.retrieval.engine import open_engine
 from kb.retrieval.evaluate import evaluate, read_cases
+from kb.retrieval.healing import open_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 

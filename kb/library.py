@@ -45,7 +45,7 @@ class Library:
         """The search engine, opened (building the index when needed) the first time."""
         with self._lock:
             if self._engine is None:
-                from kb.retrieval.engine import open_engine  # Whoosh loads only for what searches
+                from kb.retrieval.healing import open_engine  # Whoosh loads only for what searches
 
                 self._engine, self._info = open_engine(self.content, self.cache_dir, rebuild=self._rebuild)
             return self._engine

@@ -20,7 +20,8 @@ import pytest
 from whoosh.filedb.structfile import StructFile
 
 import kb.index.store
-from kb.retrieval.engine import Engine, open_engine
+from kb.retrieval.engine import Engine
+from kb.retrieval.healing import open_engine
 from tui.cli.parser import main
 
 

@@ -112,7 +112,7 @@ def test_asks_while_another_process_rebuilds_and_is_killed(tmp_path):
 
 @pytest.mark.parametrize("then", ["deleted", "deleted and rebuilt"])
 def test_an_engine_whose_index_another_process_deleted_keeps_answering(real_kb, tmp_path, then):
-    from kb.retrieval.engine import open_engine
+    from kb.retrieval.healing import open_engine
 
     cache = tmp_path / "cache"
     engine, info = open_engine(real_kb, cache)
@@ -135,8 +135,7 @@ def test_an_engine_whose_index_another_process_deleted_keeps_answering(real_kb, 
 def test_a_query_whose_index_files_vanished_reopens_the_index_once(real_kb, tmp_path):
     """What an engine sees when its segment files were deleted under it (Whoosh opens them on
     demand): the query fails once, the index is reopened (rebuilt here), the answer is the same."""
-    from kb.retrieval.engine import open_engine
-    from kb.retrieval.healing import HealingEngine
+    from kb.retrieval.healing import HealingEngine, open_engine
 
     engine, info = open_engine(real_kb, tmp_path / "cache")
     assert isinstance(engine, HealingEngine) and info.path is not None

@@ -35,7 +35,7 @@ def test_every_whoosh_module_that_unpickles_is_patched():
 
 
 def test_the_real_index_still_opens_and_answers(real_kb, tmp_path):
-    from kb.retrieval.engine import open_engine
+    from kb.retrieval.healing import open_engine
 
     for _ in range(2):  # built, then reopened through the restricted readers
         engine, _info = open_engine(real_kb, tmp_path)

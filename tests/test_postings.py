@@ -7,7 +7,8 @@ from whoosh.query import And, Or, Term
 
 from bench.synth import generate_corpus, generate_queries
 from kb.content.load import load_kb
-from kb.retrieval.engine import Engine, open_engine
+from kb.retrieval.engine import Engine
+from kb.retrieval.healing import open_engine
 from kb.retrieval.postings import ImpactCache, plain_terms
 
 

@@ -6,13 +6,12 @@ import difflib
 import math
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from whoosh.query import Every, Or, Query, Term
 
 from kb.content.load import KnowledgeBase
-from kb.index.store import IndexInfo, check_quantities, open_index
+from kb.index.store import check_quantities
 from kb.retrieval.postings import ImpactCache, plain_terms
 from kb.retrieval.query import KeywordQueryBuilder
 from kb.text.analysis import FRAMING, bigrams, english_terms, morph_terms, normalize
@@ -401,13 +400,3 @@ def make_snippet(text: str, query: str, width: int = 160) -> Snippet:
     shift = len(prefix)
     return Snippet(prefix + flat[begin:end] + ("…" if end < len(flat) else ""),
                    tuple((s + shift, e + shift) for s, e in window))
-
-
-def open_engine(kb: KnowledgeBase, cache_dir: Path | None, rebuild: bool = False) -> tuple[Engine, IndexInfo]:
-    """Open (building when needed) the index for ``kb`` and an engine over it."""
-    ix, info = open_index(kb, cache_dir, rebuild=rebuild)
-    if info.path is None:
-        return Engine(kb, ix), info  # in memory: nobody else can touch it
-    from kb.retrieval.healing import HealingEngine  # another process may replace the files
-
-    return HealingEngine(kb, ix, lambda: open_index(kb, cache_dir)[0]), info

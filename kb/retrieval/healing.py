@@ -10,9 +10,11 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from kb.content.load import KnowledgeBase
+from kb.index.store import IndexInfo, open_index
 from kb.retrieval.engine import AskResult, Engine, SearchHit
 
 
@@ -46,3 +48,12 @@ class HealingEngine(Engine):
             self.reopened += 1
             with contextlib.suppress(Exception):
                 old.close()
+
+
+def open_engine(kb: KnowledgeBase, cache_dir: Path | None, rebuild: bool = False) -> tuple[Engine, IndexInfo]:
+    """Open (building when needed) the index for ``kb`` and an engine over it."""
+    ix, info = open_index(kb, cache_dir, rebuild=rebuild)
+    if info.path is None:
+        return Engine(kb, ix), info  # in memory: nobody else can touch it
+    # On disk another process may replace or delete the files: heal by reopening.
+    return HealingEngine(kb, ix, lambda: open_index(kb, cache_dir)[0]), info
