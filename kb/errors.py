@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from kb.bilingual import Bilingual
+
 
 class KbError(Exception):
     """A problem the user can fix: bad content, a bad input, a bad file.
@@ -28,11 +30,14 @@ class KbError(Exception):
         self.line = line
         self.field = field
 
+    @property
+    def text(self) -> Bilingual:
+        """The message in both languages (English where no Japanese was written)."""
+        return Bilingual(self.message_ja or self.message, self.message)
+
     def message_in(self, lang: str) -> str:
         """The message alone, in ``lang`` ("ja" or "en") when written in it, else English."""
-        if lang == "ja" and self.message_ja:
-            return self.message_ja
-        return self.message
+        return self.text.text(lang)
 
     def render(self, lang: str) -> str:
         """``path:line: field: message`` with the message in ``lang``."""

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
+from tests.tui_support import wait_for_workers
 from tui.app.app import FaqApp, make_app
 
 SMALL, LARGE = (80, 24), (120, 40)
@@ -191,11 +192,11 @@ async def settled(pilot: Pilot) -> None:
     assert isinstance(app, FaqApp)
     for _ in range(300):
         await pilot.pause(0.02)
-        await app.workers.wait_for_complete()
+        await wait_for_workers(app)
         if app.state.engine is not None and not app.main.searching:
             break
     await pilot.pause(0.1)
-    await app.workers.wait_for_complete()
+    await wait_for_workers(app)
     await pilot.pause()
 
 

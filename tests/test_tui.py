@@ -12,7 +12,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Markdown, OptionList, Static
 
 from tests.conftest import REAL_DATA
-from tests.tui_support import run_async
+from tests.tui_support import run_async, wait_for_workers
 from tui.app.app import FaqApp, make_app
 from tui.app.screens.help import HelpScreen
 from tui.app.screens.problems import ProblemsScreen
@@ -51,7 +51,7 @@ async def settle(pilot: Pilot, ready: bool = True) -> None:
     assert isinstance(app, FaqApp)
     for _ in range(200):
         await pilot.pause(0.02)
-        await app.workers.wait_for_complete()
+        await wait_for_workers(app)
         loaded = app.state.content is not None and (app.state.engine is not None or not ready or not app.state.content.entries)
         if loaded and not app.main.searching:
             break
@@ -559,12 +559,12 @@ async def test_no_entries_at_all_shows_the_problems_screen(app_for, tmp_path: Pa
 @run_async
 async def test_an_index_that_cannot_be_opened_is_reported_and_reading_still_works(
         app_for, monkeypatch: pytest.MonkeyPatch) -> None:
-    import kb.retrieval.engine
+    import kb.retrieval.healing
 
     def broken(*args: object, **kwargs: object) -> None:
         raise OSError("disk on fire")
 
-    monkeypatch.setattr(kb.retrieval.engine, "open_engine", broken)
+    monkeypatch.setattr(kb.retrieval.healing, "open_engine", broken)
     app = app_for(lang="en", show="tcp-chimney")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, ready=False)

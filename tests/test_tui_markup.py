@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REAL_DATA
-from tests.tui_support import run_async
+from tests.tui_support import run_async, wait_for_workers
 from tui.app.app import FaqApp, make_app
 
 SIZE = (100, 30)
@@ -43,7 +43,7 @@ async def _settle(pilot) -> None:
     app = pilot.app
     for _ in range(300):
         await pilot.pause(0.02)
-        await app.workers.wait_for_complete()
+        await wait_for_workers(app)
         if app.state.content is not None and app.state.engine is not None:
             break
     await pilot.pause()
@@ -90,7 +90,7 @@ async def test_the_palette_lists_an_entry_whose_question_is_markup(hostile_kb, t
         assert isinstance(app.screen, CommandPalette)
         await pilot.press(*"CSV")
         await pilot.pause(0.5)
-        await app.workers.wait_for_complete()
+        await wait_for_workers(app)
         await pilot.pause(0.2)
         assert app.is_running
         from textual.widgets import OptionList

@@ -5,7 +5,9 @@ from __future__ import annotations
 import string
 from typing import Any
 
-MESSAGES: dict[str, tuple[str, str]] = {
+from kb.bilingual import Bilingual
+
+_WORDS: dict[str, tuple[str, str]] = {
     # key: (ja, en)
     "confidence": ("確信度", "confidence"),
     "related": ("関連項目", "Related"),
@@ -251,6 +253,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tr_false_shown": ("誤り (×)", "false"),
 }
 
+# The one catalog: every screen's and message's words, as Bilingual(ja, en). Commands with
+# many words of their own keep them in a table beside them and add it with add_messages.
+MESSAGES: dict[str, Bilingual] = {key: Bilingual(*pair) for key, pair in _WORDS.items()}
+
+
+def add_messages(table: dict[str, tuple[str, str]]) -> None:
+    """Add a command's own (ja, en) words to the catalog; a key may be added only once."""
+    clash = MESSAGES.keys() & table.keys()
+    if clash:
+        raise ValueError(f"catalog keys added twice: {sorted(clash)}")
+    MESSAGES.update({key: Bilingual(*pair) for key, pair in table.items()})
+
 
 class _MessageFormatter(string.Formatter):
     """str.format plus English plurals: ``{n:#answer|answers}`` gives "1 answer", "3 answers"."""
@@ -272,6 +286,5 @@ def format_message(text: str, /, **values: object) -> str:
 
 def t(key: str, lang: str, /, **values: object) -> str:
     """The message ``key`` in ``lang`` (ja or en), formatted with ``values``."""
-    ja, en = MESSAGES[key]
-    text = en if lang == "en" else ja
+    text = MESSAGES[key].text(lang)
     return format_message(text, **values) if values else text

@@ -12,8 +12,9 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any
 
+from kb.bilingual import Bilingual
 from kb.checks.result import CheckResult
 from kb.checks.units import Unit
 from kb.errors import InputError
@@ -23,17 +24,6 @@ from kb.errors import InputError
 # Bounded, and starting only where a run of digits starts: a 20,000-digit run costs one pass
 # (an unbounded \d+ tried from every digit made the index build quadratic: 57 s).
 QUESTION_NUMBER = r"(?:(?<![\d.])\d{1,15}(?:\.\d{1,15})?|(?<![一二三四五六七八九十百])[一二三四五六七八九十百]{1,15})\s?"
-
-
-class Bilingual(NamedTuple):
-    """One piece of text in Japanese and English."""
-
-    ja: str
-    en: str
-
-    def text(self, lang: str) -> str:
-        """The text in ``lang``: English for "en", Japanese otherwise (as the UI catalog does)."""
-        return self.en if lang == "en" else self.ja
 
 
 @dataclass(frozen=True)

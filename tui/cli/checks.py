@@ -27,22 +27,22 @@ _SEVERITY_TITLE = {
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser, h: Help) -> None:
     """Add `calc` and `check` to `faq`."""
-    calc = sub.add_parser("calc", parents=[common], help=h("compute a check", "計算する"),
-                          description=h("Run one calculator.", "計算を 1 つ実行します。"))
-    calcs = calc.add_subparsers(dest="calc", metavar=h("CHECK", "計算"), required=True)
+    calc = sub.add_parser("calc", parents=[common], help=h("計算する", "compute a check"),
+                          description=h("計算を 1 つ実行します。", "Run one calculator."))
+    calcs = calc.add_subparsers(dest="calc", metavar=h("計算", "CHECK"), required=True)
     for check in calculators():
         _add_calculator(calcs, common, h, check)
 
     check = sub.add_parser(
-        "check", parents=[common], help=h("validate a cluster file", "クラスター構成ファイルを検証"),
-        description=h("Check a cluster description (TOML) against the live migration "
-                      "requirements. Exit status: 0 no errors, 1 errors, 2 invalid file.",
-                      "クラスターの構成 (TOML) をライブ マイグレーションの要件に照らして検査します。"
-                      "終了コード: 0 エラーなし、1 エラーあり、2 ファイルが不正。"))
+        "check", parents=[common], help=h("クラスター構成ファイルを検証", "validate a cluster file"),
+        description=h("クラスターの構成 (TOML) をライブ マイグレーションの要件に照らして検査します。"
+                      "終了コード: 0 エラーなし、1 エラーあり、2 ファイルが不正。",
+                      "Check a cluster description (TOML) against the live migration "
+                      "requirements. Exit status: 0 no errors, 1 errors, 2 invalid file."))
     check.add_argument("cluster", type=Path, metavar="CLUSTER.toml",
-                       help=h("the cluster file (an example: faq examples cluster > cluster.toml)",
-                              "クラスター構成ファイル (例の保存: faq examples cluster > cluster.toml)"))
-    check.add_argument("--tui", action="store_true", help=h("show the report in the app", "結果をアプリで表示"))
+                       help=h("クラスター構成ファイル (例の保存: faq examples cluster > cluster.toml)",
+                              "the cluster file (an example: faq examples cluster > cluster.toml)"))
+    check.add_argument("--tui", action="store_true", help=h("結果をアプリで表示", "show the report in the app"))
     check.set_defaults(func=_check)
 
 

@@ -73,14 +73,14 @@ SCRIPTS = {"bash": BASH, "zsh": ZSH, "fish": FISH}
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser, h: Help) -> None:
     """Add `completion` to `faq` (``__complete`` is dispatched before parsing, and hidden)."""
     p = sub.add_parser("completion", parents=[common],
-                       help=h("print the shell completion script", "シェル補完のスクリプトを表示"),
-                       description=h("bash: source <(faq completion bash) in ~/.bashrc; zsh: the same "
-                                     "in ~/.zshrc after compinit; fish: faq completion fish > "
-                                     "~/.config/fish/completions/faq.fish",
-                                     "bash: ~/.bashrc に source <(faq completion bash)、zsh: ~/.zshrc の "
+                       help=h("シェル補完のスクリプトを表示", "print the shell completion script"),
+                       description=h("bash: ~/.bashrc に source <(faq completion bash)、zsh: ~/.zshrc の "
                                      "compinit の後に同様、fish: faq completion fish > "
+                                     "~/.config/fish/completions/faq.fish",
+                                     "bash: source <(faq completion bash) in ~/.bashrc; zsh: the same "
+                                     "in ~/.zshrc after compinit; fish: faq completion fish > "
                                      "~/.config/fish/completions/faq.fish"))
-    p.add_argument("shell", choices=SHELLS, help=h("bash, zsh or fish", "bash、zsh、fish のいずれか"))
+    p.add_argument("shell", choices=SHELLS, help=h("bash、zsh、fish のいずれか", "bash, zsh or fish"))
     p.set_defaults(func=cmd_completion)
 
 

@@ -173,17 +173,17 @@ def write_settings(path: Path, settings: Mapping[str, str]) -> None:
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser, h: Help) -> None:
     """Add `config` to `faq`."""
     p = sub.add_parser("config", parents=[common],
-                       help=h("show or change the settings file", "設定ファイルの表示・変更"),
-                       description=h("Settings: " + ", ".join(KEYS) + ". A flag overrides the environment, "
-                                     "which overrides this file. $FAQ_CONFIG names another file.",
-                                     "設定項目: " + "、".join(KEYS) + "。コマンドのオプションが環境変数より、"
-                                     "環境変数がこのファイルより優先します。$FAQ_CONFIG で別のファイルを指定できます。"))
-    actions = p.add_subparsers(dest="config_action", metavar=h("ACTION", "操作"))
-    s = actions.add_parser("set", parents=[common], help=h("set KEY to VALUE", "KEY に VALUE を設定"))
-    s.add_argument("key", metavar="KEY", help=h("one of: " + ", ".join(KEYS), "次のいずれか: " + "、".join(KEYS)))
-    s.add_argument("value", metavar="VALUE", help=h("the value", "値"))
-    u = actions.add_parser("unset", parents=[common], help=h("remove KEY", "KEY を削除"))
-    u.add_argument("key", metavar="KEY", help=h("one of: " + ", ".join(KEYS), "次のいずれか: " + "、".join(KEYS)))
+                       help=h("設定ファイルの表示・変更", "show or change the settings file"),
+                       description=h("設定項目: " + "、".join(KEYS) + "。コマンドのオプションが環境変数より、"
+                                     "環境変数がこのファイルより優先します。$FAQ_CONFIG で別のファイルを指定できます。",
+                                     "Settings: " + ", ".join(KEYS) + ". A flag overrides the environment, "
+                                     "which overrides this file. $FAQ_CONFIG names another file."))
+    actions = p.add_subparsers(dest="config_action", metavar=h("操作", "ACTION"))
+    s = actions.add_parser("set", parents=[common], help=h("KEY に VALUE を設定", "set KEY to VALUE"))
+    s.add_argument("key", metavar="KEY", help=h("次のいずれか: " + "、".join(KEYS), "one of: " + ", ".join(KEYS)))
+    s.add_argument("value", metavar="VALUE", help=h("値", "the value"))
+    u = actions.add_parser("unset", parents=[common], help=h("KEY を削除", "remove KEY"))
+    u.add_argument("key", metavar="KEY", help=h("次のいずれか: " + "、".join(KEYS), "one of: " + ", ".join(KEYS)))
     p.set_defaults(func=cmd_config)
 
 

@@ -35,12 +35,12 @@ def _t(key: str, lang: str, **values: object) -> str:
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser, h: Help) -> None:
     """Add `examples` to `faq`."""
     p = sub.add_parser("examples", parents=[common],
-                       help=h("list the example cluster files, or print one", "クラスター構成の例の一覧、または 1 つを表示"),
-                       description=h("The example cluster files bundled with the content. "
-                                     "faq examples cluster > my.toml saves one to edit for faq check.",
-                                     "内容に同梱のクラスター構成ファイルの例です。"
-                                     "faq examples cluster > my.toml で保存し、編集して faq check で検証できます。"))
-    p.add_argument("name", nargs="?", help=h("example to print (without .toml)", "表示する例の名前 (.toml なし)"))
+                       help=h("クラスター構成の例の一覧、または 1 つを表示", "list the example cluster files, or print one"),
+                       description=h("内容に同梱のクラスター構成ファイルの例です。"
+                                     "faq examples cluster > my.toml で保存し、編集して faq check で検証できます。",
+                                     "The example cluster files bundled with the content. "
+                                     "faq examples cluster > my.toml saves one to edit for faq check."))
+    p.add_argument("name", nargs="?", help=h("表示する例の名前 (.toml なし)", "example to print (without .toml)"))
     p.set_defaults(func=cmd_examples)
 
 

@@ -41,44 +41,44 @@ class _PhrasingLang(argparse.Action):
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser, h: Help) -> None:
     """Add `faq gaps` and its actions to `faq`."""
     p = sub.add_parser("gaps", parents=[common],
-                       help=h("questions with no good answer, grouped; accept them into entries",
-                              "よい答えのなかった質問をまとめて表示し、項目に取り込む"))
-    p.add_argument("--since", help=h("only questions asked since a date (2026-11-01) or for a time (7d, 12h)",
-                                     "指定の日付 (2026-11-01) 以降、または期間 (7d、12h) 内の質問だけ"))
+                       help=h("よい答えのなかった質問をまとめて表示し、項目に取り込む",
+                              "questions with no good answer, grouped; accept them into entries"))
+    p.add_argument("--since", help=h("指定の日付 (2026-11-01) 以降、または期間 (7d、12h) 内の質問だけ",
+                                     "only questions asked since a date (2026-11-01) or for a time (7d, 12h)"))
     p.add_argument("--min-count", type=_count, default=1,
-                   help=h("only groups asked at least this often (default 1)", "この回数以上のまとまりだけ (既定 1)"))
+                   help=h("この回数以上のまとまりだけ (既定 1)", "only groups asked at least this often (default 1)"))
     p.set_defaults(func=cmd_gaps)
-    actions = p.add_subparsers(dest="gaps_action", metavar=h("ACTION", "操作"), parser_class=type(p))
+    actions = p.add_subparsers(dest="gaps_action", metavar=h("操作", "ACTION"), parser_class=type(p))
 
     from tui.cli.parser import common_options
 
     a = actions.add_parser("accept", parents=[common_options(defaults=False, lang=h.lang, with_lang=False)],
-                           help=h("add a phrasing to an entry's alternates", "言い回しを項目の alternates に追加"))
-    a.add_argument("question", nargs="+", help=h("the phrasing, as asked", "質問された言い回し"))
-    a.add_argument("--to", required=True, metavar="ID", help=h("the entry to add it to", "追加する先の項目の id"))
+                           help=h("言い回しを項目の alternates に追加", "add a phrasing to an entry's alternates"))
+    a.add_argument("question", nargs="+", help=h("質問された言い回し", "the phrasing, as asked"))
+    a.add_argument("--to", required=True, metavar="ID", help=h("追加する先の項目の id", "the entry to add it to"))
     a.add_argument("--lang", choices=["ja", "en"], action=_PhrasingLang, default=argparse.SUPPRESS,
-                   help=h("the alternates' language (default: the phrasing's script; also the messages')",
-                          "追加する alternates の言語 (既定: 言い回しの文字から判定。メッセージの言語にもなります)"))
+                   help=h("追加する alternates の言語 (既定: 言い回しの文字から判定。メッセージの言語にもなります)",
+                          "the alternates' language (default: the phrasing's script; also the messages')"))
     a.set_defaults(func=cmd_accept, phrasing_lang=None)
 
     d = actions.add_parser("dismiss", parents=[common],
-                           help=h("hide the group holding a question", "質問を含むまとまりを一覧から隠す"))
-    d.add_argument("question", nargs="+", help=h("one question of the group", "まとまりの中の質問 1 つ"))
+                           help=h("質問を含むまとまりを一覧から隠す", "hide the group holding a question"))
+    d.add_argument("question", nargs="+", help=h("まとまりの中の質問 1 つ", "one question of the group"))
     d.set_defaults(func=cmd_dismiss)
 
     n = actions.add_parser("draft", parents=[common],
-                           help=h("start a new entry from a group (answers left to write)",
-                                  "まとまりから新しい項目の下書きを作る (回答は後で書く)"))
-    n.add_argument("question", nargs="+", help=h("one question of the group", "まとまりの中の質問 1 つ"))
-    n.add_argument("--id", dest="entry_id", help=h("the new entry's id (default: from its English question)",
-                                                   "新しい項目の id (既定: 英語の質問から作る)"))
+                           help=h("まとまりから新しい項目の下書きを作る (回答は後で書く)",
+                                  "start a new entry from a group (answers left to write)"))
+    n.add_argument("question", nargs="+", help=h("まとまりの中の質問 1 つ", "one question of the group"))
+    n.add_argument("--id", dest="entry_id", help=h("新しい項目の id (既定: 英語の質問から作る)",
+                                                   "the new entry's id (default: from its English question)"))
     n.set_defaults(func=cmd_draft)
 
     e = actions.add_parser("export", parents=[common],
-                           help=h("write the accepted phrasings as an evaluation file (JSON Lines)",
-                                  "取り込んだ言い回しを評価用ファイル (JSON Lines) に書き出す"))
+                           help=h("取り込んだ言い回しを評価用ファイル (JSON Lines) に書き出す",
+                                  "write the accepted phrasings as an evaluation file (JSON Lines)"))
     e.add_argument("output", nargs="?", type=Path,
-                   help=h("the file to write (default: standard output)", "書き出すファイル (既定: 標準出力)"))
+                   help=h("書き出すファイル (既定: 標準出力)", "the file to write (default: standard output)"))
     e.set_defaults(func=cmd_export)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tui.i18n import MESSAGES
+from tui.i18n import add_messages
 
 IMPORT_MESSAGES: dict[str, tuple[str, str]] = {
     # key: (ja, en)
@@ -42,4 +42,4 @@ IMPORT_MESSAGES: dict[str, tuple[str, str]] = {
     "imp_st_kept-edited": ("編集済みのため保持", "kept (edited since)"),
     "imp_st_kept-removed": ("削除済みのため保持", "kept (removed since)"),
 }
-MESSAGES.update(IMPORT_MESSAGES)
+add_messages(IMPORT_MESSAGES)

@@ -24,18 +24,18 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser, h
     """Add `faq import` to `faq`."""
     p = sub.add_parser(
         "import", parents=[common],
-        help=h("turn FAQ documents (txt, html, md, csv, tsv, docx) into a knowledge base folder",
-               "FAQ 文書 (txt、html、md、csv、tsv、docx) を知識ベースのフォルダーに取り込む"))
-    p.add_argument("sources", nargs="+", metavar=h("SOURCE", "文書"),
-                   help=h("a file; FILE@ja or FILE@en gives its language", "ファイル。FILE@ja や FILE@en で言語を指定"))
+        help=h("FAQ 文書 (txt、html、md、csv、tsv、docx) を知識ベースのフォルダーに取り込む",
+               "turn FAQ documents (txt, html, md, csv, tsv, docx) into a knowledge base folder"))
+    p.add_argument("sources", nargs="+", metavar=h("文書", "SOURCE"),
+                   help=h("ファイル。FILE@ja や FILE@en で言語を指定", "a file; FILE@ja or FILE@en gives its language"))
     p.add_argument("--out", type=Path, required=True,
-                   help=h("the knowledge base folder to create or add to", "作成する、または追加する知識ベースのフォルダー"))
+                   help=h("作成する、または追加する知識ベースのフォルダー", "the knowledge base folder to create or add to"))
     p.add_argument("--source-lang", choices=["ja", "en"], default="",
-                   help=h("language of sources given without @ja/@en (default: detected)",
-                          "@ja/@en のない文書の言語 (既定: 自動判定)"))
-    p.add_argument("--dry-run", action="store_true", help=h("report only; write nothing", "報告だけで、何も書き込まない"))
-    p.add_argument("--tui", action="store_true", help=h("open the app on the imported knowledge base",
-                                                         "取り込んだ知識ベースでアプリを開く"))
+                   help=h("@ja/@en のない文書の言語 (既定: 自動判定)",
+                          "language of sources given without @ja/@en (default: detected)"))
+    p.add_argument("--dry-run", action="store_true", help=h("報告だけで、何も書き込まない", "report only; write nothing"))
+    p.add_argument("--tui", action="store_true", help=h("取り込んだ知識ベースでアプリを開く",
+                                                         "open the app on the imported knowledge base"))
     p.set_defaults(func=cmd_import)
 
 

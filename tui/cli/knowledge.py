@@ -29,55 +29,55 @@ from tui.safe import clean_line, dumps_json, from_terminal, read_line
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser, h: Help) -> None:
     """Add the knowledge-base subcommands to `faq`."""
     p = sub.add_parser("ask", parents=[common],
-                       help=h("answer a question (- reads one per line from stdin)",
-                              "質問に答える (- なら標準入力から 1 行に 1 問)"))
-    p.add_argument("question", nargs="+", help=h("the question, or - for stdin", "質問、または標準入力を表す -"))
-    p.add_argument("--top", type=_positive, default=3, help=h("how many answers (default 3)", "答えの最大件数 (既定 3)"))
-    p.add_argument("--tui", action="store_true", help=h("open the app on this question", "この質問でアプリを開く"))
+                       help=h("質問に答える (- なら標準入力から 1 行に 1 問)",
+                              "answer a question (- reads one per line from stdin)"))
+    p.add_argument("question", nargs="+", help=h("質問、または標準入力を表す -", "the question, or - for stdin"))
+    p.add_argument("--top", type=_positive, default=3, help=h("答えの最大件数 (既定 3)", "how many answers (default 3)"))
+    p.add_argument("--tui", action="store_true", help=h("この質問でアプリを開く", "open the app on this question"))
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("search", parents=[common],
-                       help=h("keyword search (AND/OR/NOT, \"phrases\", tag:)",
-                              "キーワード検索 (AND/OR/NOT、\"フレーズ\"、tag:)"))
-    p.add_argument("terms", nargs="*", help=h("search terms", "検索語"))
-    p.add_argument("--tag", help=h("only entries with this tag", "このタグの項目だけ"))
-    p.add_argument("--limit", type=_positive, default=20, help=h("how many results (default 20)", "結果の最大件数 (既定 20)"))
+                       help=h("キーワード検索 (AND/OR/NOT、\"フレーズ\"、tag:)",
+                              "keyword search (AND/OR/NOT, \"phrases\", tag:)"))
+    p.add_argument("terms", nargs="*", help=h("検索語", "search terms"))
+    p.add_argument("--tag", help=h("このタグの項目だけ", "only entries with this tag"))
+    p.add_argument("--limit", type=_positive, default=20, help=h("結果の最大件数 (既定 20)", "how many results (default 20)"))
     p.set_defaults(func=cmd_search)
 
-    p = sub.add_parser("show", parents=[common], help=h("show one entry", "項目を 1 つ表示"))
-    p.add_argument("id", help=h("entry id (faq list)", "項目の id (faq list で一覧)"))
-    p.add_argument("--tui", action="store_true", help=h("open the app on this entry", "この項目でアプリを開く"))
+    p = sub.add_parser("show", parents=[common], help=h("項目を 1 つ表示", "show one entry"))
+    p.add_argument("id", help=h("項目の id (faq list で一覧)", "entry id (faq list)"))
+    p.add_argument("--tui", action="store_true", help=h("この項目でアプリを開く", "open the app on this entry"))
     p.set_defaults(func=cmd_show)
 
-    p = sub.add_parser("list", parents=[common], help=h("list entries", "項目の一覧"))
-    p.add_argument("--tag", help=h("only entries with this tag", "このタグの項目だけ"))
+    p = sub.add_parser("list", parents=[common], help=h("項目の一覧", "list entries"))
+    p.add_argument("--tag", help=h("このタグの項目だけ", "only entries with this tag"))
     p.set_defaults(func=cmd_list)
 
-    p = sub.add_parser("tags", parents=[common], help=h("list tags", "タグの一覧"))
+    p = sub.add_parser("tags", parents=[common], help=h("タグの一覧", "list tags"))
     p.set_defaults(func=cmd_tags)
 
-    p = sub.add_parser("glossary", parents=[common], help=h("glossary, or one term", "用語集、または 1 つの用語"))
-    p.add_argument("term", nargs="?", help=h("a term or one of its synonyms", "用語またはその同義語"))
+    p = sub.add_parser("glossary", parents=[common], help=h("用語集、または 1 つの用語", "glossary, or one term"))
+    p.add_argument("term", nargs="?", help=h("用語またはその同義語", "a term or one of its synonyms"))
     p.set_defaults(func=cmd_glossary)
 
     p = sub.add_parser("lint", parents=[common],
-                       help=h("check all content, list every problem", "すべての内容を検査し、問題をすべて表示"))
+                       help=h("すべての内容を検査し、問題をすべて表示", "check all content, list every problem"))
     p.set_defaults(func=cmd_lint)
 
-    p = sub.add_parser("index", parents=[common], help=h("build or check the search index", "検索索引の作成・確認"))
-    p.add_argument("--rebuild", action="store_true", help=h("rebuild even when up to date", "最新でも作り直す"))
+    p = sub.add_parser("index", parents=[common], help=h("検索索引の作成・確認", "build or check the search index"))
+    p.add_argument("--rebuild", action="store_true", help=h("最新でも作り直す", "rebuild even when up to date"))
     p.set_defaults(func=cmd_index)
 
     p = sub.add_parser("eval", parents=[common],
-                       help=h("measure answer quality on a JSON Lines file", "JSON Lines の質問集で答えの質を測る"))
+                       help=h("JSON Lines の質問集で答えの質を測る", "measure answer quality on a JSON Lines file"))
     which = p.add_mutually_exclusive_group(required=True)
-    which.add_argument("file", type=Path, nargs="?", help=h('one {"q": ..., "expect": [ids]} per line',
-                                                            '1 行に 1 つの {"q": ..., "expect": [ids]}'))
+    which.add_argument("file", type=Path, nargs="?", help=h('1 行に 1 つの {"q": ..., "expect": [ids]}',
+                                                            'one {"q": ..., "expect": [ids]} per line'))
     which.add_argument("--accepted", action="store_true",
-                       help=h("the phrasings accepted with faq gaps accept (a regression set)",
-                              "faq gaps accept で取り込んだ言い回し (回帰テスト用)"))
-    p.add_argument("--top", type=_positive, default=3, help=h("answers considered per question (default 3)",
-                                                              "質問ごとに見る答えの数 (既定 3)"))
+                       help=h("faq gaps accept で取り込んだ言い回し (回帰テスト用)",
+                              "the phrasings accepted with faq gaps accept (a regression set)"))
+    p.add_argument("--top", type=_positive, default=3, help=h("質問ごとに見る答えの数 (既定 3)",
+                                                              "answers considered per question (default 3)"))
     p.set_defaults(func=cmd_eval)
 
 

@@ -93,17 +93,17 @@ def common_options(defaults: bool = True, lang: str = "en", with_lang: bool = Tr
         return value if defaults else argparse.SUPPRESS
 
     common.add_argument("--json", action="store_true", default=default(False),
-                        help=h("machine-readable output", "機械可読な出力 (JSON)"))
+                        help=h("機械可読な出力 (JSON)", "machine-readable output"))
     if with_lang:
         common.add_argument("--lang", choices=["ja", "en"], default=default(None),
-                            help=h("language (default: locale, else ja)", "言語 (既定: ロケール、なければ ja)"))
+                            help=h("言語 (既定: ロケール、なければ ja)", "language (default: locale, else ja)"))
     common.add_argument("--data", type=Path, default=default(None),
-                        help=h("content folder (default: $FAQ_DATA or the bundled faq_data)",
-                               "内容のフォルダー (既定: $FAQ_DATA、なければ同梱の faq_data)"))
+                        help=h("内容のフォルダー (既定: $FAQ_DATA、なければ同梱の faq_data)",
+                               "content folder (default: $FAQ_DATA or the bundled faq_data)"))
     common.add_argument("--debug", action="store_true", default=default(False),
-                        help=h("show a traceback on errors", "エラー時にトレースバックを表示"))
+                        help=h("エラー時にトレースバックを表示", "show a traceback on errors"))
     common.add_argument("--no-pager", action="store_true", default=default(False),
-                        help=h("never page long output ($PAGER)", "長い出力をページャー ($PAGER) で表示しない"))
+                        help=h("長い出力をページャー ($PAGER) で表示しない", "never page long output ($PAGER)"))
     return common
 
 
@@ -141,14 +141,14 @@ def build_parser(argv: Sequence[str] = (), lang: str | None = None) -> argparse.
     h = Help(lang)
     parser = parser_class(
         prog="faq",
-        description=h("Hyper-V live migration FAQ: ask, search, compute, train.",
-                      "Hyper-V ライブ マイグレーション FAQ: 質問、検索、計算、練習。"),
+        description=h("Hyper-V ライブ マイグレーション FAQ: 質問、検索、計算、練習。",
+                      "Hyper-V live migration FAQ: ask, search, compute, train."),
         parents=[common_options(lang=lang)],
     )
     parser.add_argument("--version", action="version", version=f"faq {version()}",
-                        help=h("show the version and exit", "バージョンを表示して終了します"))
+                        help=h("バージョンを表示して終了します", "show the version and exit"))
     common = common_options(defaults=False, lang=lang)
-    sub = parser.add_subparsers(dest="command", metavar=h("COMMAND", "コマンド"), parser_class=parser_class)
+    sub = parser.add_subparsers(dest="command", metavar=h("コマンド", "COMMAND"), parser_class=parser_class)
     import importlib
 
     needed = _COMMAND_MODULES.get(_command_in(argv) or "")

@@ -14,6 +14,8 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from kb.bilingual import Bilingual
+
 # argparse's error sentences (Python 3.11-3.13) and their Japanese.
 _ERRORS_JA: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), ja) for pattern, ja in (
@@ -47,13 +49,13 @@ ERROR_WORD = {"ja": "エラー", "en": "error"}
 
 
 class Help:
-    """Picks the help text of a pair: ``h("english", "日本語")``."""
+    """Picks the help text of a pair, Japanese first as everywhere: ``h("日本語", "english")``."""
 
     def __init__(self, lang: str) -> None:
         self.lang = lang
 
-    def __call__(self, en: str, ja: str) -> str:
-        return ja if self.lang == "ja" else en
+    def __call__(self, ja: str, en: str) -> str:
+        return Bilingual(ja, en).text(self.lang)
 
 
 def argv_lang(argv: Sequence[str], default: str) -> str:

@@ -32,12 +32,12 @@ from tui.cli import context
 from tui.cli.exit_codes import EXIT_OK
 from tui.cli.render import pad
 from tui.cli.text import Help
-from tui.i18n import format_message
+from tui.i18n import add_messages, format_message, t
 from tui.safe import clean, clean_line, dumps_json, read_line
 
 QUIT_WORDS = frozenset({"q", "quit", "exit", "終了"})
 
-M: dict[str, tuple[str, str]] = {  # key: (ja, en)
+_TRAINING_WORDS: dict[str, tuple[str, str]] = {  # key: (ja, en); keys get a quiz_ prefix
     "start": ("{profile} さんのトレーニング: {n} 問 (1 行に 1 つ答えてください。q で終了)",
               "Training for {profile}: {n:#item|items} (one answer per line; q to stop)"),
     "placement": ("実力診断: 各項目から 1 問ずつ", "Placement: one item from every entry"),
@@ -74,9 +74,11 @@ RATING_LABEL = {Rating.Again: ("もう一度", "Again"), Rating.Hard: ("難し�
                 Rating.Good: ("普通", "Good"), Rating.Easy: ("簡単", "Easy")}
 
 
-def _t(key: str, lang: str, **values: object) -> str:
-    ja, en = M[key]
-    return format_message(en if lang == "en" else ja, **values)
+add_messages({f"quiz_{key}": pair for key, pair in _TRAINING_WORDS.items()})
+
+
+def _t(key: str, lang: str, /, **values: object) -> str:
+    return format_message(t(f"quiz_{key}", lang), **values)
 
 
 def _out(text: str = "") -> None:
@@ -86,23 +88,23 @@ def _out(text: str = "") -> None:
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser, h: Help) -> None:
     """Add `quiz` and `progress` to `faq`."""
-    profile_help = h("trainee profile (default: from your user name)", "受講者のプロファイル (既定: ユーザー名から)")
+    profile_help = h("受講者のプロファイル (既定: ユーザー名から)", "trainee profile (default: from your user name)")
     p = sub.add_parser("quiz", parents=[common],
-                       help=h("training: answer quiz items, one per line", "練習: 問題に 1 行ずつ答える"))
+                       help=h("練習: 問題に 1 行ずつ答える", "training: answer quiz items, one per line"))
     p.add_argument("--profile", help=profile_help)
-    p.add_argument("--tag", help=h("only items of entries with this tag", "このタグの項目の問題だけ"))
+    p.add_argument("--tag", help=h("このタグの項目の問題だけ", "only items of entries with this tag"))
     p.add_argument("--count", type=int, default=DEFAULT_COUNT,
-                   help=h(f"how many items (default {DEFAULT_COUNT})", f"問題数 (既定 {DEFAULT_COUNT})"))
+                   help=h(f"問題数 (既定 {DEFAULT_COUNT})", f"how many items (default {DEFAULT_COUNT})"))
     p.add_argument("--placement", action="store_true",
-                   help=h("placement quiz: one item from every entry", "実力確認: すべての項目から 1 問ずつ"))
+                   help=h("実力確認: すべての項目から 1 問ずつ", "placement quiz: one item from every entry"))
     p.set_defaults(func=cmd_quiz)
 
     p = sub.add_parser("progress", parents=[common],
-                       help=h("training progress: mastery, due, streak", "練習の進み具合: 習熟度、復習予定、連続日数"))
+                       help=h("練習の進み具合: 習熟度、復習予定、連続日数", "training progress: mastery, due, streak"))
     p.add_argument("--profile", help=profile_help)
-    p.add_argument("--all", action="store_true", help=h("one row per profile", "プロファイルごとに 1 行"))
+    p.add_argument("--all", action="store_true", help=h("プロファイルごとに 1 行", "one row per profile"))
     p.add_argument("--csv", action="store_true",
-                   help=h("CSV rows (with --all: every profile)", "CSV で出力 (--all と併用ですべてのプロファイル)"))
+                   help=h("CSV で出力 (--all と併用ですべてのプロファイル)", "CSV rows (with --all: every profile)"))
     p.set_defaults(func=cmd_progress)
 
 
