@@ -32,6 +32,8 @@ class Settings:
     exit_after: str | None = None  # "mount" or "ready": for startup benchmarks
     cursor_blink: bool = True
     debounce: float = DEBOUNCE_SECONDS
+    config_file: Path | None = None  # the settings file the language and theme are saved to (None: not saved)
+    theme: str | None = None  # the theme to start with (None: Textual's default)
 
     @property
     def bookmarks_path(self) -> Path:

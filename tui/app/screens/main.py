@@ -34,6 +34,7 @@ class MainScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__(id="main")
+        self._linked = False  # the deep links (--ask, --show, a cluster file) were followed
 
     @property
     def state(self) -> AppState:
@@ -86,9 +87,20 @@ class MainScreen(Screen[None]):
     # -- what the app tells the screen --------------------------------------------------------
 
     async def on_content_loaded(self, message: messages.ContentLoaded) -> None:
-        """The knowledge base is in (the index may still be opening): show it, then the deep links."""
+        """The knowledge base is in (the index may still be opening): show it, then the deep links.
+
+        Again after an edit: the open entry is shown as it now reads.
+        """
         self._show_content()
         self.answers.show_progress(self.question.value)
+        kb = self.state.content
+        if self._linked:
+            shown = self.entry_view.entry_id
+            if kb is not None and shown is not None and shown in kb.entries:
+                await self._show_entry(shown, keep_values=True)
+            self.app.post_message(messages.ContentShown())
+            return
+        self._linked = True
         settings = self.state.settings
         if settings.ask:
             self.question.set_question(settings.ask)
@@ -179,7 +191,8 @@ class MainScreen(Screen[None]):
         if record:
             state.history.visit(entry_id)
         self.tabs.active = "entry"
-        await self._show_entry(entry_id)
+        # The same entry again (a late answer, the palette): what was typed in its calculators stays.
+        await self._show_entry(entry_id, keep_values=entry_id == self.entry_view.entry_id)
         self.entry_view.focus()
         self.refresh_bindings()
 
@@ -227,8 +240,10 @@ class MainScreen(Screen[None]):
             return state.history.can_back
         if action == "forward":
             return state.history.can_forward
-        if action == "bookmark":
+        if action in ("bookmark", "copy_answer", "copy_command", "edit"):
             return bool(self.entry_view.entry_id) and self.tabs.active == "entry"
+        if action == "copy_figure":
+            return self.tabs.active == "entry" and self.entry_view.figure() is not None
         if action == "problems":
             return state.content is not None and bool(state.content.problems)
         if action == "training":
@@ -238,12 +253,17 @@ class MainScreen(Screen[None]):
     def action_focus_question(self) -> None:
         self.question.focus()
 
-    def action_leave_or_return(self) -> None:
-        """Esc in the question box goes to what the open tab shows; anywhere else, back to the box."""
-        if self.focused is not self.question:
-            self.question.focus()
-            return
-        self._focus_pane()
+    def action_leave(self) -> None:
+        """Esc only backs out: from the question box or a calculator's field to what the tab shows.
+
+        It never goes back to the question box (``/`` does): pressed twice it would toggle,
+        and the next key would be typed into the box.
+        """
+        focused = self.focused
+        if focused is self.question:
+            self._focus_pane()
+        elif isinstance(focused, Input) and focused in self.entry_view.query(Input):
+            self.entry_view.focus()
 
     def _focus_pane(self) -> None:
         """Focus what the open tab shows (its list, tree or text), else the tab bar."""
@@ -289,11 +309,45 @@ class MainScreen(Screen[None]):
             self.app.push_screen(ProblemsScreen(kb, self.state.lang))
 
     def action_training(self) -> None:
-        factory = screen_factory("training")
-        if factory is None:
-            self.notify(t("training_unavailable", self.state.lang))
+        """Open the Training screen; one left with a session under way is shown again as it was."""
+        app = self.app
+        if not app.is_screen_installed("training"):
+            factory = screen_factory("training")
+            if factory is None:
+                self.notify(t("training_unavailable", self.state.lang))
+                return
+            app.install_screen(factory(self.state), "training")
+        app.push_screen("training")
+
+    # -- copy and edit ----------------------------------------------------------------------
+
+    def _copy(self, text: str | None, what: str, missing: str) -> None:
+        lang = self.state.lang
+        if not text:
+            self.notify(t(missing, lang))
             return
-        self.app.push_screen(factory(self.state))
+        self.app.copy_to_clipboard(text)
+        self.notify(t("copied", lang, what=t(what, lang)))
+
+    def action_copy_answer(self) -> None:
+        self._copy(self.entry_view.answer_markdown(), "copied_answer", "nothing_to_copy")
+
+    def action_copy_command(self) -> None:
+        self._copy(self.entry_view.first_command(), "copied_command", "no_command")
+
+    def action_copy_figure(self) -> None:
+        self._copy(self.entry_view.figure(), "copied_figure", "no_figure")
+
+    def action_edit(self) -> None:
+        """Open the entry's file in the person's editor at its answer; the app reloads it after."""
+        kb, entry_id = self.state.content, self.entry_view.entry_id
+        entry = kb.entries.get(entry_id) if kb is not None and entry_id is not None else None
+        if kb is None or entry is None or not entry.path:
+            return
+        from tui.app.editor import answer_line
+
+        path = Path(entry.path) if Path(entry.path).is_absolute() else kb.root / entry.path
+        self.app.post_message(messages.EditRequested(str(path), answer_line(path, self.state.lang)))
 
     @on(TabbedContent.TabActivated)
     def _tab_changed(self, event: TabbedContent.TabActivated) -> None:
