@@ -52,6 +52,10 @@ MAIN_BINDINGS: list[BindingType] = [
     Binding("o", "open_cluster", "Cluster", id="key_cluster"),
     Binding("f8", "problems", "Problems", id="key_problems"),
     Binding("t", "training", "Training", id="key_training"),
+    # The same keys unlabelled: where the footer leaves them out (the Entry tab, to make room
+    # for the keys about the entry) they still work.
+    Binding("o", "open_cluster_quietly", show=False),
+    Binding("t", "training_quietly", show=False),
     *[Binding(str(n), f"show_tab('{tab}')", show=False, id="key_tabs")
       for n, tab in enumerate(TABS, start=1)],
     Binding("escape", "leave", show=False),

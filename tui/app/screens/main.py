@@ -246,7 +246,9 @@ class MainScreen(Screen[None]):
             return self.tabs.active == "entry" and self.entry_view.figure() is not None
         if action == "problems":
             return state.content is not None and bool(state.content.problems)
-        if action == "training":
+        if action in ("open_cluster", "training") and self.tabs.active == "entry" and self.entry_view.entry_id:
+            return False  # the entry's own keys take the footer; o and t still work (below)
+        if action in ("training", "training_quietly"):
             return state.content is not None and screen_available("training")
         return True
 
@@ -297,6 +299,12 @@ class MainScreen(Screen[None]):
         entry_id = self.entry_view.entry_id
         if entry_id is not None and self.state.content is not None:
             self.app.post_message(messages.BookmarkToggled(entry_id))
+
+    def action_open_cluster_quietly(self) -> None:
+        self.action_open_cluster()
+
+    def action_training_quietly(self) -> None:
+        self.action_training()
 
     def action_open_cluster(self) -> None:
         # The tree starts where faq was run, which is where a person keeps their own files.
