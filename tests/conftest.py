@@ -28,6 +28,7 @@ def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: p
     monkeypatch.setenv("FAQ_DATA_HOME", str(tmp_path_factory.mktemp("data-home")))
     monkeypatch.delenv("FAQ_DATA", raising=False)
     monkeypatch.setenv("FAQ_LANG", "ja")
+    monkeypatch.setenv("FAQ_CONFIG", str(tmp_path_factory.mktemp("config") / "config.toml"))
 
 
 @pytest.fixture(scope="session")

@@ -500,7 +500,8 @@ async def test_help_lists_every_key_binding(app_for) -> None:
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         rows = dict((what, keys) for keys, what in app.screen.rows)
-        assert rows["Quit"] == "Ctrl+C q"
+        assert rows["Quit"] == "Ctrl+Q q"
+        assert rows["Copy the selected text (nothing selected: quit); Ctrl+Q quits"] == "Ctrl+C"
         assert rows["Back to the previous entry"] == "[ Alt+Left"
         assert rows["Switch the language (日本語 / English)"] == "F2 Ctrl+T"
         for expected in ("Forward", "Bookmark", "Open a cluster file", "Help", "Find", "Open the best answer"):
@@ -533,7 +534,8 @@ async def test_partly_broken_content_opens_and_lists_problems(app_for, small_kb:
         await pilot.press("escape", "f8")
         await pilot.pause()
         assert isinstance(app.screen, ProblemsScreen)
-        text = plain(app.screen.query_one("#problems-text", Static))
+        listed = app.screen.query_one("#problems-list", OptionList)
+        text = "\n".join(str(getattr(o.prompt, "plain", o.prompt)) for o in listed.options)
         assert "broken.md" in text
         await pilot.press("escape")
         assert app.screen is app.main
@@ -547,7 +549,9 @@ async def test_no_entries_at_all_shows_the_problems_screen(app_for, tmp_path: Pa
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, ready=False)
         assert isinstance(app.screen, ProblemsScreen)
-        text = plain(app.screen.query_one("#problems-text", Static))
+        listed = app.screen.query_one("#problems-list", OptionList)
+        text = plain(app.screen.query_one("#problems-text", Static)) + "\n".join(
+            str(getattr(o.prompt, "plain", o.prompt)) for o in listed.options)
         assert "No entries could be loaded" in text and "entries/" in text
         await pilot.press("escape")  # nothing to go back to
         assert isinstance(app.screen, ProblemsScreen)

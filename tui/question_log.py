@@ -22,7 +22,7 @@ SETTING = "question_log"
 
 def logging_enabled(env: Mapping[str, str] | None = None) -> bool:
     """Whether questions may be logged: neither ``FAQ_NO_LOG`` nor the settings file says no."""
-    from tui.cli.config import ConfigError, config_path, read_settings
+    from tui.settings import ConfigError, config_path, read_settings
 
     env = os.environ if env is None else env
     if env.get("FAQ_NO_LOG", "") not in ("", "0"):

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from textual import on, work
-from textual.app import App
+from textual.app import App, SuspendNotSupported, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -18,8 +19,9 @@ from textual.worker import get_current_worker
 
 from tui import paths
 from tui.app.bookmarks import save_bookmarks, set_aside, toggled
+from tui.app.editor import editor_command
 from tui.app.hangup import watch_hangup
-from tui.app.keys import APP_BINDINGS, MAIN_BINDINGS, localize_bindings
+from tui.app.keys import APP_BINDINGS, LIST_BINDINGS, MAIN_BINDINGS, localize_bindings
 from tui.app.loading import load_content, open_engine
 from tui.app.messages import (
     BookmarksChanged,
@@ -28,6 +30,7 @@ from tui.app.messages import (
     ContentLoaded,
     ContentRequested,
     ContentShown,
+    EditRequested,
     EngineFailed,
     EngineReady,
     EntryOpened,
@@ -48,6 +51,7 @@ from tui.app.widgets.messages import EntrySelected, TermSelected
 from tui.i18n import t
 from tui.question_log import AskLogger, open_question_log
 from tui.safe import clean_line
+from tui.settings import ConfigError, config_path, save_setting
 
 __all__ = ["FaqApp", "Settings", "make_app", "run_app"]
 
@@ -79,6 +83,31 @@ class FaqApp(App[int]):
         localize_bindings(self, self.lang)
         localize_bindings(self.main, self.lang)
         watch_hangup(self)  # a terminal that goes away ends the app, instead of a spinning core
+        theme = self.settings.theme
+        if theme and theme in self.available_themes:
+            self.theme = theme
+        self.theme_changed_signal.subscribe(self, lambda theme: self._save_setting("theme", theme.name))
+
+    def _save_setting(self, key: str, value: str) -> None:
+        """Remember ``key`` in the settings file (when the app was given one); a failure is a notice."""
+        path = self.settings.config_file
+        if path is None:
+            return
+        try:
+            save_setting(path, key, value)
+        except ConfigError as exc:
+            self.notify(clean_line(t("settings_not_saved", self.lang, error=exc.render(self.lang))),
+                        severity="warning", markup=False)
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Textual's own commands, in the app's language (its titles are English only)."""
+        lang = self.lang
+        yield SystemCommand(t("sys_theme", lang), t("sys_theme_help", lang), self.action_change_theme)
+        yield SystemCommand(t("sys_lang", lang), t("sys_lang_help", lang), self.action_toggle_language)
+        yield SystemCommand(t("sys_help", lang), t("sys_help_help", lang), self.action_help)
+        yield SystemCommand(t("sys_screenshot", lang), t("sys_screenshot_help", lang),
+                            lambda: self.set_timer(0.1, self.deliver_screenshot))
+        yield SystemCommand(t("sys_quit", lang), t("sys_quit_help", lang), self.action_quit)
 
     # -- loading ------------------------------------------------------------------------------
 
@@ -112,6 +141,8 @@ class FaqApp(App[int]):
 
     async def on_content_loaded(self, message: ContentLoaded) -> None:
         state = self.state
+        if state.library is not None:  # a reload: the old engine answers for the old content
+            state.engine, state.engine_error = None, None
         state.library = message.library
         state.bookmarks = message.bookmarks
         state.bookmarks_unreadable = message.problem is not None and not message.bookmarks
@@ -197,14 +228,43 @@ class FaqApp(App[int]):
                 old.close()
         for screen in self.screen_stack:
             screen.post_message(ContentEdited(message.library))
+    def on_edit_requested(self, message: EditRequested) -> None:
+        """Suspend the app, run the person's editor on the file, then read the content again."""
+        path = Path(message.path)
+        if not path.is_absolute():
+            path = self.settings.kb_root / path
+        command = editor_command(path, message.line)
+        if command is None:
+            self.notify(t("no_editor", self.lang), severity="warning", markup=False)
+            return
+        try:
+            with self.suspend():
+                subprocess.run(command, check=False)
+        except (OSError, SuspendNotSupported) as exc:
+            self.notify(clean_line(t("editor_failed", self.lang, error=exc)), severity="error", markup=False)
+            return
+        self.notify(clean_line(t("reloaded", self.lang, path=str(path))), markup=False)
+        self._load(load_content, self.settings, self.post_message)
 
     # -- app-wide actions ---------------------------------------------------------------------
+
+    def action_copy_or_quit(self) -> None:
+        """Ctrl+C: copy the text selected (in a field or on the screen); with nothing selected, quit."""
+        focused = self.focused
+        selected = getattr(focused, "selected_text", "") if focused is not None else ""
+        if not selected:
+            selected = self.screen.get_selected_text() or ""
+        if not selected:
+            self.exit(0)
+            return
+        self.copy_to_clipboard(selected)
+        self.notify(t("copied", self.lang, what=t("copied_selection", self.lang)), markup=False)
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss()
             return
-        bindings = [*APP_BINDINGS, *MAIN_BINDINGS]
+        bindings = [*APP_BINDINGS, *MAIN_BINDINGS, LIST_BINDINGS[0]]
         if not screen_available("training"):
             bindings = [b for b in bindings if not (isinstance(b, Binding) and b.id == "key_training")]
         self.push_screen(HelpScreen(bindings, self.lang))
@@ -216,20 +276,26 @@ class FaqApp(App[int]):
         self.state.lang = lang
         self.title = t("app_title", lang)
         localize_bindings(self, lang)
-        for screen in self.screen_stack:
+        screens = list(self.screen_stack)
+        if self.is_screen_installed("training") and self.get_screen("training") not in screens:
+            screens.append(self.get_screen("training"))  # kept for its session while not shown
+        for screen in screens:
             localize_bindings(screen, lang)
             screen.post_message(LanguageChanged(lang))
+        self._save_setting("language", lang)
 
 
 def make_app(kb_root: Path | None = None, lang: str = "ja", cache_dir: Path | None = None,
              data_home: Path | None = None, ask: str | None = None, show: str | None = None,
              cluster_file: Path | None = None, *, exit_after: str | None = None,
              cursor_blink: bool = True, debounce: float = DEBOUNCE_SECONDS,
-             log_questions: bool = True) -> FaqApp:
+             log_questions: bool = True, config_file: Path | None = None,
+             theme: str | None = None) -> FaqApp:
     """The app, for the CLI and the tests alike.
 
     Unset folders come from the environment as the CLI resolves them: content from
     ``$FAQ_DATA`` or the bundled copy, the index cache and bookmarks from the user's folders.
+    The language and theme chosen in the app are saved to ``config_file`` (None: not saved).
     """
     enable_cjk_line_breaks()
     return FaqApp(Settings(
@@ -239,6 +305,7 @@ def make_app(kb_root: Path | None = None, lang: str = "ja", cache_dir: Path | No
         data_home=data_home if data_home is not None else paths.user_data_dir(),
         ask=ask, show=show, cluster_file=Path(cluster_file) if cluster_file is not None else None,
         exit_after=exit_after, cursor_blink=cursor_blink, debounce=debounce, log_questions=log_questions,
+        config_file=config_file, theme=theme,
     ))
 
 
@@ -246,12 +313,15 @@ def run_app(args: argparse.Namespace) -> int:
     """Open the app for ``faq`` (no subcommand), ``faq ask --tui``, ``faq show --tui``, ``faq check --tui``."""
     cluster = getattr(args, "cluster", None) or getattr(args, "cluster_file", None)
     exit_after = os.environ.get("FAQ_EXIT_AFTER_MOUNT") or None
+    settings = getattr(args, "settings", None) or {}
     app = make_app(
         kb_root=paths.data_dir(getattr(args, "data", None)), lang=getattr(args, "lang", None) or "ja",
         cache_dir=paths.cache_dir(), data_home=paths.user_data_dir(),
         ask=getattr(args, "ask", None), show=getattr(args, "show", None),
         cluster_file=Path(cluster) if cluster else None,
         exit_after={"1": "mount", "mount": "mount", "ready": "ready"}.get(exit_after or ""),
+        # The language is resolved like every command's (flag, $FAQ_LANG, settings, locale); the theme alike.
+        config_file=config_path(), theme=os.environ.get("FAQ_THEME") or settings.get("theme"),
     )
     code = app.run()
     # A crash inside the app returns None: say so in the exit status.

@@ -18,11 +18,22 @@ TABS = ("ask", "entry", "browse", "glossary", "cluster")
 # What takes the focus when a tab is opened from the keyboard (1 to 5).
 PANE_FOCUS = {"ask": "#results", "entry": "#entry-view", "browse": "#browse-tree",
               "glossary": "#glossary-terms", "cluster": "#cluster-findings"}
+# j/k and g/G in every list of the main screen, as in less and vi (shown once, in the help).
+LIST_BINDINGS: list[BindingType] = [
+    Binding("j", "cursor_down", show=False, id="key_lists"),
+    Binding("k", "cursor_up", show=False, id="key_lists"),
+    Binding("g", "first", show=False, id="key_lists"),
+    Binding("G", "last", show=False, id="key_lists"),
+]
 # Back and forward share one footer label when both can act: the footer is short at 80 columns.
 _HISTORY = Binding.Group("key_history", compact=True)
 
+_COPY = Binding.Group("key_copy", compact=True)
+
 APP_BINDINGS: list[BindingType] = [
-    Binding("ctrl+c", "quit", show=False, priority=True, id="key_quit"),
+    # Ctrl+C copies a selection, as in posting and harlequin; with nothing selected it still quits.
+    Binding("ctrl+c", "copy_or_quit", show=False, priority=True, id="key_copy_selection"),
+    Binding("ctrl+q", "quit", show=False, priority=True, id="key_quit"),
     Binding("q", "quit", "Quit", id="key_quit"),
     Binding("question_mark,f1", "help", "Help", id="key_help"),
     Binding("f2,ctrl+t", "toggle_language", "English", id="key_lang"),
@@ -34,13 +45,21 @@ MAIN_BINDINGS: list[BindingType] = [
     Binding("left_square_bracket,alt+left", "back", "Back", id="key_back", group=_HISTORY),
     Binding("right_square_bracket,alt+right", "forward", "Forward", id="key_forward", group=_HISTORY),
     Binding("b", "bookmark", "Bookmark", id="key_bookmark"),
+    Binding("c", "copy_answer", "Copy", id="key_copy", group=_COPY),
+    Binding("y", "copy_command", "Command", id="key_copy_command", group=_COPY),
+    Binding("f", "copy_figure", "Figure", id="key_copy_figure", group=_COPY),
+    Binding("e", "edit", "Edit", id="key_edit"),
     Binding("o", "open_cluster", "Cluster", id="key_cluster"),
     Binding("f8", "problems", "Problems", id="key_problems"),
     Binding("t", "training", "Training", id="key_training"),
     Binding("G", "gaps", "Gaps", show=False, id="key_gaps"),
+    # The same keys unlabelled: where the footer leaves them out (the Entry tab, to make room
+    # for the keys about the entry) they still work.
+    Binding("o", "open_cluster_quietly", show=False),
+    Binding("t", "training_quietly", show=False),
     *[Binding(str(n), f"show_tab('{tab}')", show=False, id="key_tabs")
       for n, tab in enumerate(TABS, start=1)],
-    Binding("escape", "leave_or_return", show=False),
+    Binding("escape", "leave", show=False),
     Binding("down", "focus_results", show=False),
 ]
 

@@ -115,3 +115,12 @@ class BookmarksChanged(Message, bubble=False):
     def __init__(self, entry_id: str) -> None:
         super().__init__()
         self.entry_id = entry_id
+
+
+class EditRequested(Message, bubble=False):
+    """Open ``path`` at ``line`` in the person's editor, then reload the content (to the app)."""
+
+    def __init__(self, path: str, line: int | None = None) -> None:
+        super().__init__()
+        self.path = path
+        self.line = line

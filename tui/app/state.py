@@ -33,6 +33,8 @@ class Settings:
     cursor_blink: bool = True
     debounce: float = DEBOUNCE_SECONDS
     log_questions: bool = True  # and neither FAQ_NO_LOG nor the settings file says no
+    config_file: Path | None = None  # the settings file the language and theme are saved to (None: not saved)
+    theme: str | None = None  # the theme to start with (None: Textual's default)
 
     @property
     def bookmarks_path(self) -> Path:

@@ -184,8 +184,7 @@ def _positional_values(path: list[str], positionals: list[str], parser: argparse
     if command in ("check", "eval") and index == 0:
         return [FILES]
     if path[:2] in (["config", "set"], ["config", "unset"]):
-        from tui.cli.config import KEYS, LOG_LEVELS
-        from tui.cli.render import COLOR_SETTINGS
+        from tui.settings import COLOR_SETTINGS, KEYS, LOG_LEVELS
 
         if index == 0:
             return list(KEYS)

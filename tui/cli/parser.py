@@ -35,7 +35,7 @@ def default_lang(settings: Mapping[str, str] | None = None) -> str:
     if os.environ.get("FAQ_LANG"):
         return "en" if os.environ["FAQ_LANG"].lower().startswith("en") else "ja"
     if settings is None:
-        from tui.cli.config import ConfigError, config_path, read_settings
+        from tui.settings import ConfigError, config_path, read_settings
 
         try:
             settings = read_settings(config_path())

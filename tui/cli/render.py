@@ -19,7 +19,6 @@ if TYPE_CHECKING:  # Whoosh loads only for the commands that search
 _md = MarkdownIt("commonmark")
 
 
-COLOR_SETTINGS = ("auto", "always", "never")
 
 
 def color_enabled(stream: TextIO, env: Mapping[str, str] | None = None, setting: str = "auto") -> bool:

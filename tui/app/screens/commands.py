@@ -1,4 +1,8 @@
-"""Command palette (Ctrl+P): any entry or glossary term by name, in Japanese or English."""
+"""Command palette (Ctrl+P): any entry or glossary term by name, typed in Japanese or English.
+
+A name typed in either language finds it; what is shown is in the app's language (with the
+name that matched beside it when that was the other language's).
+"""
 
 from __future__ import annotations
 
@@ -62,25 +66,28 @@ class KnowledgeCommands(Provider):
             return
         matcher = self.matcher(query)
         scored: list[tuple[float, str, str]] = []
+        lang = state.lang
         for entry in kb.entries.values():
-            best, shown = 0.0, ""
-            for lang in LANGS:
-                if lang in entry.text:
-                    name = clean_line(entry.text[lang].question)
+            best, matched = 0.0, ""
+            for other in LANGS:
+                if other in entry.text:
+                    name = clean_line(entry.text[other].question)
                     score = matcher.match(name)
                     if score > best:
-                        best, shown = score, name
+                        best, matched = score, name
             if best > 0:
-                scored.append((best, shown, entry.id))
+                scored.append((best, matched, entry.id))
         scored.sort(key=lambda s: -s[0])
-        for score, shown, entry_id in scored[:MAX_HITS]:
-            yield Hit(score, highlight(matcher, shown), partial(self._open_entry, entry_id),
-                      text=shown, help=escape(t("palette_entry", state.lang, id=entry_id)))
+        for score, matched, entry_id in scored[:MAX_HITS]:
+            shown = clean_line(kb.entries[entry_id].question(lang))
+            where = t("palette_entry", lang, id=entry_id)
+            yield Hit(score, highlight(matcher, shown), partial(self._open_entry, entry_id), text=shown,
+                      help=escape(where if matched == shown else f"{where}: {matched}"))  # help is markup
         for term in kb.glossary.values():
             names = [clean_line(n) for n in term.synonyms]
             score, name = max(((matcher.match(n), n) for n in names), default=(0.0, ""))
             if score > 0:
-                display = clean_line(term.name(state.lang))
-                where = t("palette_term", state.lang)
-                yield Hit(score, highlight(matcher, name), partial(self._show_term, term.id), text=name,
-                          help=escape(where if display == name else f"{where}: {display}"))  # help is markup
+                display = clean_line(term.name(lang))
+                where = t("palette_term", lang)
+                yield Hit(score, highlight(matcher, display), partial(self._show_term, term.id), text=display,
+                          help=escape(where if display == name else f"{where}: {name}"))  # help is markup

@@ -159,7 +159,7 @@ class GapsScreen(Screen[None]):
 
     def _show(self, gaps: list[Gap], problems: list[KbError]) -> None:
         for problem in problems:
-            self.notify(clean_line(problem.render(self.state.lang)), severity="warning", timeout=10)
+            self.notify(clean_line(problem.render(self.state.lang)), severity="warning", timeout=10, markup=False)
         self.gaps = gaps
         self.loaded = True
         self._fill()
@@ -234,7 +234,7 @@ class GapsScreen(Screen[None]):
             return
         closest = [i for i in pick.gap.closest if i in kb.entries]
         if not closest:
-            self.notify(t("gaps_no_closest", state.lang))
+            self.notify(t("gaps_no_closest", state.lang), markup=False)
             return
 
         def chosen(entry_id: str | None) -> None:
@@ -261,7 +261,7 @@ class GapsScreen(Screen[None]):
     def _change(self, kind: str, pick: _Pick, entry_id: str | None) -> None:
         self.busy = True
         self.refresh_bindings()
-        self.notify(t("gaps_working", self.state.lang), timeout=2)
+        self.notify(t("gaps_working", self.state.lang), timeout=2, markup=False)
         self._apply(kind, pick, entry_id, self.state.lang)
 
     @work(thread=True, exclusive=True, group="gaps-edit", exit_on_error=False)
@@ -294,9 +294,9 @@ class GapsScreen(Screen[None]):
         self.app.call_from_thread(self._done, message, library, [*outcome.problems, *outcome.warnings])
 
     def _done(self, message: str, library: Library | None, problems: list[KbError]) -> None:
-        self.notify(clean_line(message), timeout=6)
+        self.notify(clean_line(message), timeout=6, markup=False)
         for problem in problems:
-            self.notify(clean_line(problem.render(self.state.lang)), severity="warning", timeout=10)
+            self.notify(clean_line(problem.render(self.state.lang)), severity="warning", timeout=10, markup=False)
         if library is not None:
             self.app.post_message(ContentEdited(library))  # the app swaps it in, then tells us
         else:
@@ -306,7 +306,7 @@ class GapsScreen(Screen[None]):
     def _failed(self, error: KbError) -> None:
         self.busy = False
         self.refresh_bindings()
-        self.notify(clean_line(error.render(self.state.lang)), severity="error", timeout=12)
+        self.notify(clean_line(error.render(self.state.lang)), severity="error", timeout=12, markup=False)
 
 
 def _make(state: AppState) -> GapsScreen:

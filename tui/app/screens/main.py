@@ -34,6 +34,7 @@ class MainScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__(id="main")
+        self._linked = False  # the deep links (--ask, --show, a cluster file) were followed
 
     @property
     def state(self) -> AppState:
@@ -86,9 +87,20 @@ class MainScreen(Screen[None]):
     # -- what the app tells the screen --------------------------------------------------------
 
     async def on_content_loaded(self, message: messages.ContentLoaded) -> None:
-        """The knowledge base is in (the index may still be opening): show it, then the deep links."""
+        """The knowledge base is in (the index may still be opening): show it, then the deep links.
+
+        Again after an edit: the open entry is shown as it now reads.
+        """
         self._show_content()
         self.answers.show_progress(self.question.value)
+        kb = self.state.content
+        if self._linked:
+            shown = self.entry_view.entry_id
+            if kb is not None and shown is not None and shown in kb.entries:
+                await self._show_entry(shown, keep_values=True)
+            self.app.post_message(messages.ContentShown())
+            return
+        self._linked = True
         settings = self.state.settings
         if settings.ask:
             self.question.set_question(settings.ask)
@@ -180,7 +192,8 @@ class MainScreen(Screen[None]):
             state.history.visit(entry_id)
             self.app.post_message(messages.EntryOpened(entry_id, self.answers.shown))
         self.tabs.active = "entry"
-        await self._show_entry(entry_id)
+        # The same entry again (a late answer, the palette): what was typed in its calculators stays.
+        await self._show_entry(entry_id, keep_values=entry_id == self.entry_view.entry_id)
         self.entry_view.focus()
         self.refresh_bindings()
 
@@ -244,11 +257,15 @@ class MainScreen(Screen[None]):
             return state.history.can_back
         if action == "forward":
             return state.history.can_forward
-        if action == "bookmark":
+        if action in ("bookmark", "copy_answer", "copy_command", "edit"):
             return bool(self.entry_view.entry_id) and self.tabs.active == "entry"
+        if action == "copy_figure":
+            return self.tabs.active == "entry" and self.entry_view.figure() is not None
         if action == "problems":
             return state.content is not None and bool(state.content.problems)
-        if action == "training":
+        if action in ("open_cluster", "training") and self.tabs.active == "entry" and self.entry_view.entry_id:
+            return False  # the entry's own keys take the footer; o and t still work (below)
+        if action in ("training", "training_quietly"):
             return state.content is not None and screen_available("training")
         if action == "gaps":
             return state.content is not None
@@ -257,12 +274,17 @@ class MainScreen(Screen[None]):
     def action_focus_question(self) -> None:
         self.question.focus()
 
-    def action_leave_or_return(self) -> None:
-        """Esc in the question box goes to what the open tab shows; anywhere else, back to the box."""
-        if self.focused is not self.question:
-            self.question.focus()
-            return
-        self._focus_pane()
+    def action_leave(self) -> None:
+        """Esc only backs out: from the question box or a calculator's field to what the tab shows.
+
+        It never goes back to the question box (``/`` does): pressed twice it would toggle,
+        and the next key would be typed into the box.
+        """
+        focused = self.focused
+        if focused is self.question:
+            self._focus_pane()
+        elif isinstance(focused, Input) and focused in self.entry_view.query(Input):
+            self.entry_view.focus()
 
     def _focus_pane(self) -> None:
         """Focus what the open tab shows (its list, tree or text), else the tab bar."""
@@ -297,6 +319,12 @@ class MainScreen(Screen[None]):
         if entry_id is not None and self.state.content is not None:
             self.app.post_message(messages.BookmarkToggled(entry_id))
 
+    def action_open_cluster_quietly(self) -> None:
+        self.action_open_cluster()
+
+    def action_training_quietly(self) -> None:
+        self.action_training()
+
     def action_open_cluster(self) -> None:
         # The tree starts where faq was run, which is where a person keeps their own files.
         suggestion = str(self.state.settings.cluster_file or "")
@@ -308,11 +336,45 @@ class MainScreen(Screen[None]):
             self.app.push_screen(ProblemsScreen(kb, self.state.lang))
 
     def action_training(self) -> None:
-        factory = screen_factory("training")
-        if factory is None:
-            self.notify(t("training_unavailable", self.state.lang), markup=False)
+        """Open the Training screen; one left with a session under way is shown again as it was."""
+        app = self.app
+        if not app.is_screen_installed("training"):
+            factory = screen_factory("training")
+            if factory is None:
+                self.notify(t("training_unavailable", self.state.lang), markup=False)
+                return
+            app.install_screen(factory(self.state), "training")
+        app.push_screen("training")
+
+    # -- copy and edit ----------------------------------------------------------------------
+
+    def _copy(self, text: str | None, what: str, missing: str) -> None:
+        lang = self.state.lang
+        if not text:
+            self.notify(t(missing, lang), markup=False)
             return
-        self.app.push_screen(factory(self.state))
+        self.app.copy_to_clipboard(text)
+        self.notify(t("copied", lang, what=t(what, lang)), markup=False)
+
+    def action_copy_answer(self) -> None:
+        self._copy(self.entry_view.answer_markdown(), "copied_answer", "nothing_to_copy")
+
+    def action_copy_command(self) -> None:
+        self._copy(self.entry_view.first_command(), "copied_command", "no_command")
+
+    def action_copy_figure(self) -> None:
+        self._copy(self.entry_view.figure(), "copied_figure", "no_figure")
+
+    def action_edit(self) -> None:
+        """Open the entry's file in the person's editor at its answer; the app reloads it after."""
+        kb, entry_id = self.state.content, self.entry_view.entry_id
+        entry = kb.entries.get(entry_id) if kb is not None and entry_id is not None else None
+        if kb is None or entry is None or not entry.path:
+            return
+        from tui.app.editor import answer_line
+
+        path = Path(entry.path) if Path(entry.path).is_absolute() else kb.root / entry.path
+        self.app.post_message(messages.EditRequested(str(path), answer_line(path, self.state.lang)))
 
     def action_gaps(self) -> None:
         factory = screen_factory("gaps")

@@ -7,29 +7,34 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
 
 from kb.content.load import KnowledgeBase
-from tui.app.messages import LanguageChanged
+from tui.app.keys import LIST_BINDINGS
+from tui.app.messages import EditRequested, LanguageChanged
 from tui.i18n import t
 from tui.safe import clean_line
 
 
 def problems_text(kb: KnowledgeBase, lang: str) -> Text:
-    """A heading and one line per problem (file:line: field: message), cleaned for the terminal."""
+    """A heading and how to use the list below it."""
     heading = (t("problems_fatal", lang, path=str(kb.root)) if not kb.entries
                else t("problems_title", lang, n=len(kb.problems)))
     text = Text(clean_line(heading), style="bold red" if not kb.entries else "bold yellow")
-    text.append("\n" + t("problems_hint", lang) + "\n", style="dim")
-    for problem in kb.problems:
-        text.append("\n• " + clean_line(problem.render(lang)))
+    text.append("\n" + t("problems_hint", lang), style="dim")
     return text
+
+
+def problem_options(kb: KnowledgeBase, lang: str) -> list[Option]:
+    """One line per problem (file:line: field: message), cleaned for the terminal."""
+    return [Option(Text("• " + clean_line(problem.render(lang)))) for problem in kb.problems]
 
 
 class ProblemsScreen(Screen[None]):
     """The list of problems. With no entries at all it is the only useful screen: q quits."""
 
-    BINDINGS = [Binding("escape", "close", show=False)]
+    BINDINGS = [Binding("escape", "close", show=False), Binding("e", "edit", "Edit", id="key_edit")]
 
     def __init__(self, kb: KnowledgeBase, lang: str) -> None:
         super().__init__(id="problems")
@@ -39,7 +44,20 @@ class ProblemsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="problems-box"):
             yield Static(problems_text(self._kb, self._lang), id="problems-text")
+            yield ProblemList(*problem_options(self._kb, self._lang), id="problems-list")
         yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.query_one(ProblemList).focus()
+
+    def action_edit(self) -> None:
+        """Open the highlighted problem's file at its line in the person's editor (the app reloads after)."""
+        index = self.query_one(ProblemList).highlighted
+        if index is None or not 0 <= index < len(self._kb.problems):
+            return
+        problem = self._kb.problems[index]
+        if problem.path:
+            self.app.post_message(EditRequested(problem.path, problem.line))
 
     def action_close(self) -> None:
         if self._kb.entries:  # with nothing loaded there is nothing to go back to
@@ -48,3 +66,13 @@ class ProblemsScreen(Screen[None]):
     def on_language_changed(self, message: LanguageChanged) -> None:
         lang = self._lang = message.lang
         self.query_one("#problems-text", Static).update(problems_text(self._kb, lang))
+        problems = self.query_one(ProblemList)
+        highlighted = problems.highlighted
+        problems.set_options(problem_options(self._kb, lang))
+        problems.highlighted = highlighted
+
+
+class ProblemList(OptionList):
+    """The problems, one a line; ``e`` opens the highlighted one where it is."""
+
+    BINDINGS = LIST_BINDINGS

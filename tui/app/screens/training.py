@@ -1,7 +1,9 @@
 """The Training screen: what is due today, a session of quiz items with feedback, a summary.
 
 Each step is one view (tui/app/widgets/training/); the screen holds the session, switches
-between the views as they report a step done, and gives the keys to the view shown.
+between the views as they report a step done, and gives the keys to the view shown. The app
+keeps the screen (installed) when the trainee leaves it to read an entry, so ``t`` returns
+to the session where it was left.
 """
 
 from __future__ import annotations
@@ -29,7 +31,9 @@ from tui.app.widgets.training.summary import SummaryView
 from tui.app.widgets.training.view import TrainingView
 from tui.paths import default_profile, progress_path
 
-RATING_KEYS = {"a": Rating.Again, "h": Rating.Hard, "g": Rating.Good, "e": Rating.Easy}
+# The letters, and 1-4 as `faq quiz` reads them (the feedback shows both).
+RATING_KEYS = {"a": Rating.Again, "h": Rating.Hard, "g": Rating.Good, "e": Rating.Easy,
+               **{str(int(rating)): rating for rating in Rating}}
 VIEWS: tuple[type[TrainingView], ...] = (SetupView, QuestionView, FeedbackView, SummaryView)
 # Actions that some view allows; any other action is the app's and always allowed.
 _VIEW_ACTIONS = frozenset().union(*(view.ACTIONS for view in VIEWS))
@@ -44,10 +48,11 @@ class TrainingScreen(Screen[None]):
         Binding("n", "next", "Next", id="key_tr_next"),
         Binding("enter", "next", show=False),
         Binding("o", "open_entry", "Entry", id="key_tr_open"),
-        *[Binding(key, f"rate({int(rating)})", show=False) for key, rating in RATING_KEYS.items()],
         Binding("t", "answer_bool(True)", "True", id="key_tr_true"),
         Binding("f", "answer_bool(False)", "False", id="key_tr_false"),
+        # 1-4 choose while a question is asked and rate on its feedback: each view allows one.
         *[Binding(str(n), f"choose({n})", show=False) for n in range(1, 10)],
+        *[Binding(key, f"rate({int(rating)})", show=False) for key, rating in RATING_KEYS.items()],
         Binding("r", "again", "Again", id="key_tr_again"),
         Binding("escape", "leave", "Back", id="key_tr_leave"),
         Binding("escape", "stop", "Stop", id="key_tr_stop"),

@@ -13,6 +13,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from kb.errors import KbError
+from tui.app.keys import LIST_BINDINGS
 from tui.app.state import state_of
 from tui.app.widgets.messages import EntrySelected
 from tui.i18n import t
@@ -28,6 +29,8 @@ _SEVERITY_STYLE = {"error": "bold red", "warning": "bold yellow", "info": "bold 
 
 class FindingsList(OptionList):
     """Findings under a heading per severity; each option's id is the entry it cites."""
+
+    BINDINGS = LIST_BINDINGS
 
     def show_findings(self, findings: list[Finding], lang: str, titles: dict[str, str] | None = None) -> None:
         self.clear_options()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -12,13 +14,28 @@ from textual.widgets.option_list import Option
 
 from kb.content.entry import Entry
 from kb.content.load import KnowledgeBase
+from tui.app.keys import LIST_BINDINGS
 from tui.app.widgets.messages import EntrySelected, TermSelected
 from tui.i18n import t
 from tui.safe import clean, clean_line
 
+_FENCED = re.compile(r"^(?:```|~~~)[^\n]*\n(.*?)^(?:```|~~~)", re.MULTILINE | re.DOTALL)
+_SPAN = re.compile(r"`([^`\n]+)`")
+
+
+def first_command(markdown: str) -> str | None:
+    """The first code block of an answer, else its first code span: what a reader would paste."""
+    block = _FENCED.search(markdown)
+    if block is not None and block.group(1).strip():
+        return block.group(1).strip("\n")
+    span = _SPAN.search(markdown)
+    return span.group(1).strip() if span is not None else None
+
 
 class LinkList(OptionList):
     """Links under an entry (related entries or glossary terms): Enter or a click follows one."""
+
+    BINDINGS = LIST_BINDINGS
 
     def __init__(self, links: list[tuple[str, str]], message: type[EntrySelected] | type[TermSelected],
                  id: str) -> None:
@@ -48,12 +65,32 @@ class EntryView(VerticalScroll):
         super().__init__(id=id)
         self.entry_id: str | None = None
         self._lang = lang
+        self._entry: Entry | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(Text(t("no_entry_open", self._lang)), classes="placeholder")
 
+    def answer_markdown(self) -> str | None:
+        """The open entry's answer as written (Markdown), in the language shown."""
+        return self._entry.localized(self._lang).answer if self._entry is not None else None
+
+    def first_command(self) -> str | None:
+        """The first command (code block, else code span) in the open entry's answer."""
+        answer = self.answer_markdown()
+        return first_command(answer) if answer else None
+
+    def figure(self) -> str | None:
+        """The first calculator's figures in one line, when its fields give a result."""
+        from tui.app.widgets.check_panel import CheckPanel, headline
+
+        for panel in self.query(CheckPanel):
+            if panel.result is not None:
+                return headline(panel.result, self._lang)
+        return None
+
     async def show_nothing(self, lang: str) -> None:
         self.entry_id = None
+        self._entry = None
         await self.remove_children()
         await self.mount(Static(Text(t("no_entry_open", lang)), classes="placeholder"))
 
@@ -69,6 +106,7 @@ class EntryView(VerticalScroll):
 
         kept = {p.check: p.values() for p in self.query(CheckPanel)} if keep_values else {}
         self.entry_id = entry.id
+        self._entry, self._lang = entry, lang
         loc = entry.localized(lang)
         title = Text(clean_line(loc.question), style="bold")
         title.append(f"  [{entry.id}]", style="dim")

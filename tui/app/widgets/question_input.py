@@ -22,10 +22,20 @@ def tidy_question(text: str, limit: int = MAX_QUESTION_CHARS) -> str:
 
 
 class QuestionInput(Input):
-    """Where the question is typed; pastes of any size or content arrive tidied and capped."""
+    """Where the question is typed; pastes of any size or content arrive tidied and capped.
+
+    ``?`` in the empty box opens the help, as it does everywhere else; once something is
+    typed it is a character like any other ("CSV は必要?").
+    """
 
     def __init__(self, *, placeholder: str = "", id: str | None = None) -> None:
         super().__init__(placeholder=placeholder, max_length=MAX_QUESTION_CHARS, id=id)
+
+    async def on_key(self, event: events.Key) -> None:
+        if event.character == "?" and not self.value:
+            event.stop()
+            event.prevent_default()
+            await self.run_action("app.help")
 
     def _on_paste(self, event: events.Paste) -> None:
         # Input would take the first line only, and reject the paste entirely past max_length.

@@ -11,6 +11,7 @@ from textual import on
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from tui.app.keys import LIST_BINDINGS
 from tui.app.widgets.messages import EntrySelected, GlossaryRequested
 from tui.i18n import t
 from tui.safe import clean_line
@@ -86,6 +87,8 @@ def marked(snippet: Snippet, style: str = "", mark: str = "bold reverse") -> Tex
 
 class ResultsList(OptionList):
     """Answers best first; selecting one posts EntrySelected (or GlossaryRequested)."""
+
+    BINDINGS = LIST_BINDINGS
 
     def show_message(self, message: str) -> None:
         """Replace the list with a line of text (welcome, searching, no results)."""

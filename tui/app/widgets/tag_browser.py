@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from kb.content.load import KnowledgeBase
+from tui.app.keys import LIST_BINDINGS
 from tui.app.widgets.messages import EntrySelected
 from tui.i18n import t
 from tui.safe import clean_line
@@ -17,7 +18,12 @@ NodeData = tuple[str, str]
 
 
 class TagBrowser(Tree[NodeData]):
-    """Bookmarks, then one branch per tag; selecting a leaf posts EntrySelected."""
+    """Bookmarks, then one branch per tag; selecting a leaf posts EntrySelected.
+
+    The cursor is always on a line, so the first key (Space, Enter) acts on the first branch.
+    """
+
+    BINDINGS = LIST_BINDINGS
 
     def __init__(self, id: str | None = None) -> None:
         super().__init__("", id=id)
@@ -43,6 +49,17 @@ class TagBrowser(Tree[NodeData]):
                 label = clean_line(tag_def.label.get(lang) or tag_id)
                 self.root.add(Text(f"{label} ({counts[tag_id]})"), data=("tag", tag_id),
                               allow_expand=True)
+        self.cursor_line = 0
+
+    def on_focus(self, event: events.Focus) -> None:
+        if self.cursor_line < 0:
+            self.cursor_line = 0
+
+    def action_first(self) -> None:
+        self.cursor_line = 0
+
+    def action_last(self) -> None:
+        self.cursor_line = self.last_line
 
     def _add_entries(self, node: TreeNode[NodeData], ids: list[str]) -> None:
         assert self._kb is not None
