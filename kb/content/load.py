@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from kb.content.entry import LANGS, Entry, GlossaryTerm, Localized, QuizItem, QuizText, Tag
+from kb.content.profile import PROFILE_FILE, Profile, parse_profile
 from kb.errors import ContentError
 
 FENCE = "+++"
@@ -31,9 +32,19 @@ class KnowledgeBase:
     tags: dict[str, Tag] = field(default_factory=dict)
     problems: list[ContentError] = field(default_factory=list)
     digest: str = ""
+    profile: Profile = field(default_factory=Profile)
 
     def entries_with_tag(self, tag: str | None) -> list[Entry]:
         return [e for e in self.entries.values() if tag is None or tag in e.tags]
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The languages the content is written in: kb.toml's name, else the entries'."""
+        named = [lang for lang in LANGS if lang in self.profile.name]
+        if named:
+            return tuple(named)
+        used = {lang for e in self.entries.values() for lang in e.text}
+        return tuple(lang for lang in LANGS if lang in used) or LANGS
 
 
 def resolve_data_dir(explicit: Path | None, env: Mapping[str, str]) -> Path:
@@ -65,6 +76,10 @@ def load_kb(root: Path, known_checks: Iterable[str] | None = None) -> KnowledgeB
                                         ja="ここに entries/ フォルダーがありません"))
         return kb
     digest = hashlib.sha256()
+    if (root / PROFILE_FILE).is_file():
+        profile_text = _read(root / PROFILE_FILE, kb.problems, digest)
+        if profile_text is not None:
+            kb.profile = parse_profile(profile_text, str(root / PROFILE_FILE), kb.problems)
     tags_text = _read(root / "tags.toml", kb.problems, digest)
     glossary_text = _read(root / "glossary.toml", kb.problems, digest)
     if tags_text is not None:
@@ -201,11 +216,16 @@ def parse_entry(text: str, path: str, known_tags: set[str],
 
     bodies = _split_body(body)
     texts: dict[str, Localized] = {}
-    for lang in LANGS:
-        section = meta.get(lang)
+    present = [lang for lang in LANGS if lang in meta]
+    if not present:
+        tables = " or ".join(f"[{lang}]" for lang in LANGS)
+        problem(f"missing a {tables} table with question and alternates",
+                f"question と alternates を含む {tables} テーブルがありません", LANGS[0], line=1)
+    for lang in present:
+        section = meta[lang]
         if not isinstance(section, dict):
-            problem(f"missing [{lang}] table with question and alternates",
-                    f"question と alternates を含む [{lang}] テーブルがありません", lang, line=1)
+            problem(f"[{lang}] must be a table with question and alternates",
+                    f"[{lang}] は question と alternates を含むテーブルでなければなりません", lang, line=1)
             continue
         for key in sorted(set(section) - _LANG_KEYS):
             problem(f"unknown key {key!r} in [{lang}]", f"[{lang}] に不明なキー {key!r} があります",
@@ -223,6 +243,11 @@ def parse_entry(text: str, path: str, known_tags: set[str],
                                          ja=f"{lang} の回答が空です: '<!-- {lang} -->' の行の後に書いてください"))
             continue
         texts[lang] = Localized(question=question.strip(), answer=answer, alternates=tuple(alternates))
+    for lang in LANGS:
+        if lang not in meta and bodies.get(lang, "").strip():
+            problems.append(ContentError(f"answer in {lang} has no [{lang}] table with its question",
+                                         path=path, line=body_line, field=f"body.{lang}",
+                                         ja=f"{lang} の回答に対応する [{lang}] テーブル (question) がありません"))
     quiz = _parse_quiz(meta.get("quiz", []), entry_id, text, problem)
     if problems:
         return None, problems
@@ -258,10 +283,15 @@ def _parse_quiz(raw: Any, entry_id: str, text: str, problem: Any) -> list[QuizIt
                     f"quiz[{n}]", line=line)
             continue
         texts = {}
-        for lang in LANGS:
+        written = [lang for lang in LANGS if lang in item]
+        if not written:
+            tables = " or ".join(f"[quiz.{lang}]" for lang in LANGS)
+            problem(f"quiz item needs a {tables} table", f"クイズ項目には {tables} テーブルが必要です",
+                    f"quiz[{n}]", line=line)
+        for lang in written:
             t = item.get(lang)
             if not isinstance(t, dict):
-                problem(f"quiz item needs a [quiz.{lang}] table", f"クイズ項目には [quiz.{lang}] テーブルが必要です",
+                problem(f"[quiz.{lang}] must be a table", f"[quiz.{lang}] はテーブルでなければなりません",
                         f"quiz[{n}].{lang}", line=line)
                 continue
             choices = t.get("choices", [])
@@ -274,10 +304,11 @@ def _parse_quiz(raw: Any, entry_id: str, text: str, problem: Any) -> list[QuizIt
             problem("tolerance must be a number", "tolerance は数値でなければなりません",
                     f"quiz[{n}].tolerance", line=line)
             tolerance = 0
-        if len(texts) == len(LANGS) and isinstance(answer, int | float | bool):
+        complete = bool(texts) and len(texts) == len(written)
+        if complete and isinstance(answer, int | float | bool):
             items.append(QuizItem(id=str(item.get("id", "")), entry=entry_id, kind=str(item.get("kind", "")),
                                   answer=answer, text=texts, tolerance=float(tolerance), line=line))
-        elif len(texts) == len(LANGS):
+        elif complete:
             problem("quiz answer is missing or not a number/true/false",
                     "クイズの answer がないか、数値、true、false のいずれでもありません", f"quiz[{n}].answer", line=line)
     return items
@@ -287,12 +318,15 @@ def _parse_tags(text: str, path: str, problems: list[ContentError]) -> dict[str,
     data = _load_toml(text, path, problems)
     tags: dict[str, Tag] = {}
     for tag_id, value in data.items():
-        if not isinstance(value, dict) or not all(isinstance(value.get(lang), str) for lang in LANGS):
-            problems.append(ContentError("a tag needs ja and en labels", path=path,
+        labels = {lang: value[lang].strip() for lang in LANGS
+                  if isinstance(value, dict) and isinstance(value.get(lang), str) and value[lang].strip()}
+        if not labels or not isinstance(value, dict) or set(value) - set(LANGS) \
+                or len(labels) != len([k for k in value if k in LANGS]):
+            problems.append(ContentError("a tag needs a ja and/or en label", path=path,
                                          line=_table_line(text, tag_id), field=tag_id,
-                                         ja="タグには ja と en のラベルが必要です"))
+                                         ja="タグには ja または en のラベルが必要です"))
             continue
-        tags[tag_id] = Tag(id=tag_id, label={lang: value[lang] for lang in LANGS})
+        tags[tag_id] = Tag(id=tag_id, label=labels)
     return tags
 
 
@@ -304,21 +338,25 @@ def _parse_glossary(text: str, path: str, problems: list[ContentError]) -> dict[
         names: dict[str, tuple[str, ...]] = {}
         ok = isinstance(value, dict)
         definition = value.get("definition") if ok else None
-        for lang in LANGS:
-            spellings = value.get(lang) if ok else None
+        written = [lang for lang in LANGS if ok and lang in value]
+        ok = ok and bool(written) and isinstance(definition, dict)
+        for lang in written:
+            spellings = value.get(lang)
             if not isinstance(spellings, list) or not spellings or not all(isinstance(s, str) and s.strip() for s in spellings):
                 ok = False
                 break
             names[lang] = tuple(s.strip() for s in spellings)
         if not ok or not isinstance(definition, dict) or not all(
-            isinstance(definition.get(lang), str) and definition[lang].strip() for lang in LANGS
+            isinstance(definition.get(lang), str) and definition[lang].strip() for lang in written
         ):
-            problems.append(ContentError("a glossary term needs ja and en name lists and definition.ja/en",
+            problems.append(ContentError("a glossary term needs a ja and/or en name list, and a definition "
+                                         "(definition.ja / definition.en) in each language it is named in",
                                          path=path, line=line, field=term_id,
-                                         ja="用語集の用語には ja と en の名前のリスト、および definition.ja/en が必要です"))
+                                         ja="用語集の用語には ja または en の名前のリストと、その言語の定義 "
+                                            "(definition.ja / definition.en) が必要です"))
             continue
         terms[term_id] = GlossaryTerm(id=term_id, names=names,
-                                      definition={lang: definition[lang].strip() for lang in LANGS})
+                                      definition={lang: definition[lang].strip() for lang in written})
     return terms
 
 
