@@ -64,6 +64,7 @@ def make_schema() -> Schema:
         title_en=STORED(),
         phrasings=STORED(),
         vocab=STORED(),
+        answer_vocab=STORED(),
     )
 
 
@@ -90,6 +91,10 @@ def entry_document(entry: Entry, matcher: ConceptMatcher) -> dict[str, Any]:
     vocab = {f"@{c}" for c in concepts}
     for terms in fields.values():
         vocab.update(terms)
+    # What the answers alone say, so calibration can leave one phrasing out (kb.retrieval.calibration).
+    answers = "\n".join(t for t in (ja_norm[-1] if ja else "", en_norm[-1] if en else "") if t)
+    answer_vocab = {f"@{c}" for c in matcher.find(answers)} | set(ja_terms[-1] if ja else ()) \
+        | set(en_terms[-1] if en else ())
     return {
         "id": entry.id,
         "tags": ",".join(entry.tags),
@@ -103,6 +108,7 @@ def entry_document(entry: Entry, matcher: ConceptMatcher) -> dict[str, Any]:
         # re-analysing content per query.
         "phrasings": [matcher.features(p) for loc in (ja, en) if loc for p in (loc.question, *loc.alternates)],
         "vocab": sorted(vocab),
+        "answer_vocab": sorted(answer_vocab),
     }
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from whoosh.lang.porter import stem as porter_stem
 
 # Bump when any function here changes what it emits: the cached index is keyed by it.
-ANALYSIS_VERSION = "13"
+ANALYSIS_VERSION = "14"
 
 _CJK = "\u3041-\u309f\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u30fc\u3005"
 _CJK_RUN = re.compile(f"[{_CJK}]+")
@@ -31,16 +31,20 @@ _JA_STOP = {
     "的", "等", "又", "もう", "どう", "如何", "どの", "ない", "無い", "位", "くらい", "ぐらい", "です",
     "ます", "か", "ね", "よ", "ん", "の", "方", "とき", "について", "教える", "知る", "分かる", "わかる",
     "用", "其々",
+    # Colloquial framing: "〜みたいな", "そもそも", "やっぱり", "とりあえず", "ちゃんと".
+    "みたい", "抑", "矢張り", "取り敢えず", "ちゃんと", "一体", "結局", "感じ", "色々", "然う", "こう",
 }
 
-# Whoosh's stop list plus the words every English question has ("how do I ...").
+# Articles, pronouns, auxiliaries and the words every English question has ("how do I ...").
+# Prepositions, "if", "not", "is" stay: in technical questions they carry meaning ("IS NULL",
+# "IF EXISTS", "not found", "for loop", "WITH query", "in a transaction").
 EN_STOP = frozenset(
-    "a an and are as at be by can for from have if in is it may not of on or tbd that the this to us we "
-    "when will with yet you your i me my mine our do does did done doing how what whats which who whom "
-    "why where there here should would could must shall might am was were been being has had having "
-    "any some there their them they he she his her its just so than then too very s t about into over "
-    "up out get got want wanted please tell know explain explained anyone someone way ways thing things "
-    "also still even much many via".split()
+    "a an and as at by from of on or to when will yet into over up out about via "
+    "the are be can may tbd that this it us we you your i me my mine our do does did done doing "
+    "how what whats which who whom why where there here should would could must shall might am was "
+    "were been being has had having have any some their them they he she his her its just so than "
+    "then too very s t get got want wanted please tell know explain explained anyone someone way ways "
+    "thing things also still even much many".split()
 )
 
 # Words that frame a question ("overview", "is it OK", "目安", "おすすめ") rather than name its
@@ -86,9 +90,19 @@ EN_ABBREVIATIONS = {
 
 
 def english_terms(text: str) -> list[str]:
-    """Lower-cased, stop-worded, stemmed English words (what Whoosh's stemming analyzer gives)."""
-    return [_stem(EN_ABBREVIATIONS.get(w, w)) for w in _WORD.findall(text.lower())
-            if len(w) >= 2 and w not in EN_STOP]
+    """Lower-cased, stop-worded, stemmed English words; numbers are words too ("0.1")."""
+    return [_stem_word(EN_ABBREVIATIONS.get(w, w)) for w in _WORD.findall(text.lower())
+            if (len(w) >= 2 or w.isdigit()) and w not in EN_STOP]
+
+
+@functools.lru_cache(maxsize=100_000)
+def _stem_word(word: str) -> str:
+    """Porter's stem, with an adverb's "-ly" off as well: "slowly" and "slow" meet."""
+    stem = _stem(word)
+    # Porter leaves "slowli" / "quickli"; "appli" / "repli" / "suppli" are not adverbs.
+    if len(stem) >= 6 and stem.endswith("li") and stem[-3] != "p" and stem.isalpha():
+        return stem[:-2]
+    return stem
 
 
 def morph_terms(text: str) -> list[str]:

@@ -1,0 +1,98 @@
+"""Confidence calibrated on the knowledge base itself, at index build time, stored with the index.
+
+Probes come from the content: each phrasing of an entry (its question or an alternate) is
+asked with that phrasing left out of the entry, as a question nobody wrote down yet whose
+answer is that entry; words only the left-out phrasing used count as unknown, as they
+would for a real question. The distribution of the scores of the probes answered right
+sets where confidence crosses 0.5: at the score that 85 % of them reach. A knowledge
+base whose questions match loosely (few alternates, short answers) gets a lower bar, one
+whose questions match closely a higher one, so 0.5 means the same on any of them.
+Questions about what the content does not cover are turned away by the words the content
+never uses, which weigh the most (kb.retrieval.question), not by a list of names.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from kb.retrieval.confidence import Calibration, Exclusion, Ranker
+from kb.retrieval.question import QuestionAnalyzer
+
+FILE = "CALIBRATION.json"
+VERSION = 1
+MAX_PROBES = 240  # phrasings probed (two probes each); enough for three parameters
+MIN_PROBES = 12
+ACCEPTED = 0.85  # the share of right probe answers that are confident
+MARGIN_SHARE = 0.5  # how much the lead over the next entry adds to the score
+STEEPNESS = 12.0  # confidence 0.27 / 0.73 at 0.08 below / above the bar
+
+
+def load_calibration(storage: Any) -> Calibration | None:
+    """The stored calibration, or None when missing or unreadable."""
+    try:
+        with storage.open_file(FILE) as handle:
+            data = json.loads(bytes(handle.read()).decode("utf-8"))
+        if data.get("version") != VERSION:
+            return None
+        return Calibration(float(data["w_raw"]), float(data["w_margin"]), float(data["bias"]), int(data["probes"]))
+    except Exception:  # noqa: BLE001 - any unreadable calibration is made again
+        return None
+
+
+def save_calibration(storage: Any, calibration: Calibration) -> None:
+    data = json.dumps({"version": VERSION, **calibration.to_json()}).encode("utf-8")
+    with storage.create_file(FILE) as handle:
+        handle.write(data)
+
+
+def calibrate(analyzer: QuestionAnalyzer, ranker: Ranker) -> Calibration:
+    """Fit the calibration on probes made from the content (see the module docstring)."""
+    kb = analyzer.kb
+    searcher = analyzer.searcher
+    docnums = {searcher.stored_fields(d)["id"]: d for d in range(searcher.doc_count_all())
+               if not searcher.ixreader.is_deleted(d)} if kb.entries else {}
+    probes: list[tuple[str, int, str]] = []
+    per_entry = []
+    for entry in kb.entries.values():
+        texts = [p for loc in entry.text.values() for p in (loc.question, *loc.alternates)]
+        per_entry.append([(entry.id, i, t) for i, t in enumerate(texts)])
+    # Round-robin over entries, so every entry is probed before any is probed twice.
+    depth = 0
+    while len(probes) < MAX_PROBES and any(depth < len(p) for p in per_entry):
+        probes.extend(p[depth] for p in per_entry if depth < len(p))
+        depth += 1
+    probes = probes[:MAX_PROBES]
+    if len(probes) < MIN_PROBES:
+        return Calibration()
+    scores: list[float] = []
+    for entry_id, index, text in probes:
+        docnum = docnums.get(entry_id)
+        if docnum is None:
+            continue
+        fields = searcher.stored_fields(docnum)
+        phrasings = fields.get("phrasings", [])
+        own = set(phrasings[index]) if index < len(phrasings) else set()
+        rest = set(fields.get("answer_vocab", ())).union(*(set(p) for i, p in enumerate(phrasings) if i != index))
+        df = _df_without(analyzer, own - rest)
+        question = analyzer.analyze(text, df_override=df)
+        ranked = ranker.rank(question, 2, Exclusion(entry_id, index, frozenset(rest)), df)
+        if ranked and ranked[0].id == entry_id:
+            margin = ranked[0].raw - (ranked[1].raw if len(ranked) > 1 else 0.0)
+            scores.append(ranked[0].raw + MARGIN_SHARE * margin)
+    if len(scores) < MIN_PROBES:
+        return Calibration(probes=len(scores))
+    scores.sort()
+    bar = scores[int(len(scores) * (1 - ACCEPTED))]
+    return Calibration(STEEPNESS, STEEPNESS * MARGIN_SHARE, -STEEPNESS * bar, len(scores))
+
+
+def _df_without(analyzer: QuestionAnalyzer, gone: set[str]) -> Callable[[str], int]:
+    """Document frequencies with one entry's (or phrasing's) words taken out."""
+
+    def df(key: str) -> int:
+        n = analyzer.df(key)
+        return n - 1 if key in gone and n > 0 else n
+
+    return df

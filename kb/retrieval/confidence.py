@@ -1,0 +1,160 @@
+"""Scoring entries against a question, every candidate considered, and calibrated confidence.
+
+An entry's raw score is the idf-weighted share of the question it explains (coverage)
+mixed with how closely its best phrasing matches the question (weighted Dice), lightly
+damped by BM25 and held down when the entry is out of the question's scope (another
+version, a topic the knowledge base says it is not about). Candidates are taken in order
+of an upper bound of that score, computed from which query terms each one matched, and
+scoring stops only when no remaining candidate can reach the best ones: no cap on how
+far down BM25 the right entry may be.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from kb.retrieval.question import Question
+from kb.retrieval.scope import Scope
+
+PHRASE_WEIGHT = 0.5
+SCORE_DAMPING = 0.1
+MISMATCH_FACTOR = 0.3
+THRESHOLD = 0.5  # calibrated: an answer is confident when it is more likely right than not
+
+
+@dataclass(frozen=True)
+class Scored:
+    id: str
+    raw: float
+    score: float  # BM25
+
+
+@dataclass
+class Exclusion:
+    """Leave-one-out, for calibration probes: an entry left out, or one of its phrasings."""
+
+    entry: str
+    phrasing: int | None = None  # None: the whole entry is left out
+    vocab: frozenset[str] = frozenset()  # the entry's vocabulary without that phrasing
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """P(the best entry is right) from its raw score and its lead over the next one.
+
+    Fitted per knowledge base at index build time (kb.retrieval.calibration) on probes made
+    from its own questions and alternates; the default is for a knowledge base too small
+    to probe.
+    """
+
+    w_raw: float = 12.0
+    w_margin: float = 4.0
+    bias: float = -5.4
+    probes: int = 0
+
+    def probability(self, raw: float, margin: float) -> float:
+        z = self.w_raw * raw + self.w_margin * margin + self.bias
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def to_json(self) -> dict[str, float | int]:
+        return {"w_raw": self.w_raw, "w_margin": self.w_margin, "bias": self.bias, "probes": self.probes}
+
+
+class Ranker:
+    """Scores the candidates of a question; ``weight(key, df)`` is the analyzer's weight."""
+
+    def __init__(self, searcher: Any, scope: Scope, weight: Callable[..., float]) -> None:
+        self.searcher = searcher
+        self.scope = scope
+        self._weight = weight
+        self._mass: dict[tuple[str, ...], float] = {}
+
+    def rank(self, question: Question, keep: int, exclusion: Exclusion | None = None,
+             df: Callable[[str], int] | None = None) -> list[Scored]:
+        """The ``keep`` best entries by raw score, best first."""
+        if question.query is None or question.total <= 0:
+            return []
+        hits = self.searcher.search(question.query, limit=None, terms=True)
+        if not len(hits):
+            return []
+        best_bm25 = hits[0].score or 1.0
+        total = question.total
+        bounded = []
+        for hit in hits:
+            matched = {question.term_features.get((f, t.decode() if isinstance(t, bytes) else t))
+                       for f, t in hit.matched_terms()}
+            mass = sum(question.features[k] for k in matched if k is not None) + question.common_weight
+            bounded.append((_bound(min(mass, total), total), hit))
+        bounded.sort(key=lambda x: -x[0])
+        found: list[Scored] = []
+        for bound, hit in bounded:
+            if len(found) >= keep and found[keep - 1].raw >= bound:
+                break  # no candidate left can reach the best ``keep``
+            fields = hit.fields()
+            if exclusion is not None and fields["id"] == exclusion.entry and exclusion.phrasing is None:
+                continue
+            raw = self.raw(question, fields, float(hit.score) / best_bm25, exclusion, df)
+            found.append(Scored(fields["id"], raw, float(hit.score)))
+            found.sort(key=lambda s: (-s.raw, -s.score))
+        return found[:keep]
+
+    def raw(self, question: Question, fields: dict[str, Any], relative: float,
+            exclusion: Exclusion | None = None, df: Callable[[str], int] | None = None) -> float:
+        phrasings = fields.get("phrasings", ())
+        vocab: Any = fields.get("vocab", ())
+        if exclusion is not None and fields["id"] == exclusion.entry:
+            vocab = exclusion.vocab
+            phrasings = [p for i, p in enumerate(phrasings) if i != exclusion.phrasing]
+        vocab = vocab if isinstance(vocab, frozenset | set) else set(vocab)
+        total = question.total
+        covered = {k: w for k, w in question.features.items() if _covers(question, k, vocab)}
+        coverage = sum(covered.values()) / total
+        closeness = max((self._dice(question, covered, p, df) for p in phrasings), default=0.0)
+        raw = coverage * (1 - PHRASE_WEIGHT) + closeness * PHRASE_WEIGHT
+        raw *= 1 - SCORE_DAMPING * (1 - relative)
+        entry_id = fields["id"]
+        if question.mentions and not self.scope.accepts(entry_id, question.mentions):
+            raw *= MISMATCH_FACTOR
+        if question.outside and not self.scope.entry_mentions(entry_id, question.outside):
+            raw *= MISMATCH_FACTOR
+        return max(0.0, min(1.0, raw))
+
+    def _dice(self, question: Question, covered: dict[str, float], phrasing: list[str],
+              df: Callable[[str], int] | None) -> float:
+        """Weighted Dice overlap of the question with one phrasing of an entry."""
+        keys = set(phrasing)
+        both = sum(w for k, w in covered.items() if _covers(question, k, keys))
+        if not both:
+            return 0.0
+        if df is None:
+            key = tuple(phrasing)
+            mass = self._mass.get(key)
+            if mass is None:
+                mass = self._mass[key] = sum(self._weight(k) for k in phrasing)
+        else:
+            mass = sum(self._weight(k, df) for k in phrasing)
+        return 2 * both / (question.total + mass)
+
+
+def _covers(question: Question, key: str, vocab: Any) -> bool:
+    alternatives = question.alternatives.get(key)
+    if alternatives is None:
+        return key in vocab
+    return any(a in vocab for a in alternatives)
+
+
+def _bound(mass: float, total: float) -> float:
+    """The highest raw score an entry matching ``mass`` of the question's weight can have."""
+    return (1 - PHRASE_WEIGHT) * mass / total + PHRASE_WEIGHT * 2 * mass / (total + mass)
+
+
+def confidences(ranked: list[Scored], calibration: Calibration) -> list[float]:
+    """Each candidate's calibrated confidence, from its raw score and its lead over the others."""
+    out = []
+    for i, s in enumerate(ranked):
+        other = max((r.raw for j, r in enumerate(ranked) if j != i), default=0.0)
+        out.append(calibration.probability(s.raw, s.raw - other))
+    return out
