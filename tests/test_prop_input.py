@@ -24,7 +24,8 @@ from kb.checks import (
 )
 from kb.checks.units import ABSURD
 from kb.errors import InputError
-from kb.retrieval.engine import CONFIDENCE_THRESHOLD, AskResult, SearchHit
+from kb.retrieval.engine import THRESHOLD as CONFIDENCE_THRESHOLD
+from kb.retrieval.engine import AskResult, SearchHit
 from tui.cli.parser import main
 from tui.safe import from_terminal
 

@@ -43,7 +43,7 @@ def test_spacing_variants_give_the_same_ranking(engine):
 def test_ask_json_shape(engine):
     data = engine.ask("Is CSV required for live migration?").to_json("en")
     assert set(data) == {"query", "answers", "checks"}
-    assert set(data["answers"][0]) == {"id", "question", "score", "confidence"}
+    assert set(data["answers"][0]) == {"id", "question", "score", "confidence", "lang"}
     assert data["answers"][0]["question"].startswith("Do") or data["answers"][0]["question"]
 
 

@@ -31,6 +31,8 @@ class Engine:
         self.analyzer = QuestionAnalyzer(kb, self.searcher, self.scope)
         self.ranker = Ranker(self.searcher, self.scope, self.analyzer.weight)
         self._keyword = KeywordSearch(kb, self.searcher, self.analyzer.df_field)
+        self._keywords = self._keyword._keywords  # the keyword query builder, for tests and bench
+        self._impacts = self._keyword._impacts
         if calibration is None:
             calibration = load_calibration(ix.storage)
             if calibration is None:
