@@ -25,7 +25,7 @@ VERSION = 1
 MAX_PROBES = 240  # phrasings probed (two probes each); enough for three parameters
 MIN_PROBES = 12
 ACCEPTED = 0.85  # the share of right probe answers that are confident
-MARGIN_SHARE = 0.5  # how much the lead over the next entry adds to the score
+MARGIN_SHARE = 0.0  # the lead over the next entry: measured, it says nothing about off-topic questions
 STEEPNESS = 12.0  # confidence 0.27 / 0.73 at 0.08 below / above the bar
 
 

@@ -34,6 +34,7 @@ TEXT_JA, TEXT_EN = "text_ja", "text_en"
 _ASCII = re.compile(r"^[ -~]+$")
 # A number, alone or with a unit ("16gb"): a word of its own only where the content has it.
 _DIGITS = re.compile(r"^[0-9][0-9.,]*[a-z/]{0,5}$")
+_WORDLIKE_NUMBER = re.compile(r"^\d[\d.,]+$")
 _LAST_LATIN = re.compile(r"([a-z0-9][a-z0-9_.-]*)$")
 _LAST_CJK = re.compile("([\u30a0-\u30ff\u3400-\u9fff\u30fc]+)$")
 
@@ -107,17 +108,21 @@ class QuestionAnalyzer:
                 norm = norm[: -len(tail)]
         terms: list[tuple[int, Query, str | None]] = []
         features = question.features
-        for key in self.matcher.features(norm):
+        keys = self.matcher.features(norm)
+        quantity = any(k.startswith("@qty-") for k in keys)
+        for key in keys:
             if key.startswith("@"):
                 features[key] = self.weight(key, df)
                 terms.append((df(key), Term("concepts", key[1:], boost=CONCEPT_BOOST), key))
                 continue
             if df(key) == 0 and _ASCII.match(key) and not _DIGITS.match(key):
                 key = self.speller.correct(key)
-            if df(key) == 0 and _DIGITS.match(key):
-                # A number the content never mentions is a parameter (for a check), and
-                # says little about the topic.
-                features[key] = UNKNOWN_NUMBER_WEIGHT
+            if _DIGITS.match(key) and (df(key) == 0 or not _WORDLIKE_NUMBER.match(key) or quantity):
+                # A number the content never mentions, a lone digit, or one beside a
+                # quantity ("16GB") is a parameter (for a check) and says little about the
+                # topic; "0.1", "5432" or "2.51" where the content has them are words.
+                if df(key) == 0:
+                    features[key] = UNKNOWN_NUMBER_WEIGHT
                 continue
             features[key] = self.weight(key, df)
             terms.extend((df(key), t, key) for t in self._terms(key, 1.0))
