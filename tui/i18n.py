@@ -34,7 +34,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "expected": ("期待", "expected"),
     "got": ("結果", "got"),
     # -- the app (tui/app.py, tui/screens, tui/widgets) --
-    "app_title": ("Hyper-V ライブ マイグレーション FAQ", "Hyper-V live migration FAQ"),
+    "app_title": ("FAQ", "FAQ"),  # when the knowledge base's kb.toml gives no name
     "tab_ask": ("質問", "Ask"),
     "tab_entry": ("項目", "Entry"),
     "tab_browse": ("一覧", "Browse"),

@@ -60,6 +60,16 @@ def resolve_data_dir(explicit: Path | None, env: Mapping[str, str]) -> Path:
     return package / "_data"
 
 
+def read_profile(root: Path) -> Profile:
+    """Only kb.toml (its name and description, for `--help` and the app's title); defaults
+    when missing or broken: `faq lint` is where its problems are reported."""
+    try:
+        text = (root / PROFILE_FILE).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return Profile()
+    return parse_profile(text, str(root / PROFILE_FILE), [])
+
+
 def load_kb(root: Path, known_checks: Iterable[str] | None = None) -> KnowledgeBase:
     """Load every entry, the glossary and the tags; collect problems instead of stopping.
 

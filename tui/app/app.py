@@ -117,7 +117,10 @@ class FaqApp(App[int]):
         self.bookmarks: list[str] = []
         self._bookmarks_unreadable = False
         self.main = MainScreen()
-        self.title = t("app_title", settings.lang)
+        from kb.content.load import read_profile
+
+        self.profile = read_profile(settings.kb_root)
+        self.title = self.profile.title(settings.lang, t("app_title", settings.lang))
 
     def get_default_screen(self) -> Screen[Any]:
         return self.main
@@ -306,7 +309,7 @@ class FaqApp(App[int]):
         self.lang = "en" if self.lang == "ja" else "ja"
 
     async def watch_lang(self, lang: str) -> None:
-        self.title = t("app_title", lang)
+        self.title = self.profile.title(lang, t("app_title", lang))
         localize_bindings(self, lang)
         for screen in self.screen_stack:
             localize_bindings(screen, lang)
