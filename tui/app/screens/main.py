@@ -223,7 +223,8 @@ class MainScreen(Screen[None]):
         with app.engine_lock:
             if get_current_worker().is_cancelled or generation != self._generation:
                 return  # a newer question was typed while this one waited
-            result = engine.ask(query, top=TOP, lang=lang)
+            # While typing, the last word may be half a word ("netw", "ライブマ").
+            result = engine.ask(query, top=TOP, lang=lang, partial=True)
         results = build_results(kb, result, lang)
         if not get_current_worker().is_cancelled:
             app.call_from_thread(self._show_results, generation, results, lang)
@@ -237,6 +238,10 @@ class MainScreen(Screen[None]):
     def _show_results(self, generation: int, results: Results, lang: str) -> None:
         if generation != self._generation or lang != self.faq.lang:
             return  # stale: the question or the language changed meanwhile
+        previous = self._results
+        if not results.confident and not self._open_when_ready and previous is not None \
+                and previous.confident and _extends_word(previous.query, results.query):
+            return  # a word is being typed on: keep the last answer rather than flicker
         self._results = results
         self.results.display = True
         # Without a confident answer the list itself says so, above the closest entries.
@@ -386,3 +391,8 @@ class MainScreen(Screen[None]):
     @on(TabbedContent.TabActivated)
     def _tab_changed(self, event: TabbedContent.TabActivated) -> None:
         self.refresh_bindings()
+
+
+def _extends_word(before: str, now: str) -> bool:
+    """Whether ``now`` is ``before`` with more letters of the same (last) word typed."""
+    return len(now) > len(before) and now.startswith(before) and not any(c.isspace() for c in now[len(before):])
