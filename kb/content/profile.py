@@ -94,7 +94,7 @@ def parse_profile(text: str, path: str, problems: list[ContentError]) -> Profile
         not_about = []
     abbreviations = data.get("abbreviations", {})
     if not isinstance(abbreviations, dict) or not all(isinstance(v, str) for v in abbreviations.values()):
-        problem('abbreviations must map short forms to spellings ("LM" = "live migration")',
+        problem('abbreviations must map short forms to spellings ("DB" = "database")',
                 'abbreviations には 略語 = "正式な表記" を書いてください', "abbreviations")
         abbreviations = {}
     training = data.get("training", {})
