@@ -22,6 +22,7 @@ from kb.retrieval.scope import Scope
 PHRASE_WEIGHT = 0.5
 SCORE_DAMPING = 0.1
 MISMATCH_FACTOR = 0.3
+POSTINGS_CACHE = 2000  # posting sets of query terms kept (rare terms: short sets)
 THRESHOLD = 0.5  # calibrated: an answer is confident when it is more likely right than not
 
 
@@ -71,35 +72,52 @@ class Ranker:
         self.scope = scope
         self._weight = weight
         self._mass: dict[tuple[str, ...], float] = {}
+        self._postings: dict[tuple[str, str], frozenset[int]] = {}
 
     def rank(self, question: Question, keep: int, exclusion: Exclusion | None = None,
              df: Callable[[str], int] | None = None) -> list[Scored]:
         """The ``keep`` best entries by raw score, best first."""
         if question.query is None or question.total <= 0:
             return []
-        hits = self.searcher.search(question.query, limit=None, terms=True)
+        hits = self.searcher.search(question.query, limit=None)
         if not len(hits):
             return []
-        best_bm25 = hits[0].score or 1.0
+        best_bm25 = hits.top_n[0][0] or 1.0
         total = question.total
-        bounded = []
-        for hit in hits:
-            matched = {question.term_features.get((f, t.decode() if isinstance(t, bytes) else t))
-                       for f, t in hit.matched_terms()}
-            mass = sum(question.features[k] for k in matched if k is not None) + question.common_weight
-            bounded.append((_bound(min(mass, total), total), hit))
-        bounded.sort(key=lambda x: -x[0])
+        mass: dict[int, float] = {}
+        features = question.features
+        seen: set[tuple[str, str]] = set()
+        for (fieldname, text), key in question.term_features.items():
+            weight = features[key]
+            for docnum in self._docs(fieldname, text):
+                if (key, docnum) not in seen:  # hypothetical double count across fields
+                    seen.add((key, docnum))  # noqa: B038
+                    mass[docnum] = mass.get(docnum, 0.0) + weight
+        bounded = sorted(((_bound(min(mass.get(d, 0.0) + question.common_weight, total), total), score, d)
+                          for score, d in hits.top_n), key=lambda x: (-x[0], -x[1]))
         found: list[Scored] = []
-        for bound, hit in bounded:
+        for bound, score, docnum in bounded:
             if len(found) >= keep and found[keep - 1].raw >= bound:
                 break  # no candidate left can reach the best ``keep``
-            fields = hit.fields()
+            fields = self.searcher.stored_fields(docnum)
             if exclusion is not None and fields["id"] == exclusion.entry and exclusion.phrasing is None:
                 continue
-            raw = self.raw(question, fields, float(hit.score) / best_bm25, exclusion, df)
-            found.append(Scored(fields["id"], raw, float(hit.score)))
+            raw = self.raw(question, fields, float(score) / best_bm25, exclusion, df)
+            found.append(Scored(fields["id"], raw, float(score)))
             found.sort(key=lambda s: (-s.raw, -s.score))
         return found[:keep]
+
+    def _docs(self, fieldname: str, text: str) -> Any:
+        key = (fieldname, text)
+        docs = self._postings.get(key)
+        if docs is None:
+            reader = self.searcher.reader()
+            docs = frozenset(reader.postings(fieldname, text).all_ids()) \
+                if reader.doc_frequency(fieldname, text) else frozenset()
+            if len(self._postings) > POSTINGS_CACHE:
+                self._postings.clear()
+            self._postings[key] = docs
+        return docs
 
     def raw(self, question: Question, fields: dict[str, Any], relative: float,
             exclusion: Exclusion | None = None, df: Callable[[str], int] | None = None) -> float:
@@ -112,7 +130,14 @@ class Ranker:
         total = question.total
         covered = {k: w for k, w in question.features.items() if _covers(question, k, vocab)}
         coverage = sum(covered.values()) / total
-        closeness = max((self._dice(question, covered, p, df) for p in phrasings), default=0.0)
+        closeness = 0.0
+        if covered:
+            lookup = question.lookup
+            for phrasing in phrasings:
+                matched = {lookup[k] for k in phrasing if k in lookup}
+                both = sum(covered.get(k, 0.0) for k in matched)
+                if both:
+                    closeness = max(closeness, 2 * both / (total + self._phrase_mass(phrasing, df)))
         raw = coverage * (1 - PHRASE_WEIGHT) + closeness * PHRASE_WEIGHT
         raw *= 1 - SCORE_DAMPING * (1 - relative)
         entry_id = fields["id"]
@@ -122,21 +147,14 @@ class Ranker:
             raw *= MISMATCH_FACTOR
         return max(0.0, min(1.0, raw))
 
-    def _dice(self, question: Question, covered: dict[str, float], phrasing: list[str],
-              df: Callable[[str], int] | None) -> float:
-        """Weighted Dice overlap of the question with one phrasing of an entry."""
-        keys = set(phrasing)
-        both = sum(w for k, w in covered.items() if _covers(question, k, keys))
-        if not both:
-            return 0.0
-        if df is None:
-            key = tuple(phrasing)
-            mass = self._mass.get(key)
-            if mass is None:
-                mass = self._mass[key] = sum(self._weight(k) for k in phrasing)
-        else:
-            mass = sum(self._weight(k, df) for k in phrasing)
-        return 2 * both / (question.total + mass)
+    def _phrase_mass(self, phrasing: list[str], df: Callable[[str], int] | None) -> float:
+        if df is not None:
+            return sum(self._weight(k, df) for k in phrasing)
+        key = tuple(phrasing)
+        mass = self._mass.get(key)
+        if mass is None:
+            mass = self._mass[key] = sum(self._weight(k) for k in phrasing)
+        return mass
 
 
 def _covers(question: Question, key: str, vocab: Any) -> bool:

@@ -13,7 +13,7 @@ from whoosh.query import Or, Query, Term
 from kb.content.load import KnowledgeBase
 from kb.retrieval.scope import Mention, Scope
 from kb.retrieval.spelling import Speller
-from kb.text.analysis import FRAMING, bigrams, normalize
+from kb.text.analysis import FRAMING, bigrams, is_predicate, normalize
 from kb.text.glossary import content_words, fold_small_kana, matcher_for
 
 MAX_QUERY_CHARS = 1000
@@ -26,6 +26,7 @@ COMMON_DF_RATIO = 0.05
 COMMON_MIN_DF = 50
 MIN_QUERY_TERMS = 2
 UNKNOWN_WORD_WEIGHT = 3.0
+UNKNOWN_PREDICATE_WEIGHT = 1.0  # an unknown verb or adjective ("聞かれる"): how, not what
 FRAMING_WEIGHT = 0.2
 CONCEPT_MIN_WEIGHT = 1.0
 UNKNOWN_NUMBER_WEIGHT = 0.5
@@ -53,10 +54,21 @@ class Question:
     common_weight: float = 0.0  # features left out of the query as too common
     mentions: list[Mention] = field(default_factory=list)
     outside: set[str] = field(default_factory=set)
+    _lookup: dict[str, str] | None = field(default=None, repr=False)
 
     @property
     def total(self) -> float:
         return sum(self.features.values())
+
+    @property
+    def lookup(self) -> dict[str, str]:
+        """An entry's key -> the question feature it covers (completions cover their word)."""
+        if self._lookup is None:
+            self._lookup = {k: k for k in self.features}
+            for key, alternatives in self.alternatives.items():
+                for alt in alternatives:
+                    self._lookup.setdefault(alt, key)
+        return self._lookup
 
 
 def fields_for(word: str) -> tuple[str, ...]:
@@ -213,7 +225,7 @@ class QuestionAnalyzer:
             return FRAMING_WEIGHT
         n = df(key)
         if n <= 0:
-            return UNKNOWN_WORD_WEIGHT
+            return UNKNOWN_PREDICATE_WEIGHT if is_predicate(key) else UNKNOWN_WORD_WEIGHT
         idf = math.log(1 + (self.n_docs - n + 0.5) / (n + 0.5))
         # A glossary concept says "this is about our domain" even when every entry has it.
         return max(idf, CONCEPT_MIN_WEIGHT) if key.startswith("@") else idf

@@ -33,6 +33,7 @@ _JA_STOP = {
     "用", "其々",
     # Colloquial framing: "〜みたいな", "そもそも", "やっぱり", "とりあえず", "ちゃんと".
     "みたい", "抑", "矢張り", "取り敢えず", "ちゃんと", "一体", "結局", "感じ", "色々", "然う", "こう",
+    "どういう", "こういう", "そういう", "如何いう", "何で", "何故",
 }
 
 # Articles, pronouns, auxiliaries and the words every English question has ("how do I ...").
@@ -124,8 +125,23 @@ def morph_terms(text: str) -> list[str]:
             if lemma in _JA_STOP or _HIRAGANA_ONLY.match(lemma) and len(lemma) < 3 \
                     or len(surface) == 1 and _HIRAGANA_ONLY.match(surface):
                 continue
+            if pos in _PREDICATE_POS and len(PREDICATES) < _PREDICATES_MAX:
+                PREDICATES.add(lemma)
             out.append(lemma)
     return out
+
+
+# Verbs, adjectives and adverbs name what a question does more than what it is about; the
+# analyser remembers the lemmas it saw as such ("聞く", "入れる"), so that one the content
+# never uses can weigh less than an unknown noun, which names a topic ("学生証", "SPSS").
+_PREDICATE_POS = {"動詞", "形容詞", "副詞", "形状詞", "連体詞"}
+PREDICATES: set[str] = set()
+_PREDICATES_MAX = 200_000
+
+
+def is_predicate(lemma: str) -> bool:
+    """Whether ``lemma`` was seen as a Japanese verb, adjective or adverb."""
+    return lemma in PREDICATES
 
 
 def _chunks(text: str, size: int) -> Iterator[str]:
