@@ -22,10 +22,9 @@ from kb.retrieval.question import QuestionAnalyzer
 
 FILE = "CALIBRATION.json"
 VERSION = 1
-MAX_PROBES = 150  # phrasings probed, round-robin over entries; more moved the bar by < 0.01
+MAX_PROBES = 100  # phrasings probed, round-robin over entries; more moved the bar by < 0.01
 MIN_PROBES = 12
-ACCEPTED = 0.85  # the share of right probe answers that are confident
-MARGIN_SHARE = 0.0  # the lead over the next entry: measured, it says nothing about off-topic questions
+ACCEPTED = 0.85  # the share of probes answered by their own entry that must be confident
 STEEPNESS = 12.0  # confidence 0.27 / 0.73 at 0.08 below / above the bar
 
 
@@ -66,7 +65,8 @@ def calibrate(analyzer: QuestionAnalyzer, ranker: Ranker) -> Calibration:
     probes = probes[:MAX_PROBES]
     if len(probes) < MIN_PROBES:
         return Calibration()
-    scores: list[float] = []
+    right: list[float] = []  # raw scores of probes answered by their own entry
+    absent: list[float] = []  # best raw scores when the probe's entry is left out
     for entry_id, index, text in probes:
         docnum = docnums.get(entry_id)
         if docnum is None:
@@ -75,17 +75,24 @@ def calibrate(analyzer: QuestionAnalyzer, ranker: Ranker) -> Calibration:
         phrasings = fields.get("phrasings", [])
         own = set(phrasings[index]) if index < len(phrasings) else set()
         rest = set(fields.get("answer_vocab", ())).union(*(set(p) for i, p in enumerate(phrasings) if i != index))
-        df = _df_without(analyzer, own - rest)
-        question = analyzer.analyze(text, df_override=df)
-        ranked = ranker.rank(question, 2, Exclusion(entry_id, index, frozenset(rest)), df)
-        if ranked and ranked[0].id == entry_id:
-            margin = ranked[0].raw - (ranked[1].raw if len(ranked) > 1 else 0.0)
-            scores.append(ranked[0].raw + MARGIN_SHARE * margin)
-    if len(scores) < MIN_PROBES:
-        return Calibration(probes=len(scores))
-    scores.sort()
-    bar = scores[int(len(scores) * (1 - ACCEPTED))]
-    return Calibration(STEEPNESS, STEEPNESS * MARGIN_SHARE, -STEEPNESS * bar, len(scores))
+        for exclusion, gone in ((Exclusion(entry_id, index, frozenset(rest)), own - rest),
+                                (Exclusion(entry_id, None), set(fields.get("vocab", ())))):
+            df = _df_without(analyzer, gone)
+            ranked = ranker.rank(analyzer.analyze(text, df_override=df), 1, exclusion, df)
+            best = ranked[0].raw if ranked else 0.0
+            if exclusion.phrasing is None:
+                absent.append(best)
+            elif ranked and ranked[0].id == entry_id:
+                right.append(best)
+    if len(right) < MIN_PROBES:
+        return Calibration(probes=len(right) + len(absent))
+    bar = max(_quantile(right, 1 - ACCEPTED), _quantile(absent, 0.5))
+    return Calibration(STEEPNESS, 0.0, -STEEPNESS * bar, len(right) + len(absent))
+
+
+def _quantile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * share))] if ordered else 0.0
 
 
 def _df_without(analyzer: QuestionAnalyzer, gone: set[str]) -> Callable[[str], int]:

@@ -20,7 +20,7 @@ from kb.retrieval.question import Question
 from kb.retrieval.scope import Scope
 
 PHRASE_WEIGHT = 0.5
-SCORE_DAMPING = 0.1
+SCORE_DAMPING = 0.25
 MISMATCH_FACTOR = 0.3
 POSTINGS_CACHE = 2000  # posting sets of query terms kept (rare terms: short sets)
 THRESHOLD = 0.5  # calibrated: an answer is confident when it is more likely right than not
