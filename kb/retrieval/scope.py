@@ -77,10 +77,10 @@ class Scope:
             self._applies[entry.id] = per
         aliases: dict[str, set[str]] = {p: {p} for p in known}
         spellings: dict[str, str] = {}  # spelling -> canonical version
-        for product in kb.profile.products:
-            name = normalize(product.name)
-            aliases.setdefault(name, {name}).update(normalize(a) for a in product.aliases)
-            for version, others in product.versions.items():
+        for declared in kb.profile.products:
+            name = normalize(declared.name)
+            aliases.setdefault(name, {name}).update(normalize(a) for a in declared.aliases)
+            for version, others in declared.versions.items():
                 canonical = normalize(version)
                 known.setdefault(name, set()).add(canonical)
                 for other in others:
@@ -95,15 +95,15 @@ class Scope:
         self._spellings = spellings
         # A version's letters-and-digits word ("r2") alone names every version that has it.
         self._suffixes: dict[str, set[str]] = {}
-        for version in self._owners:
-            for word in version.split(" ")[1:]:
+        for owned in self._owners:
+            for word in owned.split(" ")[1:]:
                 if re.search(r"[a-z]", word) and re.search(r"\d", word):
-                    self._suffixes.setdefault(word, set()).add(version)
+                    self._suffixes.setdefault(word, set()).add(owned)
         self._alias_owner = {alias: product for product, names in aliases.items() for alias in names if alias}
         versions = _alternation(spellings)
-        names = _alternation(self._alias_owner)
-        self._named = re.compile(rf"(?<![a-z0-9])({names})[\s-]?({versions}|{_ANY_VERSION})(?![a-z0-9])") \
-            if names else None
+        alias_pattern = _alternation(self._alias_owner)
+        self._named = re.compile(rf"(?<![a-z0-9])({alias_pattern})[\s-]?({versions}|{_ANY_VERSION})(?![a-z0-9])") \
+            if alias_pattern else None
         bare = [*spellings, *self._suffixes]
         self._bare = re.compile(rf"(?<![a-z0-9.])({_alternation(bare)})(?![a-z0-9])") if bare else None
         self._outside = _term_pattern(kb.profile.not_about)
