@@ -100,9 +100,9 @@ class Scope:
                 if re.search(r"[a-z]", word) and re.search(r"\d", word):
                     self._suffixes.setdefault(word, set()).add(owned)
         self._alias_owner = {alias: product for product, names in aliases.items() for alias in names if alias}
-        versions = _alternation(spellings)
+        version_pattern = _alternation(spellings)
         alias_pattern = _alternation(self._alias_owner)
-        self._named = re.compile(rf"(?<![a-z0-9])({alias_pattern})[\s-]?({versions}|{_ANY_VERSION})(?![a-z0-9])") \
+        self._named = re.compile(rf"(?<![a-z0-9])({alias_pattern})[\s-]?({version_pattern}|{_ANY_VERSION})(?![a-z0-9])") \
             if alias_pattern else None
         bare = [*spellings, *self._suffixes]
         self._bare = re.compile(rf"(?<![a-z0-9.])({_alternation(bare)})(?![a-z0-9])") if bare else None
