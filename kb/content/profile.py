@@ -12,7 +12,7 @@ from kb.errors import ContentError
 
 PROFILE_FILE = "kb.toml"
 _KEYS = {"name", "description", "products", "not_about", "abbreviations", "training"}
-_PRODUCT_KEYS = {"name", "aliases", "versions"}
+_PRODUCT_KEYS = {"name", "aliases", "versions", "default"}
 _TRAINING_KEYS = {"quiz_per_entry"}
 
 
@@ -27,6 +27,7 @@ class Product:
     name: str
     aliases: tuple[str, ...] = ()
     versions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    default: str | None = None  # the version a question means when it names none
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,13 +116,16 @@ def _parse_product(item: Any) -> Product | None:
         return None
     aliases = item.get("aliases", [])
     versions = item.get("versions", {})
-    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+    default = item.get("default")
+    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases) \
+            or not (default is None or isinstance(default, str)):
         return None
     if not isinstance(versions, dict) or not all(
             isinstance(v, list) and all(isinstance(s, str) for s in v) for v in versions.values()):
         return None
     return Product(name=item["name"].strip(), aliases=tuple(a.strip() for a in aliases if a.strip()),
-                   versions={k.strip(): tuple(s.strip() for s in v if s.strip()) for k, v in versions.items()})
+                   versions={k.strip(): tuple(s.strip() for s in v if s.strip()) for k, v in versions.items()},
+                   default=default.strip() if default else None)
 
 
 def _key_line(text: str, key: str) -> int | None:

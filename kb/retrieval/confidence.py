@@ -22,6 +22,7 @@ from kb.retrieval.scope import Scope
 PHRASE_WEIGHT = 0.5
 SCORE_DAMPING = 0.25
 MISMATCH_FACTOR = 0.3
+DEFAULT_FACTOR = 0.7
 POSTINGS_CACHE = 2000  # posting sets of query terms kept (rare terms: short sets)
 THRESHOLD = 0.5  # calibrated: an answer is confident when it is more likely right than not
 
@@ -143,6 +144,8 @@ class Ranker:
         entry_id = fields["id"]
         if question.mentions and not self.scope.accepts(entry_id, question.mentions):
             raw *= MISMATCH_FACTOR
+        elif not question.mentions and self.scope.defaults and not self.scope.accepts(entry_id, self.scope.defaults):
+            raw *= DEFAULT_FACTOR  # another version than the one meant when none is named
         if question.outside and not self.scope.entry_mentions(entry_id, question.outside):
             raw *= MISMATCH_FACTOR
         return max(0.0, min(1.0, raw))

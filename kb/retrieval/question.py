@@ -123,6 +123,8 @@ class QuestionAnalyzer:
         keys = self.matcher.features(norm)
         quantity = any(k.startswith("@qty-") for k in keys)
         for key in keys:
+            if key.startswith("@qty-") and df(key) == 0:
+                continue  # a quantity is a check's input; content with no such check has none
             if key.startswith("@"):
                 features[key] = self.weight(key, df)
                 terms.append((df(key), Term("concepts", key[1:], boost=CONCEPT_BOOST), key))

@@ -107,6 +107,9 @@ class Scope:
         bare = [*spellings, *self._suffixes]
         self._bare = re.compile(rf"(?<![a-z0-9.])({_alternation(bare)})(?![a-z0-9])") if bare else None
         self._outside = _term_pattern(kb.profile.not_about)
+        # What a question naming no version is about (kb.toml's ``default``).
+        self.defaults = [Mention(normalize(p.name), normalize(p.default), (0, 0))
+                         for p in kb.profile.products if p.default]
         self._mentions_cache: dict[str, bool] = {}
 
     def mentions(self, norm: str) -> list[Mention]:
@@ -135,15 +138,16 @@ class Scope:
         applies = self._applies.get(entry_id, {})
         for mention in mentions:
             products = [mention.product] if mention.product else sorted(self._owners.get(mention.version, ()))
+            named = [p for p in products if p in applies]
+            if named:
+                if any("" in applies[p] or mention.version in applies[p] for p in named):
+                    return True
+                continue
+            # An entry about something else is not ruled out by a version of these
+            # products, unless no entry at all covers that version.
             for product in products:
-                versions = applies.get(product)
-                if versions is None:
-                    known = self._known.get(product, set())
-                    # An entry about something else is not ruled out by a version of this
-                    # product, unless no entry at all covers that version.
-                    if mention.version in known or "" in known or not known:
-                        return True
-                elif "" in versions or mention.version in versions:
+                known = self._known.get(product, set())
+                if mention.version in known or "" in known or not known:
                     return True
         return False
 
