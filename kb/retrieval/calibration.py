@@ -22,7 +22,7 @@ from kb.retrieval.question import QuestionAnalyzer
 
 FILE = "CALIBRATION.json"
 VERSION = 1
-MAX_PROBES = 100  # phrasings probed, round-robin over entries; more moved the bar by < 0.01
+MAX_PROBES = 200  # phrasings probed, round-robin over entries; more moved the bar by < 0.01
 MIN_PROBES = 12
 ACCEPTED = 0.85  # the share of probes answered by their own entry that must be confident
 STEEPNESS = 12.0  # confidence 0.27 / 0.73 at 0.08 below / above the bar
@@ -55,8 +55,15 @@ def calibrate(analyzer: QuestionAnalyzer, ranker: Ranker) -> Calibration:
     probes: list[tuple[str, int, str]] = []
     per_entry = []
     for entry in kb.entries.values():
+        # Phrasings are stored language by language; probe them alternating languages, so
+        # a bilingual knowledge base is calibrated on both.
         texts = [p for loc in entry.text.values() for p in (loc.question, *loc.alternates)]
-        per_entry.append([(entry.id, i, t) for i, t in enumerate(texts)])
+        starts, index = [], 0
+        for loc in entry.text.values():
+            starts.append((index, 1 + len(loc.alternates)))
+            index += 1 + len(loc.alternates)
+        order = [start + depth for depth in range(max(n for _s, n in starts)) for start, n in starts if depth < n]
+        per_entry.append([(entry.id, i, texts[i]) for i in order])
     # Round-robin over entries, so every entry is probed before any is probed twice.
     depth = 0
     while len(probes) < MAX_PROBES and any(depth < len(p) for p in per_entry):
@@ -75,9 +82,9 @@ def calibrate(analyzer: QuestionAnalyzer, ranker: Ranker) -> Calibration:
         phrasings = fields.get("phrasings", [])
         own = set(phrasings[index]) if index < len(phrasings) else set()
         rest = set(fields.get("answer_vocab", ())).union(*(set(p) for i, p in enumerate(phrasings) if i != index))
-        for exclusion, gone in ((Exclusion(entry_id, index, frozenset(rest)), own - rest),
-                                (Exclusion(entry_id, None), set(fields.get("vocab", ())))):
-            df = _df_without(analyzer, gone)
+        for exclusion in (Exclusion(entry_id, index, frozenset(rest), frozenset(own - rest)),
+                          Exclusion(entry_id, None, gone=frozenset(fields.get("vocab", ())))):
+            df = _df_without(analyzer, exclusion.gone)
             ranked = ranker.rank(analyzer.analyze(text, df_override=df), 1, exclusion, df)
             best = ranked[0].raw if ranked else 0.0
             if exclusion.phrasing is None:

@@ -41,6 +41,7 @@ class Exclusion:
     entry: str
     phrasing: int | None = None  # None: the whole entry is left out
     vocab: frozenset[str] = frozenset()  # the entry's vocabulary without that phrasing
+    gone: frozenset[str] = frozenset()  # keys whose document frequency drops by one
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,10 @@ class Ranker:
                 matched = {lookup[k] for k in phrasing if k in lookup}
                 both = sum(covered.get(k, 0.0) for k in matched)
                 if both:
-                    closeness = max(closeness, 2 * both / (total + self._phrase_mass(phrasing, df)))
+                    mass = self._phrase_mass(phrasing)
+                    if df is not None and exclusion is not None and exclusion.gone:
+                        mass += sum(self._weight(k, df) - self._weight(k) for k in phrasing if k in exclusion.gone)
+                    closeness = max(closeness, 2 * both / (total + mass))
         raw = coverage * (1 - PHRASE_WEIGHT) + closeness * PHRASE_WEIGHT
         raw *= 1 - SCORE_DAMPING * (1 - relative)
         entry_id = fields["id"]
@@ -150,9 +154,7 @@ class Ranker:
             raw *= MISMATCH_FACTOR
         return max(0.0, min(1.0, raw))
 
-    def _phrase_mass(self, phrasing: list[str], df: Callable[[str], int] | None) -> float:
-        if df is not None:
-            return sum(self._weight(k, df) for k in phrasing)
+    def _phrase_mass(self, phrasing: list[str]) -> float:
         key = tuple(phrasing)
         mass = self._mass.get(key)
         if mass is None:

@@ -162,6 +162,9 @@ class QuestionAnalyzer:
         if len(rare) < MIN_QUERY_TERMS:
             rare = [(t, k) for _n, t, k in sorted(terms, key=lambda x: x[0])[:MIN_QUERY_TERMS + 1]]
         question.query = Or([t for t, _k in rare])
+        # A plain union of term matchers: Whoosh's automatic choice for small indexes
+        # preloads arrays of 2,048 slots per part, several ms for a handful of hits.
+        question.query.matcher_type = Or.DEFAULT_MATCHER
         question.term_features = {(t.fieldname, t.text): k for t, k in rare if k is not None}
         searched = set(question.term_features.values())
         question.common_weight = sum(w for k, w in features.items() if k not in searched)

@@ -11,7 +11,7 @@ from typing import Any
 from whoosh.lang.porter import stem as porter_stem
 
 # Bump when any function here changes what it emits: the cached index is keyed by it.
-ANALYSIS_VERSION = "14"
+ANALYSIS_VERSION = "15"
 
 _CJK = "\u3041-\u309f\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u30fc\u3005"
 _CJK_RUN = re.compile(f"[{_CJK}]+")
@@ -33,7 +33,7 @@ _JA_STOP = {
     "用", "其々",
     # Colloquial framing: "〜みたいな", "そもそも", "やっぱり", "とりあえず", "ちゃんと".
     "みたい", "抑", "矢張り", "取り敢えず", "ちゃんと", "一体", "結局", "感じ", "色々", "然う", "こう",
-    "どういう", "こういう", "そういう", "如何いう", "何で", "何故",
+    "どういう", "こういう", "そういう", "如何いう", "何で", "何故", "今", "全部", "全て",
 }
 
 # Articles, pronouns, auxiliaries and the words every English question has ("how do I ...").
@@ -52,7 +52,7 @@ EN_STOP = frozenset(
 # topic. They are neither evidence for an entry nor against the domain, so they weigh little.
 FRAMING = frozenset(
     "概要 目安 すすめ 勧め 大丈夫 平気 駄目 不味い 関係 意味 説明 詳細 仕組み ポイント 注意 点 一覧 可能 本当 "
-    "問題 ばらばら 違い 遣る 方 仕方 具体 例 場合 足りる "
+    "問題 ばらばら 違い 遣る 方 仕方 具体 例 場合 足りる 方法 遣り方 "
     "overview recommend okai ok fine safe best practic possibl summari work explain detail exampl "
     "problem issu guid help enough suffici".split()
 )
