@@ -22,7 +22,7 @@ from kb.retrieval.question import QuestionAnalyzer
 
 FILE = "CALIBRATION.json"
 VERSION = 1
-MAX_PROBES = 200  # phrasings probed, round-robin over entries; more moved the bar by < 0.01
+MAX_PROBES = 300  # phrasings probed, round-robin over entries; more moved the bar by < 0.01
 MIN_PROBES = 12
 ACCEPTED = 0.85  # the share of probes answered by their own entry that must be confident
 STEEPNESS = 12.0  # confidence 0.27 / 0.73 at 0.08 below / above the bar
@@ -54,6 +54,7 @@ def calibrate(analyzer: QuestionAnalyzer, ranker: Ranker) -> Calibration:
                if not searcher.ixreader.is_deleted(d)} if kb.entries else {}
     probes: list[tuple[str, int, str]] = []
     per_entry = []
+    first: dict[str, set[int]] = {}  # each entry's question in each language
     for entry in kb.entries.values():
         # Phrasings are stored language by language; probe them alternating languages, so
         # a bilingual knowledge base is calibrated on both.
@@ -64,6 +65,7 @@ def calibrate(analyzer: QuestionAnalyzer, ranker: Ranker) -> Calibration:
             index += 1 + len(loc.alternates)
         order = [start + depth for depth in range(max(n for _s, n in starts)) for start, n in starts if depth < n]
         per_entry.append([(entry.id, i, texts[i]) for i in order])
+        first[entry.id] = {start for start, _n in starts}
     # Round-robin over entries, so every entry is probed before any is probed twice.
     depth = 0
     while len(probes) < MAX_PROBES and any(depth < len(p) for p in per_entry):
@@ -82,8 +84,10 @@ def calibrate(analyzer: QuestionAnalyzer, ranker: Ranker) -> Calibration:
         phrasings = fields.get("phrasings", [])
         own = set(phrasings[index]) if index < len(phrasings) else set()
         rest = set(fields.get("answer_vocab", ())).union(*(set(p) for i, p in enumerate(phrasings) if i != index))
-        for exclusion in (Exclusion(entry_id, index, frozenset(rest), frozenset(own - rest)),
-                          Exclusion(entry_id, None, gone=frozenset(fields.get("vocab", ())))):
+        exclusions = [Exclusion(entry_id, index, frozenset(rest), frozenset(own - rest))]
+        if index in first.get(entry_id, ()):  # the entry left out: once per entry and language
+            exclusions.append(Exclusion(entry_id, None, gone=frozenset(fields.get("vocab", ()))))
+        for exclusion in exclusions:
             df = _df_without(analyzer, exclusion.gone)
             ranked = ranker.rank(analyzer.analyze(text, df_override=df), 1, exclusion, df)
             best = ranked[0].raw if ranked else 0.0

@@ -23,7 +23,8 @@ PHRASE_WEIGHT = 0.5
 SCORE_DAMPING = 0.25
 MISMATCH_FACTOR = 0.3
 DEFAULT_FACTOR = 0.7
-POSTINGS_CACHE = 2000  # posting sets of query terms kept (rare terms: short sets)
+POSTINGS_CACHE = 2000
+STORED_CACHE = 2000  # entries' stored fields (vocabulary, phrasings) kept decoded  # posting sets of query terms kept (rare terms: short sets)
 THRESHOLD = 0.5  # calibrated: an answer is confident when it is more likely right than not
 
 
@@ -75,6 +76,7 @@ class Ranker:
         self._weight = weight
         self._mass: dict[tuple[str, ...], float] = {}
         self._postings: dict[tuple[str, str], frozenset[int]] = {}
+        self._stored: dict[int, dict[str, Any]] = {}
 
     def rank(self, question: Question, keep: int, exclusion: Exclusion | None = None,
              df: Callable[[str], int] | None = None) -> list[Scored]:
@@ -101,13 +103,22 @@ class Ranker:
         for bound, score, docnum in bounded:
             if len(found) >= keep and found[keep - 1].raw >= bound:
                 break  # no candidate left can reach the best ``keep``
-            fields = self.searcher.stored_fields(docnum)
+            fields = self._fields(docnum)
             if exclusion is not None and fields["id"] == exclusion.entry and exclusion.phrasing is None:
                 continue
             raw = self.raw(question, fields, float(score) / best_bm25, exclusion, df)
             found.append(Scored(fields["id"], raw, float(score)))
             found.sort(key=lambda s: (-s.raw, -s.score))
         return found[:keep]
+
+    def _fields(self, docnum: int) -> dict[str, Any]:
+        fields = self._stored.get(docnum)
+        if fields is None:
+            fields = self.searcher.stored_fields(docnum)
+            if len(self._stored) > STORED_CACHE:
+                self._stored.clear()
+            self._stored[docnum] = fields
+        return fields
 
     def _docs(self, fieldname: str, text: str) -> Any:
         key = (fieldname, text)
