@@ -21,11 +21,11 @@ from kb.retrieval.evaluate import read_cases
 DATA = Path(__file__).resolve().parent / "data"
 # kb -> language -> (right answers, on-topic questions, rejected, off-topic questions) measured
 MEASURED = {
-    "postgres": {"ja": (33, 45, 10, 10), "en": (27, 28, 8, 8)},
+    "postgres": {"ja": (37, 45, 10, 10), "en": (27, 28, 8, 8)},
     "postgres-bare": {"ja": (30, 45, 10, 10), "en": (24, 28, 8, 8)},
     "git": {"en": (57, 67, 16, 17)},
     "git-bare": {"en": (52, 67, 14, 17)},
-    "helpdesk": {"ja": (52, 67, 16, 17)},
+    "helpdesk": {"ja": (51, 67, 15, 17)},
     "helpdesk-bare": {"ja": (37, 67, 16, 17)},
 }
 SLACK = 2  # questions
@@ -67,13 +67,13 @@ def test_growth_version_naming_questions_reach_that_versions_entry(grown) -> Non
     right = tallies["ja"].top1 + tallies["en"].top1
     on = tallies["ja"].on + tallies["en"].on
     misses = [(m["q"], m["got"]) for t in tallies.values() for m in t.misses]
-    assert right / on >= 0.88, misses  # measured 69 / 77 = 0.896
+    assert right / on >= 0.89, misses  # measured 71 / 77 = 0.922
 
 
 def test_growth_keeps_old_questions_answered(grown) -> None:
-    # The old sets on the grown content: measured 0.884 / 0.899 / 0.830 top-1; the 2012
-    # entries now compete for questions that name no version.
-    for name, floor in (("eval.jsonl", 0.86), ("eval_dev.jsonl", 0.87), ("eval_blind.jsonl", 0.81)):
+    # The old sets on the grown content (kb.toml: a question naming no version means 2008
+    # R2): measured 0.982 / 0.975 / 0.960 top-1, beside 0.973 / 0.987 / 0.970 before growth.
+    for name, floor in (("eval.jsonl", 0.96), ("eval_dev.jsonl", 0.95), ("eval_blind.jsonl", 0.94)):
         tallies = _tallies(grown, DATA / name)
         right = sum(t.top1 for t in tallies.values())
         on = sum(t.on for t in tallies.values())
