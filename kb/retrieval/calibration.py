@@ -106,7 +106,7 @@ def _quantile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * share))] if ordered else 0.0
 
 
-def _df_without(analyzer: QuestionAnalyzer, gone: set[str]) -> Callable[[str], int]:
+def _df_without(analyzer: QuestionAnalyzer, gone: frozenset[str]) -> Callable[[str], int]:
     """Document frequencies with one entry's (or phrasing's) words taken out."""
 
     def df(key: str) -> int:

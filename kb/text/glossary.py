@@ -76,7 +76,7 @@ class ConceptMatcher:
             # ("マイグレーシヨン" for "マイグレーション") is that concept, not a word of its own.
             return not word.isascii() and any(fold_small_kana(word) in m for m in spelled)
 
-        words = []
+        words: list[str] = []
         for word in dict.fromkeys(content_words(norm)):
             rest = _without_spellings(word, spelled)
             if rest is not None:
