@@ -1,14 +1,16 @@
 """Confidence calibrated on the knowledge base itself, at index build time, stored with the index.
 
-Probes come from the content: each phrasing of an entry (its question or an alternate) is
-asked with that phrasing left out of the entry, as a question nobody wrote down yet whose
+Probes come from the content. Each phrasing of an entry (its question or an alternate) is
+asked with that phrasing left out of the entry: a question nobody wrote down yet, whose
 answer is that entry; words only the left-out phrasing used count as unknown, as they
-would for a real question. The distribution of the scores of the probes answered right
-sets where confidence crosses 0.5: at the score that 85 % of them reach. A knowledge
-base whose questions match loosely (few alternates, short answers) gets a lower bar, one
-whose questions match closely a higher one, so 0.5 means the same on any of them.
-Questions about what the content does not cover are turned away by the words the content
-never uses, which weigh the most (kb.retrieval.question), not by a list of names.
+would for a real question. Each entry's question is also asked with the whole entry left
+out: a question, in the content's own words, on a topic the knowledge base lacks.
+Confidence crosses 0.5 at the higher of the score that 85 % of the first kind answered
+right reach and the median best score of the second kind. A knowledge base whose
+questions match loosely (few alternates, short answers) gets a lower bar, one whose
+questions match closely a higher one, so 0.5 means the same on any of them. Questions
+about what the content does not cover are turned away by the words it never uses, which
+weigh the most (kb.retrieval.question), not by a list of names.
 """
 
 from __future__ import annotations
