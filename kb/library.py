@@ -55,8 +55,9 @@ class Library:
         """How the index was opened (None before the first search)."""
         return self._info
 
-    def ask(self, question: str, top: int = 3, lang: str = "ja", run_checks: bool = True) -> AskResult:
-        return self.engine.ask(question, top=top, lang=lang, run_checks=run_checks)
+    def ask(self, question: str, top: int = 3, lang: str = "ja", run_checks: bool = True,
+            partial: bool = False) -> AskResult:
+        return self.engine.ask(question, top=top, lang=lang, run_checks=run_checks, partial=partial)
 
     def search(self, terms: str, tag: str | None = None, limit: int = 20, lang: str = "ja") -> list[SearchHit]:
         return self.engine.search(terms, tag=tag, limit=limit, lang=lang)

@@ -35,7 +35,7 @@ def test_ask_json_contract(capsys):
     assert data["query"].startswith("4 ノード")
     assert data["answers"][0]["id"] == "concurrent-migrations"
     for answer in data["answers"]:
-        assert set(answer) == {"id", "question", "score", "confidence"}
+        assert set(answer) == {"id", "question", "score", "confidence", "lang"}
         assert 0 <= answer["confidence"] <= 1
     [check] = [c for c in data["checks"] if c["check"] == "max-concurrent-migrations"]
     assert check["value"] == 2 and check["inputs"]["nodes"] == 4 and check["ok"] is True

@@ -205,8 +205,8 @@ def test_an_entry_in_one_language_loads_with_its_flags():
 
 @pytest.mark.parametrize("change, message", [
     (lambda t: t.replace('[ja]\nquestion = "質問ですか。"\nalternates = []\n', "").replace("<!-- ja -->\n", ""),
-     ["missing [ja] table", "missing [en] table"]),
-    (lambda t: t + "\n<!-- en -->\nAnswer.\n", ["missing [en] table"]),
+     ["missing a [ja] or [en] table"]),
+    (lambda t: t + "\n<!-- en -->\nAnswer.\n", ["answer in en has no [en] table"]),
     (lambda t: t.replace("<!-- ja -->\n答えです。\n", ""), ["answer in ja is empty"]),
 ])
 def test_an_entry_with_no_language_or_half_of_one_is_still_rejected(change, message):

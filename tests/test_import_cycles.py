@@ -12,7 +12,7 @@ PACKAGES = ("kb", "tui")
 MAX_LINES = 400
 # Modules another line of work is splitting; each must be taken off once it fits, so this
 # list cannot hide a module that grows back (see the test below).
-OVER_LIMIT_FOR_NOW = {"kb/retrieval/engine.py"}
+OVER_LIMIT_FOR_NOW: set[str] = set()
 
 
 def module_files(root: Path = ROOT) -> dict[str, Path]:

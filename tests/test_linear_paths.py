@@ -92,15 +92,16 @@ def test_a_cluster_of_10000_nodes_and_vms_builds_the_node_set_once(monkeypatch):
 
 
 def test_a_glossary_of_10000_terms_finds_header_lines_in_one_pass(small_kb, monkeypatch):
-    import kb.content.load as load_module
 
     path = small_kb / "glossary.toml"
     extra = "".join(f'\n[t{n}]\nja = ["語{n}"]\nen = ["word{n}"]\ndefinition.ja = "x"\ndefinition.en = "x"\n'
                     for n in range(10_000))
     path.write_text(path.read_text(encoding="utf-8") + extra + '\n[broken]\nja = "x"\n', encoding="utf-8")
     scans = []
-    real = load_module._table_lines
-    monkeypatch.setattr(load_module, "_table_lines", lambda text: scans.append(1) or real(text))
+    import kb.content.vocabulary as vocabulary
+
+    real = vocabulary.table_lines
+    monkeypatch.setattr(vocabulary, "table_lines", lambda text: scans.append(1) or real(text))
     kb = _within(120, load_kb, small_kb, set())
     assert len([t for t in kb.glossary if t.startswith("t")]) == 10_000
     [bad] = [p for p in kb.problems if p.field == "broken"]

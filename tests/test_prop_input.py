@@ -25,7 +25,8 @@ from kb.checks import (
 )
 from kb.checks.units import ABSURD
 from kb.errors import InputError
-from kb.retrieval.engine import CONFIDENCE_THRESHOLD, MAX_QUERY_CHARS, AskResult, SearchHit
+from kb.retrieval.engine import MAX_QUERY_CHARS, AskResult, SearchHit
+from kb.retrieval.engine import THRESHOLD as CONFIDENCE_THRESHOLD
 from kb.text.analysis import morph_terms, normalize
 from tests.hand_worked import PAIRS
 from tui.cli.parser import main

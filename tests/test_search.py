@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kb.retrieval.engine import CONFIDENCE_THRESHOLD, make_snippet
+from kb.retrieval.engine import THRESHOLD as CONFIDENCE_THRESHOLD
+from kb.retrieval.engine import make_snippet
 from kb.retrieval.evaluate import read_cases
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -55,7 +56,7 @@ def test_ask_json_shape(engine, real_kb):
     assert data["query"] == question and data["checks"] == []  # csv-required links no check
     assert [a["id"] for a in data["answers"]] == [a.id for a in result.answers]
     first = data["answers"][0]
-    assert set(first) == {"id", "question", "score", "confidence"}
+    assert set(first) == {"id", "question", "score", "confidence", "lang"}
     # The entry's own question in the language asked, not an echo of the query.
     assert first["id"] == "csv-required"
     assert first["question"] == real_kb.entries["csv-required"].question("en")

@@ -78,7 +78,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "eval_no_accepted": ("取り込んだ言い回しはまだありません: {path}", "No accepted phrasings yet: {path}"),
     "eval_needs_file": ("評価ファイルか --accepted を指定してください", "give an evaluation file or --accepted"),
     # -- the app (tui/app.py, tui/screens, tui/widgets) --
-    "app_title": ("Hyper-V ライブ マイグレーション FAQ", "Hyper-V live migration FAQ"),
+    "app_title": ("FAQ", "FAQ"),  # when the knowledge base's kb.toml gives no name
     "tab_ask": ("質問", "Ask"),
     "tab_entry": ("項目", "Entry"),
     "tab_browse": ("一覧", "Browse"),

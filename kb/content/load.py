@@ -13,19 +13,21 @@ from typing import Any
 
 from kb.content import files
 from kb.content.entry import LANGS, Entry, GlossaryTerm, Localized, QuizItem, QuizText, Tag
+from kb.content.profile import PROFILE_FILE, Profile, parse_profile
+from kb.content.vocabulary import TOML_LINE as _TOML_LINE
+from kb.content.vocabulary import TOO_DEEP as _TOO_DEEP
+from kb.content.vocabulary import TOO_DEEP_JA as _TOO_DEEP_JA
+from kb.content.vocabulary import parse_glossary, parse_tags
 from kb.errors import ContentError
 
 FENCE = "+++"
 _SECTION = re.compile(r"^<!--\s*(ja|en)\s*-->\s*$", re.MULTILINE)
-_TOML_LINE = re.compile(r"at line (\d+)")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _ENTRY_KEYS = {"id", "tags", "related", "applies_to", "checks", "ja", "en", "quiz", "flags"}
 # A draft (flags = ["draft"], from `faq gaps draft`) may leave a language's question and the
 # answers empty: it loads, and lint warns until the author has written it.
 DRAFT = "draft"
 _LANG_KEYS = {"question", "alternates"}
-_TOO_DEEP = f"arrays or tables nested more than {files.MAX_TOML_DEPTH} levels deep; not read"
-_TOO_DEEP_JA = f"配列やテーブルの入れ子が {files.MAX_TOML_DEPTH} 段を超えています。読み込みません"
 
 
 @dataclass
@@ -38,9 +40,19 @@ class KnowledgeBase:
     tags: dict[str, Tag] = field(default_factory=dict)
     problems: list[ContentError] = field(default_factory=list)
     digest: str = ""
+    profile: Profile = field(default_factory=Profile)
 
     def entries_with_tag(self, tag: str | None) -> list[Entry]:
         return [e for e in self.entries.values() if tag is None or tag in e.tags]
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The languages the content is written in: kb.toml's name, else the entries'."""
+        named = [lang for lang in LANGS if lang in self.profile.name]
+        if named:
+            return tuple(named)
+        used = {lang for e in self.entries.values() for lang in e.text}
+        return tuple(lang for lang in LANGS if lang in used) or LANGS
 
 
 def resolve_data_dir(explicit: Path | None, env: Mapping[str, str]) -> Path:
@@ -54,6 +66,16 @@ def resolve_data_dir(explicit: Path | None, env: Mapping[str, str]) -> Path:
     if (checkout / "entries").is_dir():
         return checkout
     return package / "_data"
+
+
+def read_profile(root: Path) -> Profile:
+    """Only kb.toml (its name and description, for `--help` and the app's title); defaults
+    when missing or broken: `faq lint` is where its problems are reported."""
+    try:
+        text = (root / PROFILE_FILE).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return Profile()
+    return parse_profile(text, str(root / PROFILE_FILE), [])
 
 
 def load_kb(root: Path, known_checks: Iterable[str] | None = None) -> KnowledgeBase:
@@ -72,16 +94,20 @@ def load_kb(root: Path, known_checks: Iterable[str] | None = None) -> KnowledgeB
                                         ja="ここに entries/ フォルダーがありません"))
         return kb
     digest = hashlib.sha256()
+    if (root / PROFILE_FILE).is_file():
+        profile_text = _read(root / PROFILE_FILE, kb.problems, digest)
+        if profile_text is not None:
+            kb.profile = parse_profile(profile_text, str(root / PROFILE_FILE), kb.problems)
     tags_text = _read(root / "tags.toml", kb.problems, digest)
     glossary_text = _read(root / "glossary.toml", kb.problems, digest)
     before = len(kb.problems)
     if tags_text is not None:
-        kb.tags = _parse_tags(tags_text, str(root / "tags.toml"), kb.problems)
+        kb.tags = parse_tags(tags_text, str(root / "tags.toml"), kb.problems)
     # A missing or broken tags.toml is its own one problem: entries are not checked against
     # it (else every tagged entry would be dropped as using an unknown tag).
     known_tags = set(kb.tags) if tags_text is not None and (len(kb.problems) == before or kb.tags) else None
     if glossary_text is not None:
-        kb.glossary = _parse_glossary(glossary_text, str(root / "glossary.toml"), kb.problems)
+        kb.glossary = parse_glossary(glossary_text, str(root / "glossary.toml"), kb.problems)
     paths = sorted((root / "entries").glob("*.md"))
     # An entry that fails to load is still a known id: its own problem is reported once,
     # not again as an "unknown related id" in every entry that links to it.
@@ -248,13 +274,16 @@ def parse_entry(text: str, path: str, known_tags: set[str] | None,
 
     bodies = _split_body(body)
     texts: dict[str, Localized] = {}
-    # One language is enough (an imported FAQ); a language is there when its table or its
-    # body section is, and then both must be. With neither, both are reported missing.
-    for lang in [code for code in LANGS if code in meta or code in bodies] or LANGS:
-        section = meta.get(lang)
+    present = [lang for lang in LANGS if lang in meta]
+    if not present:
+        tables = " or ".join(f"[{lang}]" for lang in LANGS)
+        problem(f"missing a {tables} table with question and alternates",
+                f"question と alternates を含む {tables} テーブルがありません", LANGS[0], line=1)
+    for lang in present:
+        section = meta[lang]
         if not isinstance(section, dict):
-            problem(f"missing [{lang}] table with question and alternates",
-                    f"question と alternates を含む [{lang}] テーブルがありません", lang, line=1)
+            problem(f"[{lang}] must be a table with question and alternates",
+                    f"[{lang}] は question と alternates を含むテーブルでなければなりません", lang, line=1)
             continue
         for key in sorted(set(section) - _LANG_KEYS):
             problem(f"unknown key {key!r} in [{lang}]", f"[{lang}] に不明なキー {key!r} があります",
@@ -274,6 +303,11 @@ def parse_entry(text: str, path: str, known_tags: set[str] | None,
                                          ja=f"{lang} の回答が空です: '<!-- {lang} -->' の行の後に書いてください"))
             continue
         texts[lang] = Localized(question=question.strip(), answer=answer, alternates=tuple(alternates))
+    for lang in LANGS:
+        if lang not in meta and bodies.get(lang, "").strip():
+            problems.append(ContentError(f"answer in {lang} has no [{lang}] table with its question",
+                                         path=path, line=body_line, field=f"body.{lang}",
+                                         ja=f"{lang} の回答に対応する [{lang}] テーブル (question) がありません"))
     quiz = _parse_quiz(meta.get("quiz", []), entry_id, text, problem)
     if draft and not texts and not problems:
         problem("a draft needs a question in at least one language",
@@ -312,10 +346,15 @@ def _parse_quiz(raw: Any, entry_id: str, text: str, problem: Any) -> list[QuizIt
                     f"quiz[{n}]", line=line)
             continue
         texts = {}
-        for lang in LANGS:
+        written = [lang for lang in LANGS if lang in item]
+        if not written:
+            tables = " or ".join(f"[quiz.{lang}]" for lang in LANGS)
+            problem(f"quiz item needs a {tables} table", f"クイズ項目には {tables} テーブルが必要です",
+                    f"quiz[{n}]", line=line)
+        for lang in written:
             t = item.get(lang)
             if not isinstance(t, dict):
-                problem(f"quiz item needs a [quiz.{lang}] table", f"クイズ項目には [quiz.{lang}] テーブルが必要です",
+                problem(f"[quiz.{lang}] must be a table", f"[quiz.{lang}] はテーブルでなければなりません",
                         f"quiz[{n}].{lang}", line=line)
                 continue
             choices = t.get("choices", [])
@@ -328,82 +367,11 @@ def _parse_quiz(raw: Any, entry_id: str, text: str, problem: Any) -> list[QuizIt
             problem("tolerance must be a number", "tolerance は数値でなければなりません",
                     f"quiz[{n}].tolerance", line=line)
             tolerance = 0
-        if len(texts) == len(LANGS) and isinstance(answer, int | float | bool):
+        complete = bool(texts) and len(texts) == len(written)
+        if complete and isinstance(answer, int | float | bool):
             items.append(QuizItem(id=str(item.get("id", "")), entry=entry_id, kind=str(item.get("kind", "")),
                                   answer=answer, text=texts, tolerance=float(tolerance), line=line))
-        elif len(texts) == len(LANGS):
+        elif complete:
             problem("quiz answer is missing or not a number/true/false",
                     "クイズの answer がないか、数値、true、false のいずれでもありません", f"quiz[{n}].answer", line=line)
     return items
-
-
-def _parse_tags(text: str, path: str, problems: list[ContentError]) -> dict[str, Tag]:
-    data = _load_toml(text, path, problems)
-    headers = _table_lines(text)
-    tags: dict[str, Tag] = {}
-    for tag_id, value in data.items():
-        if not isinstance(value, dict) or not all(isinstance(value.get(lang), str) for lang in LANGS):
-            problems.append(ContentError("a tag needs ja and en labels", path=path,
-                                         line=headers.get(tag_id), field=tag_id,
-                                         ja="タグには ja と en のラベルが必要です"))
-            continue
-        tags[tag_id] = Tag(id=tag_id, label={lang: value[lang] for lang in LANGS})
-    return tags
-
-
-def _parse_glossary(text: str, path: str, problems: list[ContentError]) -> dict[str, GlossaryTerm]:
-    data = _load_toml(text, path, problems)
-    headers = _table_lines(text)  # once: a scan per term made 10,000 terms quadratic
-    terms: dict[str, GlossaryTerm] = {}
-    for term_id, value in data.items():
-        line = headers.get(term_id)
-        names: dict[str, tuple[str, ...]] = {}
-        ok = isinstance(value, dict)
-        definition = value.get("definition") if ok else None
-        for lang in LANGS:
-            spellings = value.get(lang) if ok else None
-            if not isinstance(spellings, list) or not spellings or not all(isinstance(s, str) and s.strip() for s in spellings):
-                ok = False
-                break
-            names[lang] = tuple(s.strip() for s in spellings)
-        if not ok or not isinstance(definition, dict) or not all(
-            isinstance(definition.get(lang), str) and definition[lang].strip() for lang in LANGS
-        ):
-            problems.append(ContentError("a glossary term needs ja and en name lists and definition.ja/en",
-                                         path=path, line=line, field=term_id,
-                                         ja="用語集の用語には ja と en の名前のリスト、および definition.ja/en が必要です"))
-            continue
-        terms[term_id] = GlossaryTerm(id=term_id, names=names,
-                                      definition={lang: definition[lang].strip() for lang in LANGS})
-    return terms
-
-
-def _load_toml(text: str, path: str, problems: list[ContentError]) -> dict[str, Any]:
-    deep = files.deep_nesting_line(text)
-    if deep is not None:
-        problems.append(ContentError(_TOO_DEEP, path=path, line=deep, ja=_TOO_DEEP_JA))
-        return {}
-    try:
-        return tomllib.loads(text)
-    except RecursionError:
-        problems.append(ContentError(_TOO_DEEP, path=path, ja=_TOO_DEEP_JA))
-        return {}
-    except tomllib.TOMLDecodeError as exc:
-        match = _TOML_LINE.search(str(exc))
-        problems.append(ContentError(f"not valid TOML: {exc}", path=path,
-                                     line=int(match.group(1)) if match else None,
-                                     ja=f"有効な TOML ではありません: {exc}"))
-        return {}
-
-
-def _table_lines(text: str) -> dict[str, int]:
-    """The line of each ``[table]`` / ``["table"]`` header, in one pass."""
-    lines: dict[str, int] = {}
-    for number, line in enumerate(text.split("\n"), start=1):
-        head = line.strip()
-        if head.startswith("[") and head.endswith("]") and not head.startswith("[["):
-            name = head[1:-1].strip()
-            if len(name) >= 2 and name[0] == name[-1] == '"':
-                name = name[1:-1]
-            lines.setdefault(name, number)
-    return lines

@@ -150,11 +150,19 @@ class _Features:
         return cached
 
 
+# English words the analysis keeps because a search needs them ("IS NULL", "not found", "for
+# loop"), but that say nothing about which gap a question is: "Is CSV required?" and
+# "CSV は必須ですか" are the same question.
+_FUNCTION_WORDS = frozenset("is if in for with not".split())
+
+
 def question_features(text: str, glossary: Mapping[str, GlossaryTerm],
                       shares: Mapping[str, float] | None = None) -> dict[str, float]:
     """Glossary concepts, quantities and content words of ``text``, weighted for grouping."""
     out: dict[str, float] = {}
     for key in phrase_features(text, glossary):
+        if key in _FUNCTION_WORDS:
+            continue
         if key.startswith("@"):
             share = (shares or {}).get(key[1:], 0.0)
             out[key] = CONCEPT_WEIGHT * max(MIN_CONCEPT_SHARE_WEIGHT, 1.0 - share)

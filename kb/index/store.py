@@ -66,14 +66,15 @@ def make_schema() -> Schema:
         title_en=STORED(),
         phrasings=STORED(),
         vocab=STORED(),
+        answer_vocab=STORED(),
     )
 
 
 def entry_document(entry: Entry, matcher: ConceptMatcher) -> dict[str, Any]:
     """One entry as index fields, each text analysed exactly once."""
-    ja, en = entry.localized("ja"), entry.localized("en")
-    ja_norm = [normalize(t) for t in (ja.question, *ja.alternates, ja.answer)]
-    en_norm = [normalize(t) for t in (en.question, *en.alternates, en.answer)]
+    ja, en = entry.text.get("ja"), entry.text.get("en")
+    ja_norm = [normalize(t) for t in (ja.question, *ja.alternates, ja.answer)] if ja else [""]
+    en_norm = [normalize(t) for t in (en.question, *en.alternates, en.answer)] if en else [""]
     ja_terms = [morph_terms(t) for t in ja_norm]
     en_terms = [english_terms(t) for t in en_norm]
     all_text = "\n".join([*ja_norm, *en_norm])
@@ -92,19 +93,24 @@ def entry_document(entry: Entry, matcher: ConceptMatcher) -> dict[str, Any]:
     vocab = {f"@{c}" for c in concepts}
     for terms in fields.values():
         vocab.update(terms)
+    # What the answers alone say, so calibration can leave one phrasing out (kb.retrieval.calibration).
+    answers = "\n".join(t for t in (ja_norm[-1] if ja else "", en_norm[-1] if en else "") if t)
+    answer_vocab = {f"@{c}" for c in matcher.find(answers)} | set(ja_terms[-1] if ja else ()) \
+        | set(en_terms[-1] if en else ())
     return {
         "id": entry.id,
         "tags": ",".join(entry.tags),
         "concepts": " ".join(concepts),
         **fields,
         "bigram": _flat(bigrams(t) for t in ja_norm),
-        "title_ja": ja.question,
-        "title_en": en.question,
+        "title_ja": entry.question("ja"),
+        "title_en": entry.question("en"),
         # Each way of asking, analysed here once, so `ask` compares a question with the
         # closest phrasing, and checks which of its words an entry uses, without
         # re-analysing content per query.
-        "phrasings": [matcher.features(p) for p in (ja.question, *ja.alternates, en.question, *en.alternates)],
+        "phrasings": [matcher.features(p) for loc in (ja, en) if loc for p in (loc.question, *loc.alternates)],
         "vocab": sorted(vocab),
+        "answer_vocab": sorted(answer_vocab),
     }
 
 

@@ -17,22 +17,37 @@ from kb.content.load import KnowledgeBase
 from kb.index.store import IndexInfo, open_index
 from kb.retrieval.engine import AskResult, Engine, SearchHit
 
+_ATTEMPTS = 3
+
 
 class HealingEngine(Engine):
     """``Engine`` that reopens its index once when a query fails, then answers from the new one."""
 
     def __init__(self, kb: KnowledgeBase, ix: Any, reopen: Callable[[], Any]) -> None:
-        super().__init__(kb, ix)
         self._reopen = reopen
         self._heal_lock = threading.Lock()
         self.reopened = 0
+        self._start(kb, ix)
 
-    def ask(self, question: str, top: int = 3, lang: str = "ja", run_checks: bool = True) -> AskResult:
+    def _start(self, kb: KnowledgeBase, ix: Any) -> None:
+        # Opening reads the index too (the calibration, stored fields): a rebuild by another
+        # process may pull the files away meanwhile, so reopen and start again, a few times.
+        for attempt in range(_ATTEMPTS):
+            try:
+                Engine.__init__(self, kb, ix)
+                return
+            except Exception:  # noqa: BLE001 - whatever a vanished or half-replaced file raises
+                if attempt == _ATTEMPTS - 1:
+                    raise
+                ix = self._reopen()
+
+    def ask(self, question: str, top: int = 3, lang: str = "ja", run_checks: bool = True,
+            partial: bool = False) -> AskResult:
         try:
-            return super().ask(question, top=top, lang=lang, run_checks=run_checks)
+            return super().ask(question, top=top, lang=lang, run_checks=run_checks, partial=partial)
         except Exception:  # noqa: BLE001 - whatever a vanished or half-replaced file raises
             self._heal()
-            return super().ask(question, top=top, lang=lang, run_checks=run_checks)
+            return super().ask(question, top=top, lang=lang, run_checks=run_checks, partial=partial)
 
     def search(self, terms: str, tag: str | None = None, limit: int = 20, lang: str = "ja") -> list[SearchHit]:
         try:
@@ -44,7 +59,7 @@ class HealingEngine(Engine):
     def _heal(self) -> None:
         with self._heal_lock:
             old = self.searcher
-            Engine.__init__(self, self.kb, self._reopen())  # fresh searcher and caches
+            self._start(self.kb, self._reopen())  # fresh searcher and caches
             self.reopened += 1
             with contextlib.suppress(Exception):
                 old.close()

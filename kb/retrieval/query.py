@@ -44,6 +44,8 @@ class KeywordQueryBuilder:
 
     def build(self, text: str) -> Query | None:
         """The query, or None when nothing searchable is left; never raises on bad syntax."""
+        if all(w in ("AND", "OR", "NOT") for w in _SYNTAX_JUNK.sub(" ", text).split()):
+            return None  # operators with nothing to join ("NOT" alone is not the word "not")
         if " " in text.strip():
             # A question mark ending a sentence is punctuation, not Whoosh's one-character
             # wildcard ("…the virtual machine?" must not become a "machine?" pattern).

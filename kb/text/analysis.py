@@ -11,7 +11,7 @@ from typing import Any
 from whoosh.lang.porter import stem as porter_stem
 
 # Bump when any function here changes what it emits: the cached index is keyed by it.
-ANALYSIS_VERSION = "13"
+ANALYSIS_VERSION = "15"
 
 _CJK = "\u3041-\u309f\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u30fc\u3005"
 _CJK_RUN = re.compile(f"[{_CJK}]+")
@@ -31,23 +31,28 @@ _JA_STOP = {
     "的", "等", "又", "もう", "どう", "如何", "どの", "ない", "無い", "位", "くらい", "ぐらい", "です",
     "ます", "か", "ね", "よ", "ん", "の", "方", "とき", "について", "教える", "知る", "分かる", "わかる",
     "用", "其々",
+    # Colloquial framing: "〜みたいな", "そもそも", "やっぱり", "とりあえず", "ちゃんと".
+    "みたい", "抑", "矢張り", "取り敢えず", "ちゃんと", "一体", "結局", "感じ", "色々", "然う", "こう",
+    "どういう", "こういう", "そういう", "如何いう", "何で", "何故", "今", "全部", "全て",
 }
 
-# Whoosh's stop list plus the words every English question has ("how do I ...").
+# Articles, pronouns, auxiliaries and the words every English question has ("how do I ...").
+# Prepositions, "if", "not", "is" stay: in technical questions they carry meaning ("IS NULL",
+# "IF EXISTS", "not found", "for loop", "WITH query", "in a transaction").
 EN_STOP = frozenset(
-    "a an and are as at be by can for from have if in is it may not of on or tbd that the this to us we "
-    "when will with yet you your i me my mine our do does did done doing how what whats which who whom "
-    "why where there here should would could must shall might am was were been being has had having "
-    "any some there their them they he she his her its just so than then too very s t about into over "
-    "up out get got want wanted please tell know explain explained anyone someone way ways thing things "
-    "also still even much many via".split()
+    "a an and as at by from of on or to when will yet into over up out about via "
+    "the are be can may tbd that this it us we you your i me my mine our do does did done doing "
+    "how what whats which who whom why where there here should would could must shall might am was "
+    "were been being has had having have any some their them they he she his her its just so than "
+    "then too very s t get got want wanted please tell know explain explained anyone someone way ways "
+    "thing things also still even much many".split()
 )
 
 # Words that frame a question ("overview", "is it OK", "目安", "おすすめ") rather than name its
 # topic. They are neither evidence for an entry nor against the domain, so they weigh little.
 FRAMING = frozenset(
     "概要 目安 すすめ 勧め 大丈夫 平気 駄目 不味い 関係 意味 説明 詳細 仕組み ポイント 注意 点 一覧 可能 本当 "
-    "問題 ばらばら 違い 遣る 方 仕方 具体 例 場合 足りる "
+    "問題 ばらばら 違い 遣る 方 仕方 具体 例 場合 足りる 方法 遣り方 "
     "overview recommend okai ok fine safe best practic possibl summari work explain detail exampl "
     "problem issu guid help enough suffici".split()
 )
@@ -86,9 +91,19 @@ EN_ABBREVIATIONS = {
 
 
 def english_terms(text: str) -> list[str]:
-    """Lower-cased, stop-worded, stemmed English words (what Whoosh's stemming analyzer gives)."""
-    return [_stem(EN_ABBREVIATIONS.get(w, w)) for w in _WORD.findall(text.lower())
-            if len(w) >= 2 and w not in EN_STOP]
+    """Lower-cased, stop-worded, stemmed English words; numbers are words too ("0.1")."""
+    return [_stem_word(EN_ABBREVIATIONS.get(w, w)) for w in _WORD.findall(text.lower())
+            if (len(w) >= 2 or w.isdigit()) and w not in EN_STOP]
+
+
+@functools.lru_cache(maxsize=100_000)
+def _stem_word(word: str) -> str:
+    """Porter's stem, with an adverb's "-ly" off as well: "slowly" and "slow" meet."""
+    stem = _stem(word)
+    # Porter leaves "slowli" / "quickli"; "appli" / "repli" / "suppli" are not adverbs.
+    if len(stem) >= 6 and stem.endswith("li") and stem[-3] != "p" and stem.isalpha():
+        return stem[:-2]
+    return stem
 
 
 def morph_terms(text: str) -> list[str]:
@@ -110,8 +125,23 @@ def morph_terms(text: str) -> list[str]:
             if lemma in _JA_STOP or _HIRAGANA_ONLY.match(lemma) and len(lemma) < 3 \
                     or len(surface) == 1 and _HIRAGANA_ONLY.match(surface):
                 continue
+            if pos in _PREDICATE_POS and len(PREDICATES) < _PREDICATES_MAX:
+                PREDICATES.add(lemma)
             out.append(lemma)
     return out
+
+
+# Verbs, adjectives and adverbs name what a question does more than what it is about; the
+# analyser remembers the lemmas it saw as such ("聞く", "入れる"), so that one the content
+# never uses can weigh less than an unknown noun, which names a topic ("学生証", "SPSS").
+_PREDICATE_POS = {"動詞", "形容詞", "副詞", "形状詞", "連体詞"}
+PREDICATES: set[str] = set()
+_PREDICATES_MAX = 200_000
+
+
+def is_predicate(lemma: str) -> bool:
+    """Whether ``lemma`` was seen as a Japanese verb, adjective or adverb."""
+    return lemma in PREDICATES
 
 
 def _chunks(text: str, size: int) -> Iterator[str]:

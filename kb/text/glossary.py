@@ -81,9 +81,18 @@ class ConceptMatcher:
             # ("マイグレーシヨン" for "マイグレーション") is that concept, not a word of its own.
             return not word.isascii() and any(fold_small_kana(word) in m for m in spelled)
 
-        words = [w for w in dict.fromkeys(content_words(norm))
-                 if w not in absorbed and not (number_with_unit and number_with_unit.match(w))
-                 and not spells_a_concept(w)]
+        words: list[str] = []
+        for word in dict.fromkeys(content_words(norm)):
+            rest = _without_spellings(word, spelled)
+            if rest is not None:
+                # A concept written together with another word ("ポスグレバージョン" once the
+                # space is gone): the concept, and the other word on its own.
+                words.extend(w for w in morph_terms(rest) if w not in absorbed)
+                continue
+            if word not in absorbed and not (number_with_unit and number_with_unit.match(word)) \
+                    and not spells_a_concept(word):
+                words.append(word)
+        words = list(dict.fromkeys(words))
         return [f"@{c}" for c in concepts] + [f"@{k}" for k in kinds] + words
 
 
@@ -130,6 +139,25 @@ class QuantityTable:
 
 
 NO_QUANTITIES = QuantityTable()
+
+
+def _without_spellings(word: str, spelled: list[str]) -> str | None:
+    """``word`` with the concept spellings inside it taken out, when it is more than one."""
+    if word.isascii():
+        return None
+    folded = fold_small_kana(word)
+    found = [m for m in spelled if m in folded and m != folded]
+    if not found:
+        return None
+    # Folding keeps every character's place, so the cuts found in the folded word apply to it.
+    chars = list(word)
+    for spelling in found:
+        start = folded.find(spelling)
+        while start >= 0:
+            chars[start : start + len(spelling)] = [" "] * len(spelling)
+            start = folded.find(spelling, start + len(spelling))
+    rest = "".join(chars).strip()
+    return rest if rest else None
 
 
 _SMALL_KANA = str.maketrans("ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ", "あいうえおつやゆよわアイウエオツヤユヨワカケ")

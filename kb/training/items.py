@@ -38,11 +38,12 @@ def collect_items(entries: Mapping[str, Entry], rng: random.Random | None = None
     return items
 
 
-def validate_quiz(entry: Entry) -> list[ContentError]:
+def validate_quiz(entry: Entry, minimum: int = 0) -> list[ContentError]:
     """Problems with ``entry``'s quiz items, for `faq lint`: one ContentError each.
 
-    Checks: at least MIN_ITEMS_PER_ENTRY items, unique ids, a known kind, prompt and
-    explanation in every language, for choice items exactly one right choice
+    Checks: at least ``minimum`` items (kb.toml's ``[training] quiz_per_entry``; quizzes
+    are optional by default), unique ids, a known kind, prompt and explanation in every
+    language the item is written in, for choice items exactly one right choice
     (1 <= answer <= number of choices) and equal choice counts in ja and en, a
     true/false answer that is a boolean, a numeric answer that is a finite number,
     and each item linked to its own entry.
@@ -57,9 +58,9 @@ def validate_quiz(entry: Entry) -> list[ContentError]:
     if entry.id == GENERATED_PREFIX:
         problem(f"the entry id {GENERATED_PREFIX!r} is reserved for generated quiz items",
                 f"エントリの id {GENERATED_PREFIX!r} は生成されるクイズ項目用に予約されています", None, "id")
-    if len(entry.quiz) < MIN_ITEMS_PER_ENTRY:
-        problem(f"has {len(entry.quiz)} quiz item(s); each entry needs at least {MIN_ITEMS_PER_ENTRY}",
-                f"クイズ項目が {len(entry.quiz)} 個です。各エントリには {MIN_ITEMS_PER_ENTRY} 個以上必要です",
+    if len(entry.quiz) < minimum:
+        problem(f"has {len(entry.quiz)} quiz item(s); each entry needs at least {minimum} (kb.toml)",
+                f"クイズ項目が {len(entry.quiz)} 個です。各エントリには {minimum} 個以上必要です (kb.toml)",
                 None, "quiz")
     seen: set[str] = set()
     for item in entry.quiz:
@@ -75,7 +76,8 @@ def validate_quiz(entry: Entry) -> list[ContentError]:
         for lang in LANGS:
             text = item.text.get(lang)
             if text is None:
-                problem(f"missing [quiz.{lang}] wording", f"[quiz.{lang}] の文面がありません", item, lang)
+                if lang in entry.text:
+                    problem(f"missing [quiz.{lang}] wording", f"[quiz.{lang}] の文面がありません", item, lang)
                 continue
             if not text.prompt.strip():
                 problem("prompt is empty", "prompt が空です", item, f"{lang}.prompt")

@@ -74,7 +74,10 @@ class FaqApp(App[int]):
             open_question_log(settings.kb_root, settings.data_home, enabled=settings.log_questions), source="app"))
         self.set_reactive(FaqApp.lang, settings.lang)
         self.main = MainScreen()
-        self.title = t("app_title", settings.lang)
+        from kb.content.load import read_profile
+
+        self.profile = read_profile(settings.kb_root)
+        self.title = self.profile.title(settings.lang, t("app_title", settings.lang))
 
     def get_default_screen(self) -> Screen[Any]:
         return self.main
@@ -274,7 +277,7 @@ class FaqApp(App[int]):
 
     def watch_lang(self, lang: str) -> None:
         self.state.lang = lang
-        self.title = t("app_title", lang)
+        self.title = self.profile.title(lang, t("app_title", lang))
         localize_bindings(self, lang)
         screens = list(self.screen_stack)
         if self.is_screen_installed("training") and self.get_screen("training") not in screens:

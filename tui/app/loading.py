@@ -15,8 +15,9 @@ from tui.app.bookmarks import load_bookmarks
 from tui.app.messages import ContentLoaded, EngineFailed, EngineReady
 from tui.app.state import Settings
 
-# A question that loads the morphological analyser and the index's hot paths before anyone types.
-WARM_UP = "ライブ マイグレーション live migration"
+# Words that load the Japanese and English analysers and the index's hot paths before anyone
+# types; any knowledge base's own first question is added (the engine knows no domain).
+WARM_UP = "質問 question"
 
 
 def load_content(settings: Settings, post: Callable[[Message], object]) -> None:
@@ -47,7 +48,9 @@ def open_engine(library: Library, engine_lock: threading.Lock, post: Callable[[M
             start_resource_tracker()
         engine = library.engine
         with engine_lock:
-            engine.ask(WARM_UP, top=1, run_checks=False)
+            first = next(iter(library.content.entries.values()), None)
+            engine.ask(f"{WARM_UP} {first.question('ja')} {first.question('en')}" if first else WARM_UP,
+                       top=1, run_checks=False)
     except Exception as exc:  # noqa: BLE001 - a broken index must not take the app down
         post(EngineFailed(f"{type(exc).__name__}: {exc}"))
         return

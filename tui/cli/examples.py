@@ -1,7 +1,7 @@
-"""`faq examples`: the example cluster files, from the checkout or from inside the installed package.
+"""`faq examples`: the example files the content ships (inputs for `faq check`), wherever it is installed.
 
 After ``pip install .`` the content lives in the package (``kb/_data``), so a path such as
-``faq_data/examples/cluster.toml`` does not exist for the user; this command finds the
+``faq_data/examples/`` does not exist for the user after `pip install`; this command finds the
 examples wherever the content is and prints one, to read or to save and edit.
 """
 
@@ -35,11 +35,11 @@ def _t(key: str, lang: str, **values: object) -> str:
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser, h: Help) -> None:
     """Add `examples` to `faq`."""
     p = sub.add_parser("examples", parents=[common],
-                       help=h("クラスター構成の例の一覧、または 1 つを表示", "list the example cluster files, or print one"),
-                       description=h("内容に同梱のクラスター構成ファイルの例です。"
-                                     "faq examples cluster > my.toml で保存し、編集して faq check で検証できます。",
-                                     "The example cluster files bundled with the content. "
-                                     "faq examples cluster > my.toml saves one to edit for faq check."))
+                       help=h("内容に同梱の例ファイルの一覧、または 1 つを表示", "list the example files the content ships, or print one"),
+                       description=h("内容に同梱の例ファイルです。"
+                                     "faq examples NAME > my.toml で保存し、編集して faq check で検証できます。",
+                                     "The example files bundled with the content. "
+                                     "faq examples NAME > my.toml saves one to edit for faq check."))
     p.add_argument("name", nargs="?", help=h("表示する例の名前 (.toml なし)", "example to print (without .toml)"))
     p.set_defaults(func=cmd_examples)
 
@@ -86,5 +86,5 @@ def cmd_examples(args: argparse.Namespace) -> int:
     for name, path in found.items():
         print(f"{name.ljust(width)}  {clean_line(_summary(path))}")
         print(f"{' ' * width}  {clean_line(str(path))}")
-    print(_t("usage", args.lang, name="cluster" if "cluster" in found else next(iter(found))))
+    print(_t("usage", args.lang, name=next(iter(found))))
     return EXIT_OK

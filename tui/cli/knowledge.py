@@ -174,7 +174,7 @@ def format_entry(kb: Any, entry: Entry, lang: str, style: Style, confidence: flo
     else:
         head += style.dim(f"  [{entry.id}]")
     lines = [wrap_text(head, style.width), "", render_markdown(loc.answer, style, style.width), ""]
-    tag_labels = [kb.tags[x].label[lang] if x in kb.tags else x for x in entry.tags]
+    tag_labels = [_label(kb.tags[x].label, lang, x) if x in kb.tags else x for x in entry.tags]
     tags = f"{t('tags', lang)}: {clean_line(', '.join(tag_labels))}"
     applies = f"{t('applies_to', lang)}: {clean_line(', '.join(entry.applies_to))}"
     if style.width is None or cell_width(tags) + 3 + cell_width(applies) <= style.width:
@@ -223,7 +223,8 @@ def _entry(kb: Any, entry_id: str, lang: str) -> Entry:
 
 
 def entry_json(entry: Entry, lang: str | None = None) -> dict[str, Any]:
-    langs = [lang] if lang else list(entry.text)
+    # An entry written in one language is shown in it, whatever language was asked for.
+    langs = [lang if lang in entry.text else next(iter(entry.text))] if lang else list(entry.text)
     return {
         "id": entry.id, "tags": list(entry.tags), "related": list(entry.related),
         "applies_to": list(entry.applies_to), "checks": list(entry.checks),
@@ -270,7 +271,7 @@ def cmd_tags(args: argparse.Namespace) -> int:
     ids = {tag: clean_line(tag) for tag in kb.tags}  # a quoted TOML key may hold anything
     width = max((cell_width(x) for x in ids.values()), default=0)
     for tag in kb.tags.values():
-        _out(f"{pad(ids[tag.id], width)}  {counts[tag.id]:3d}  {clean_line(tag.label[args.lang])}")
+        _out(f"{pad(ids[tag.id], width)}  {counts[tag.id]:3d}  {clean_line(_label(tag.label, args.lang, tag.id))}")
     return EXIT_OK
 
 
@@ -289,7 +290,7 @@ def cmd_glossary(args: argparse.Namespace) -> int:
                              ja=t("unknown_term", "ja", term=args.term) + did_you_mean(args.term, names, "ja"),
                              field="TERM")
     if args.json:
-        _json([{"id": g.id, "ja": list(g.names["ja"]), "en": list(g.names["en"]), "definition": g.definition}
+        _json([{"id": g.id, "ja": list(g.names.get("ja", ())), "en": list(g.names.get("en", ())), "definition": g.definition}
                for g in terms])
         return EXIT_OK
     style = _style(args)
@@ -301,9 +302,9 @@ def cmd_glossary(args: argparse.Namespace) -> int:
             others = [clean_line(x) for x in dict.fromkeys(g.synonyms) if clean_line(x) != name]
             others = list(dict.fromkeys(others))
             _out(style.bold(name) + (style.dim("  (" + ", ".join(others) + ")") if others else ""))
-            _out(wrap_text(clean_line(g.definition[args.lang]), style.width, "  "))
+            _out(wrap_text(clean_line(_label(g.definition, args.lang, "")), style.width, "  "))
         else:
-            _out(f"{pad(name, width)}  {clean_line(g.definition[args.lang])}")
+            _out(f"{pad(name, width)}  {clean_line(_label(g.definition, args.lang, ''))}")
     return EXIT_OK
 
 
@@ -378,3 +379,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     _out(t("eval_summary", args.lang, n=len(cases), acc=report.accuracy, mrr=report.mrr, rej=report.rejection))
     return EXIT_OK
 
+
+def _label(texts: dict[str, str], lang: str, default: str) -> str:
+    """Text in ``lang``, else in the language it is written in (one-language knowledge bases)."""
+    return texts.get(lang) or next(iter(texts.values()), default)

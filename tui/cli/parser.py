@@ -10,6 +10,8 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from kb.content.load import read_profile, resolve_data_dir
+from kb.content.profile import Profile
 from kb.errors import KbError
 from tui.cli.exit_codes import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from tui.cli.pipe import guard_stdout
@@ -134,15 +136,29 @@ def _command_in(argv: Sequence[str]) -> str | None:
     return None
 
 
+def _profile(argv: Sequence[str]) -> Profile:
+    """The knowledge base's kb.toml (name and description), from ``--data`` or the default folder."""
+    explicit = None
+    for i, token in enumerate(argv):
+        if token == "--data" and i + 1 < len(argv):
+            explicit = Path(argv[i + 1])
+        elif token.startswith("--data="):
+            explicit = Path(token.split("=", 1)[1])
+    return read_profile(resolve_data_dir(explicit, os.environ))
+
+
 def build_parser(argv: Sequence[str] = (), lang: str | None = None) -> argparse.ArgumentParser:
     """The `faq` parser in ``lang`` (default: ``--lang`` in argv, else the locale)."""
     lang = lang or argv_lang(argv, default_lang())
     parser_class = _parser_class(lang)
     h = Help(lang)
+    profile = _profile(argv)
+    name = profile.title(lang)
+    about = profile.about(lang)
     parser = parser_class(
         prog="faq",
-        description=h("Hyper-V ライブ マイグレーション FAQ: 質問、検索、計算、練習。",
-                      "Hyper-V live migration FAQ: ask, search, compute, train."),
+        description=h(f"{name}: 質問、検索、計算、練習。", f"{name}: ask, search, compute, train.")
+        + (f" {about}" if about else ""),
         parents=[common_options(lang=lang)],
     )
     parser.add_argument("--version", action="version", version=f"faq {version()}",

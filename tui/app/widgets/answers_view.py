@@ -128,7 +128,8 @@ class AnswersView(Vertical):
         with state.engine_lock:
             if get_current_worker().is_cancelled or generation != self._generation:
                 return  # a newer question was typed while this one waited
-            result = library.ask(query, top=TOP, lang=lang)
+            # While typing, the last word may be half a word ("netw", "ライブマ").
+            result = library.ask(query, top=TOP, lang=lang, partial=True)
         results = build_results(kb, result, lang)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show_results, generation, results, lang)
@@ -136,6 +137,10 @@ class AnswersView(Vertical):
     def _show_results(self, generation: int, results: Results, lang: str) -> None:
         if generation != self._generation or lang != state_of(self.app).lang:
             return  # stale: the question or the language changed meanwhile
+        previous = self.shown
+        if not results.confident and not self._open_when_ready and previous is not None \
+                and previous.confident and _extends_word(previous.query, results.query):
+            return  # a word is being typed on: keep the last answer rather than flicker
         self.shown = results
         listed = self.query_one(ResultsList)
         listed.display = True
@@ -146,3 +151,8 @@ class AnswersView(Vertical):
         if self._open_when_ready:
             self._open_when_ready = False
             self.post_message(self.Chosen(results))
+
+
+def _extends_word(before: str, now: str) -> bool:
+    """Whether ``now`` is ``before`` with more letters of the same (last) word typed."""
+    return len(now) > len(before) and now.startswith(before) and not any(c.isspace() for c in now[len(before):])

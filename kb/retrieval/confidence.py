@@ -1,0 +1,194 @@
+"""Scoring entries against a question, every candidate considered, and calibrated confidence.
+
+An entry's raw score is the idf-weighted share of the question it explains (coverage)
+mixed with how closely its best phrasing matches the question (weighted Dice), lightly
+damped by BM25 and held down when the entry is out of the question's scope (another
+version, a topic the knowledge base says it is not about). Candidates are taken in order
+of an upper bound of that score, computed from which query terms each one matched, and
+scoring stops only when no remaining candidate can reach the best ones: no cap on how
+far down BM25 the right entry may be.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from kb.retrieval.question import Question
+from kb.retrieval.scope import Scope
+
+PHRASE_WEIGHT = 0.5
+SCORE_DAMPING = 0.25
+MISMATCH_FACTOR = 0.3
+DEFAULT_FACTOR = 0.7
+POSTINGS_CACHE = 2000
+STORED_CACHE = 2000  # entries' stored fields (vocabulary, phrasings) kept decoded  # posting sets of query terms kept (rare terms: short sets)
+THRESHOLD = 0.5  # calibrated: an answer is confident when it is more likely right than not
+
+
+@dataclass(frozen=True)
+class Scored:
+    id: str
+    raw: float
+    score: float  # BM25
+
+
+@dataclass
+class Exclusion:
+    """Leave-one-out, for calibration probes: an entry left out, or one of its phrasings."""
+
+    entry: str
+    phrasing: int | None = None  # None: the whole entry is left out
+    vocab: frozenset[str] = frozenset()  # the entry's vocabulary without that phrasing
+    gone: frozenset[str] = frozenset()  # keys whose document frequency drops by one
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """P(the best entry is right) from its raw score and its lead over the next one.
+
+    Fitted per knowledge base at index build time (kb.retrieval.calibration) on probes made
+    from its own questions and alternates; the default is for a knowledge base too small
+    to probe.
+    """
+
+    w_raw: float = 12.0
+    w_margin: float = 4.0
+    bias: float = -5.4
+    probes: int = 0
+
+    def probability(self, raw: float, margin: float) -> float:
+        z = self.w_raw * raw + self.w_margin * margin + self.bias
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def to_json(self) -> dict[str, float | int]:
+        return {"w_raw": self.w_raw, "w_margin": self.w_margin, "bias": self.bias, "probes": self.probes}
+
+
+class Ranker:
+    """Scores the candidates of a question; ``weight(key, df)`` is the analyzer's weight."""
+
+    def __init__(self, searcher: Any, scope: Scope, weight: Callable[..., float]) -> None:
+        self.searcher = searcher
+        self.scope = scope
+        self._weight = weight
+        self._mass: dict[tuple[str, ...], float] = {}
+        self._postings: dict[tuple[str, str], frozenset[int]] = {}
+        self._stored: dict[int, dict[str, Any]] = {}
+
+    def rank(self, question: Question, keep: int, exclusion: Exclusion | None = None,
+             df: Callable[[str], int] | None = None) -> list[Scored]:
+        """The ``keep`` best entries by raw score, best first."""
+        if question.query is None or question.total <= 0:
+            return []
+        hits = self.searcher.search(question.query, limit=None)
+        if not len(hits):
+            return []
+        best_bm25 = hits.top_n[0][0] or 1.0
+        total = question.total
+        mass: dict[int, float] = {}
+        features = question.features
+        seen: set[tuple[str, str]] = set()
+        for (fieldname, text), key in question.term_features.items():
+            weight = features[key]
+            for docnum in self._docs(fieldname, text):
+                if (key, docnum) not in seen:  # hypothetical double count across fields
+                    seen.add((key, docnum))  # noqa: B038
+                    mass[docnum] = mass.get(docnum, 0.0) + weight
+        bounded = sorted(((_bound(min(mass.get(d, 0.0) + question.common_weight, total), total), score, d)
+                          for score, d in hits.top_n), key=lambda x: (-x[0], -x[1]))
+        found: list[Scored] = []
+        for bound, score, docnum in bounded:
+            if len(found) >= keep and found[keep - 1].raw >= bound:
+                break  # no candidate left can reach the best ``keep``
+            fields = self._fields(docnum)
+            if exclusion is not None and fields["id"] == exclusion.entry and exclusion.phrasing is None:
+                continue
+            raw = self.raw(question, fields, float(score) / best_bm25, exclusion, df)
+            found.append(Scored(fields["id"], raw, float(score)))
+            found.sort(key=lambda s: (-s.raw, -s.score))
+        return found[:keep]
+
+    def _fields(self, docnum: int) -> dict[str, Any]:
+        fields = self._stored.get(docnum)
+        if fields is None:
+            fields = self.searcher.stored_fields(docnum)
+            if len(self._stored) > STORED_CACHE:
+                self._stored.clear()
+            self._stored[docnum] = fields
+        return fields
+
+    def _docs(self, fieldname: str, text: str) -> Any:
+        key = (fieldname, text)
+        docs = self._postings.get(key)
+        if docs is None:
+            reader = self.searcher.reader()
+            docs = frozenset(reader.postings(fieldname, text).all_ids()) \
+                if reader.doc_frequency(fieldname, text) else frozenset()
+            if len(self._postings) > POSTINGS_CACHE:
+                self._postings.clear()
+            self._postings[key] = docs
+        return docs
+
+    def raw(self, question: Question, fields: dict[str, Any], relative: float,
+            exclusion: Exclusion | None = None, df: Callable[[str], int] | None = None) -> float:
+        phrasings = fields.get("phrasings", ())
+        vocab: Any = fields.get("vocab", ())
+        if exclusion is not None and fields["id"] == exclusion.entry:
+            vocab = exclusion.vocab
+            phrasings = [p for i, p in enumerate(phrasings) if i != exclusion.phrasing]
+        vocab = vocab if isinstance(vocab, frozenset | set) else set(vocab)
+        total = question.total
+        covered = {k: w for k, w in question.features.items() if _covers(question, k, vocab)}
+        coverage = sum(covered.values()) / total
+        closeness = 0.0
+        if covered:
+            lookup = question.lookup
+            for phrasing in phrasings:
+                matched = {lookup[k] for k in phrasing if k in lookup}
+                both = sum(covered.get(k, 0.0) for k in matched)
+                if both:
+                    mass = self._phrase_mass(phrasing)
+                    if df is not None and exclusion is not None and exclusion.gone:
+                        mass += sum(self._weight(k, df) - self._weight(k) for k in phrasing if k in exclusion.gone)
+                    closeness = max(closeness, 2 * both / (total + mass))
+        raw = coverage * (1 - PHRASE_WEIGHT) + closeness * PHRASE_WEIGHT
+        raw *= 1 - SCORE_DAMPING * (1 - relative)
+        entry_id = fields["id"]
+        if question.mentions and not self.scope.accepts(entry_id, question.mentions):
+            raw *= MISMATCH_FACTOR
+        elif not question.mentions and self.scope.defaults and not self.scope.accepts(entry_id, self.scope.defaults):
+            raw *= DEFAULT_FACTOR  # another version than the one meant when none is named
+        if question.outside and not self.scope.entry_mentions(entry_id, question.outside):
+            raw *= MISMATCH_FACTOR
+        return max(0.0, min(1.0, raw))
+
+    def _phrase_mass(self, phrasing: list[str]) -> float:
+        key = tuple(phrasing)
+        mass = self._mass.get(key)
+        if mass is None:
+            mass = self._mass[key] = sum(self._weight(k) for k in phrasing)
+        return mass
+
+
+def _covers(question: Question, key: str, vocab: Any) -> bool:
+    alternatives = question.alternatives.get(key)
+    if alternatives is None:
+        return key in vocab
+    return any(a in vocab for a in alternatives)
+
+
+def _bound(mass: float, total: float) -> float:
+    """The highest raw score an entry matching ``mass`` of the question's weight can have."""
+    return (1 - PHRASE_WEIGHT) * mass / total + PHRASE_WEIGHT * 2 * mass / (total + mass)
+
+
+def confidences(ranked: list[Scored], calibration: Calibration) -> list[float]:
+    """Each candidate's calibrated confidence, from its raw score and its lead over the others."""
+    out = []
+    for i, s in enumerate(ranked):
+        other = max((r.raw for j, r in enumerate(ranked) if j != i), default=0.0)
+        out.append(calibration.probability(s.raw, s.raw - other))
+    return out
