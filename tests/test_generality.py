@@ -209,3 +209,14 @@ async def test_typing_on_keeps_the_last_confident_answer(tmp_path: Path) -> None
         app.main.question.value = "tcp chimneyzzq qqzv"  # a new word: the new result is shown
         await settle()
         assert app.main.answers.shown.query == "tcp chimneyzzq qqzv"
+
+
+@pytest.mark.parametrize(("question", "answered"), [
+    ("2008 R2 で同時に何台ライブマイグレーションできる", True),
+    ("2012 R2 で同時に何台ライブマイグレーションできる", False),  # "R2" of another year
+    ("how many live migrations at once on 2012 R2", False),
+])
+def test_a_version_suffix_after_an_unknown_number_is_another_version(engine, question, answered):
+    # The shipped content covers 2008 R2 only; "R2" alone names it, "2012 R2" does not.
+    result = engine.ask(question)
+    assert bool(result.answers) is answered, result.candidates

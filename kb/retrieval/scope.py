@@ -19,6 +19,8 @@ from kb.text.analysis import normalize
 # "10", "2019", "2.40", "3.0 sp1".
 _ANY_VERSION = r"\d+(?:\.\d+)*(?:\s?[a-z]{1,3}\d{1,2})?"
 _YEAR = re.compile(r"^(19|20)(\d\d)$")
+# The number right before a version suffix ("2012 " before "r2"), at the end of the text searched.
+_NUMBER_BEFORE = re.compile(r"(?<![\d.])(\d{1,4})\s?$")
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,12 @@ class Scope:
                 if any(s < m.end() and m.start() < e for s, e in taken):
                     continue
                 word = m.group(1)
+                number = _NUMBER_BEFORE.search(norm, 0, m.start()) if word in self._suffixes else None
+                if number is not None:
+                    # "2012 R2" where only "2008 R2" is known: a version of its own that no
+                    # entry covers, not the suffix that names every "R2".
+                    found.append(Mention(None, f"{number.group(1)} {word}", (number.start(1), m.end())))
+                    continue
                 for version in sorted(self._suffixes.get(word, {self._spellings.get(word, word)})):
                     found.append(Mention(None, version, m.span()))
         return found
