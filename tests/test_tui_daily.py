@@ -11,7 +11,7 @@ from textual.widgets import Input, OptionList
 
 from tests.conftest import REAL_DATA
 from tests.test_tui import settle, type_text
-from tests.tui_support import run_async
+from tests.tui_support import run_async, wait_for_workers
 from tui.app.app import FaqApp, make_app
 from tui.app.editor import editor_command
 from tui.app.screens.cluster_open import ClusterOpenScreen
@@ -139,7 +139,7 @@ async def test_reading_an_entry_from_training_and_t_resume_the_session(app_for) 
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("escape", "t")
-        await app.workers.wait_for_complete()
+        await wait_for_workers(app)
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, TrainingScreen)

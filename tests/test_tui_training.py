@@ -12,7 +12,7 @@ from textual.widgets import Button, Input, OptionList, Select, Static
 
 from kb.training import Rating, ReviewRecord, TrainingItem, open_store
 from tests.conftest import REAL_DATA
-from tests.tui_support import run_async
+from tests.tui_support import run_async, wait_for_workers
 from tui.app.app import FaqApp, make_app
 from tui.app.screens.training import TrainingScreen
 from tui.cli import parser as cli
@@ -60,10 +60,10 @@ async def open_training(pilot: Pilot) -> TrainingScreen:
         await pilot.pause(0.02)
         if app.state.content is not None:
             break
-    await app.workers.wait_for_complete()
+    await wait_for_workers(app)
     await pilot.pause()
     await pilot.press("escape", "t")  # Esc first: in the question box `t` is typed
-    await app.workers.wait_for_complete()  # the progress file opens in a worker
+    await wait_for_workers(app)  # the progress file opens in a worker
     await pilot.pause()
     screen = app.screen
     assert isinstance(screen, TrainingScreen)
@@ -229,7 +229,7 @@ async def test_a_corrupt_progress_file_is_set_aside_and_shown_not_raised(app_for
         assert len(list(home.glob("progress.sqlite3.corrupt-*"))) == 1
         assert str(screen.query_one("#tr-start-button", Button).label) == t("tr_retry", "ja")
         await pilot.press("enter")  # try again: a fresh file is started
-        await app.workers.wait_for_complete()
+        await wait_for_workers(app)
         await pilot.pause()
         assert screen.store is not None and "43" in text_of(screen, "#tr-counts")
         assert not screen.query_one("#tr-message", Static).display
