@@ -193,8 +193,9 @@ def cmd_accept(args: argparse.Namespace) -> int:
     return _report(args, outcome)
 
 
-def cmd_dismiss(args: argparse.Namespace) -> int:
-    from kb.gaps.review import dismiss_gap, find_gap
+def _named_gap(args: argparse.Namespace) -> tuple[KnowledgeBase, QuestionLog, Gap]:
+    """The knowledge base, the log and the gap the QUESTION argument names (bad input if none)."""
+    from kb.gaps.review import find_gap
 
     question = _question(args)
     kb = context.load(args, quiet=True)
@@ -202,20 +203,22 @@ def cmd_dismiss(args: argparse.Namespace) -> int:
     gap = find_gap(current_gaps(args, kb, log), question)
     if gap is None:
         raise InputError(t("gaps_not_found", "en", q=question), field="QUESTION", ja=t("gaps_not_found", "ja", q=question))
+    return kb, log, gap
+
+
+def cmd_dismiss(args: argparse.Namespace) -> int:
+    from kb.gaps.review import dismiss_gap
+
+    _kb, log, gap = _named_gap(args)
     dismiss_gap(gap, log, _now())
     _out(t("gaps_dismissed", args.lang, n=len(gap.questions)))
     return EXIT_OK
 
 
 def cmd_draft(args: argparse.Namespace) -> int:
-    from kb.gaps.review import draft_entry, find_gap
+    from kb.gaps.review import draft_entry
 
-    question = _question(args)
-    kb = context.load(args, quiet=True)
-    log = _manage(args)
-    gap = find_gap(current_gaps(args, kb, log), question)
-    if gap is None:
-        raise InputError(t("gaps_not_found", "en", q=question), field="QUESTION", ja=t("gaps_not_found", "ja", q=question))
+    kb, log, gap = _named_gap(args)
     outcome = draft_entry(kb, gap, args.entry_id, log, _now())
     _refresh_index(args)
     _out(t("gaps_drafted", args.lang, file=_display(outcome.path), id=outcome.entry_id))
