@@ -211,11 +211,13 @@ def _try_open(target: Path) -> Any | None:
         return None
     try:
         ix = whoosh_index.open_dir(str(target))
-        # Touch the segment files now, so a truncated or missing one is caught here.
+        # Touch every segment's files now, so a missing one is caught here (READY has already
+        # checked their sizes): the first id of each, not every id, so opening costs the same
+        # at any size.
         with ix.searcher() as searcher:
             searcher.doc_count()
-            for _ in searcher.lexicon("id"):
-                pass
+            for reader, _offset in searcher.reader().leaf_readers():
+                next(iter(reader.lexicon("id")), None)
         return ix
     except Exception:  # noqa: BLE001 - any failure to read a cache means "rebuild it"
         return None

@@ -11,6 +11,7 @@ far down BM25 the right entry may be.
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -107,9 +108,12 @@ class Ranker:
             if exclusion is not None and fields["id"] == exclusion.entry and exclusion.phrasing is None:
                 continue
             raw = self.raw(question, fields, float(score) / best_bm25, exclusion, df)
-            found.append(Scored(fields["id"], raw, float(score)))
-            found.sort(key=lambda s: (-s.raw, -s.score))
-        return found[:keep]
+            # Kept sorted by insertion after its equals (as a stable sort would), and only the
+            # best ``keep``: re-sorting every time made a question with 1,000 candidates
+            # cost half a million comparisons.
+            bisect.insort_right(found, Scored(fields["id"], raw, float(score)), key=_rank_key)
+            del found[keep:]
+        return found
 
     def _fields(self, docnum: int) -> dict[str, Any]:
         fields = self._stored.get(docnum)
@@ -171,6 +175,10 @@ class Ranker:
         if mass is None:
             mass = self._mass[key] = sum(self._weight(k) for k in phrasing)
         return mass
+
+
+def _rank_key(scored: Scored) -> tuple[float, float]:
+    return (-scored.raw, -scored.score)
 
 
 def _covers(question: Question, key: str, vocab: Any) -> bool:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from kb.content.load import KnowledgeBase
+from kb.index.store import check_quantities
 from kb.retrieval.calibration import calibrate, load_calibration, save_calibration
 from kb.retrieval.confidence import THRESHOLD, Calibration, Ranker, confidences
 from kb.retrieval.keyword import KeywordSearch
@@ -12,9 +14,33 @@ from kb.retrieval.question import MAX_QUERY_CHARS, QuestionAnalyzer
 from kb.retrieval.results import Answer, AskResult, SearchHit, Snippet
 from kb.retrieval.scope import Scope
 from kb.retrieval.snippets import make_snippet
+from kb.text.glossary import matcher_for, stored_matcher
 
 __all__ = ["Answer", "AskResult", "Engine", "SearchHit", "Snippet", "make_snippet",
            "MAX_QUERY_CHARS", "THRESHOLD"]
+
+
+# The analysed glossary, stored beside the index: a process asking one question does not
+# analyse every synonym with Sudachi again (kb.text.glossary.stored_matcher).
+MATCHER_FILE = "MATCHER.json"
+
+
+def prepare_matcher(kb: KnowledgeBase, storage: Any) -> None:
+    """Make ``matcher_for(kb.glossary, ...)`` the stored matcher, storing it when missing or stale."""
+    table = check_quantities()
+    try:
+        with storage.open_file(MATCHER_FILE) as handle:
+            parts = json.loads(bytes(handle.read()).decode("utf-8"))
+        if stored_matcher(kb.glossary, table, parts) is not None:
+            return
+    except Exception:  # noqa: BLE001 - missing or unreadable: analysed again, and stored
+        pass
+    data = json.dumps(matcher_for(kb.glossary, table).parts(), ensure_ascii=False).encode("utf-8")
+    try:
+        with storage.create_file(MATCHER_FILE) as handle:
+            handle.write(data)
+    except Exception:  # noqa: BLE001 - a read-only cache: analysed again next time
+        pass
 
 
 class Engine:
@@ -25,6 +51,7 @@ class Engine:
         self.ix = ix
         self.searcher = ix.searcher()
         self.n_docs = max(1, self.searcher.doc_count())
+        prepare_matcher(kb, ix.storage)
         self.scope = Scope(kb)
         self.analyzer = QuestionAnalyzer(kb, self.searcher, self.scope)
         self.ranker = Ranker(self.searcher, self.scope, self.analyzer.weight)

@@ -7,9 +7,10 @@ import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from kb.content.entry import GlossaryTerm
-from kb.text.analysis import english_terms, morph_terms, normalize
+from kb.text.analysis import ANALYSIS_VERSION, english_terms, morph_terms, normalize
 
 
 class ConceptMatcher:
@@ -20,29 +21,22 @@ class ConceptMatcher:
     not hit "film").
     """
 
-    def __init__(self, glossary: Mapping[str, GlossaryTerm], quantities: QuantityTable | None = None) -> None:
+    def __init__(self, glossary: Mapping[str, GlossaryTerm], quantities: QuantityTable | None = None,
+                 parts: Mapping[str, Any] | None = None) -> None:
+        """``parts``: what :meth:`parts` gave for this glossary, so nothing is analysed again."""
         self.glossary = glossary
         self.quantities = quantities or NO_QUANTITIES
-        self._owner: dict[str, str] = {}
-        latin: list[str] = []
-        other: list[str] = []
-        self._absorbs: dict[str, set[str]] = {}
-        for term in glossary.values():
-            words: set[str] = set()
-            for name in term.synonyms:
-                key = normalize(name)
-                if not key:
-                    continue
-                words.update(content_words(key))
-                if key.isascii():
-                    latin.append(key)
-                else:
-                    key = fold_small_kana(key.replace(" ", ""))
-                    other.append(key)
-                self._owner.setdefault(key, term.id)
-            self._absorbs[term.id] = words
-        self._latin = _union(latin, r"(?<![a-z0-9])(?:{})(?![a-z0-9])")
-        self._other = _union(other, "(?:{})")
+        if parts is None:
+            parts = analyse_glossary(glossary)
+        self._owner: dict[str, str] = dict(parts["owner"])
+        self._absorbs: dict[str, set[str]] = {k: set(v) for k, v in parts["absorbs"].items()}
+        self._latin = _union(list(parts["latin"]), r"(?<![a-z0-9])(?:{})(?![a-z0-9])")
+        self._other = _union(list(parts["other"]), "(?:{})")
+        self._parts = parts
+
+    def parts(self) -> dict[str, Any]:
+        """The analysed glossary as plain JSON values, to store beside the index."""
+        return {"signature": glossary_signature(self.glossary), **self._parts}
 
     def find(self, text: str) -> list[str]:
         """Term ids in order of first appearance, each once."""
@@ -139,6 +133,57 @@ class QuantityTable:
 
 
 NO_QUANTITIES = QuantityTable()
+
+
+def analyse_glossary(glossary: Mapping[str, GlossaryTerm]) -> dict[str, Any]:
+    """Each spelling's owner, the words each term absorbs and the spellings by script.
+
+    The words come from Sudachi: this is what a stored matcher saves a process.
+    """
+    owner: dict[str, str] = {}
+    latin: list[str] = []
+    other: list[str] = []
+    absorbs: dict[str, list[str]] = {}
+    for term in glossary.values():
+        words: set[str] = set()
+        for name in term.synonyms:
+            key = normalize(name)
+            if not key:
+                continue
+            words.update(content_words(key))
+            if key.isascii():
+                latin.append(key)
+            else:
+                key = fold_small_kana(key.replace(" ", ""))
+                other.append(key)
+            owner.setdefault(key, term.id)
+        absorbs[term.id] = sorted(words)
+    return {"owner": owner, "absorbs": absorbs, "latin": latin, "other": other}
+
+
+def glossary_signature(glossary: Mapping[str, GlossaryTerm]) -> str:
+    """A digest of the glossary's spellings and of the analysis: another one, another matcher."""
+    text = repr((ANALYSIS_VERSION, [(t.id, sorted(t.names.items())) for t in glossary.values()]))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def stored_matcher(glossary: Mapping[str, GlossaryTerm], quantities: QuantityTable | None,
+                   parts: Any) -> ConceptMatcher | None:
+    """The matcher from stored ``parts`` when they are this glossary's; it then serves
+    ``matcher_for``. None when they are another glossary's or not parts at all."""
+    try:
+        if parts["signature"] != glossary_signature(glossary):
+            return None
+        owner, absorbs = parts["owner"], parts["absorbs"]
+        if not (all(isinstance(k, str) and isinstance(v, str) for k, v in owner.items())
+                and all(isinstance(w, str) for words in absorbs.values() for w in words)
+                and all(isinstance(k, str) for k in [*parts["latin"], *parts["other"]])):
+            return None
+        matcher = ConceptMatcher(glossary, quantities, {k: parts[k] for k in ("owner", "absorbs", "latin", "other")})
+    except (KeyError, TypeError, AttributeError, re.error):
+        return None
+    _MATCHERS[(id(glossary), matcher.quantities.signature)] = matcher
+    return matcher
 
 
 def _without_spellings(word: str, spelled: list[str]) -> str | None:
