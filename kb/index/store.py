@@ -1,5 +1,7 @@
 """The on-disk Whoosh index: schema, build, and a content-keyed cache that heals itself."""
 
+# ruff: noqa: E402 - Whoosh is imported after import_whoosh_lightly()
+
 from __future__ import annotations
 
 import contextlib
@@ -13,6 +15,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from kb.index.whoosh_import import import_whoosh_lightly
+
+import_whoosh_lightly()  # before Whoosh's first import (see there)
 
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
