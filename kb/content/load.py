@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -227,6 +226,7 @@ def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], str, int]:
     deep = files.deep_nesting_line(front)
     if deep is not None:
         raise ContentError(_TOO_DEEP, path=path, line=deep + 1, ja=_TOO_DEEP_JA)
+    import tomllib  # only when a file is parsed: a start from the content store parses none
     try:
         meta = tomllib.loads(front)
     except RecursionError:

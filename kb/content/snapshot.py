@@ -57,17 +57,15 @@ def fingerprint(root: Path, known_checks: Iterable[str] | None = None) -> str:
     checks = ",".join(sorted(known_checks))
     digest = hashlib.sha256(f"{SNAPSHOT_VERSION}\0{checks}\0".encode() + os.fsencode(root.resolve()))
     for folder in (root, root / "entries"):
-        items = []
         try:
-            for e in os.scandir(folder):
-                if e.is_file():
-                    st = e.stat()
-                    items.append((os.fsencode(e.name), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
+            with os.scandir(folder) as listing:
+                # One line per file, hashed at once: the per-file cost is the stat call alone,
+                # which matters at 100,000 files.
+                lines = sorted(f"{e.name}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\0"
+                               for e in listing if e.is_file() for st in (e.stat(),))
         except OSError:
-            items = []
-        items.sort()
-        for name, *numbers in items:
-            digest.update(os.fsencode(folder.name) + b"/" + name + "\0{}\0{}\0{}\0{}\0".format(*numbers).encode())
+            lines = []
+        digest.update(os.fsencode(folder.name) + b"/" + os.fsencode("\n".join(lines)) + b"\n")
     return digest.hexdigest()[:24]
 
 

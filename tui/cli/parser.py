@@ -60,6 +60,9 @@ def _parser_class(lang: str) -> type[argparse.ArgumentParser]:
     """An ArgumentParser speaking ``lang``: its help, usage and usage errors."""
 
     class Parser(argparse.ArgumentParser):
+        # The description, made only when help is shown (it reads kb.toml).
+        describe: Callable[[], str] | None = None
+
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             kwargs.setdefault("formatter_class", formatter_for(lang))
             super().__init__(*args, **kwargs)
@@ -69,6 +72,8 @@ def _parser_class(lang: str) -> type[argparse.ArgumentParser]:
             return super().format_usage()
 
         def format_help(self) -> str:
+            if self.describe is not None:
+                self.description, self.describe = self.describe(), None
             localize_parser(self, lang)
             return super().format_help()
 
@@ -152,15 +157,15 @@ def build_parser(argv: Sequence[str] = (), lang: str | None = None) -> argparse.
     lang = lang or argv_lang(argv, default_lang())
     parser_class = _parser_class(lang)
     h = Help(lang)
-    profile = _profile(argv)
-    name = profile.title(lang)
-    about = profile.about(lang)
-    parser = parser_class(
-        prog="faq",
-        description=h(f"{name}: 質問、検索、計算、練習。", f"{name}: ask, search, compute, train.")
-        + (f" {about}" if about else ""),
-        parents=[common_options(lang=lang)],
-    )
+
+    def describe() -> str:
+        profile = _profile(argv)
+        name = profile.title(lang)
+        about = profile.about(lang)
+        return h(f"{name}: 質問、検索、計算、練習。", f"{name}: ask, search, compute, train.") + (f" {about}" if about else "")
+
+    parser = parser_class(prog="faq", parents=[common_options(lang=lang)])
+    parser.describe = describe  # type: ignore[attr-defined]
     parser.add_argument("--version", action=_VersionAction,
                         help=h("バージョンを表示して終了します", "show the version and exit"))
     common = common_options(defaults=False, lang=lang)
