@@ -139,3 +139,26 @@ def test_ask_json_loads_nothing_it_does_not_use(tmp_path):
     assert report == {"code": 0, "loaded": [], "real": True}
     answer = json.loads(proc.stdout)
     assert answer["answers"][0]["id"] == "csv-required"
+
+
+def test_the_walk_that_stops_early_ranks_as_scoring_every_candidate(engine):
+    # The bound that lets a cold process skip most weak candidates must never skip one that
+    # belongs in the top: compare with every candidate scored.
+    questions = [json.loads(line)["q"] for line in (ROOT / "tests" / "data" / "eval.jsonl").open(encoding="utf-8")]
+    questions += [*QUESTIONS, "必須", "CSV", "ノード 必須 要件 ペンギン"]
+    ranker = engine.ranker
+    compared = 0
+    for text in questions:
+        question = engine.analyzer.analyze(text)
+        if question.query is None or question.total <= 0:
+            continue
+        hits = engine.searcher.search(question.query, limit=None)
+        if not len(hits):
+            continue
+        best = hits.top_n[0][0] or 1.0
+        every = sorted(((ranker.raw(question, ranker._fields(d), float(s) / best), float(s)) for s, d in hits.top_n),
+                       key=lambda x: (-x[0], -x[1]))
+        walked = ranker.rank(question, 3)
+        assert [(s.raw, s.score) for s in walked] == every[:3], text
+        compared += 1
+    assert compared > 50

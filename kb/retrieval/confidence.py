@@ -26,6 +26,7 @@ MISMATCH_FACTOR = 0.3
 DEFAULT_FACTOR = 0.7
 POSTINGS_CACHE = 2000
 STORED_CACHE = 2000  # entries' stored fields (vocabulary, phrasings) kept decoded  # posting sets of query terms kept (rare terms: short sets)
+_SLACK = 1 + 1e-9  # a bound is never below a score it bounds for rounding's sake
 THRESHOLD = 0.5  # calibrated: an answer is confident when it is more likely right than not
 
 
@@ -98,7 +99,10 @@ class Ranker:
                 if (key, docnum) not in seen:  # hypothetical double count across fields
                     seen.add((key, docnum))  # noqa: B038
                     mass[docnum] = mass.get(docnum, 0.0) + weight
-        bounded = sorted(((_bound(min(mass.get(d, 0.0) + question.common_weight, total), total), score, d)
+        # The bound includes BM25's damping (``raw`` multiplies by it too): the many weak
+        # matches of a common concept then stop the walk early instead of each being scored.
+        bounded = sorted(((_bound(min(mass.get(d, 0.0) + question.common_weight, total), total)
+                           * (1 - SCORE_DAMPING * (1 - float(score) / best_bm25)) * _SLACK, score, d)
                           for score, d in hits.top_n), key=lambda x: (-x[0], -x[1]))
         found: list[Scored] = []
         for bound, score, docnum in bounded:

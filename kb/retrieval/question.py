@@ -168,7 +168,8 @@ class QuestionAnalyzer:
         question.query.matcher_type = Or.DEFAULT_MATCHER
         question.term_features = {(t.fieldname, t.text): k for t, k in rare if k is not None}
         searched = set(question.term_features.values())
-        question.common_weight = sum(w for k, w in features.items() if k not in searched)
+        # Only what some entry holds: a word no entry uses cannot raise any entry's bound.
+        question.common_weight = sum(w for k, w in features.items() if k not in searched and self._held(k))
         return question
 
     def _complete(self, norm: str, question: Question, df: Callable[[str], int]) -> str | None:
@@ -196,6 +197,14 @@ class QuestionAnalyzer:
             return None
         question.alternatives[f"~{word}"] = frozenset(best)
         return word
+
+    def _held(self, key: str) -> bool:
+        """Whether some entry's vocabulary may hold a feature (concepts, or words of either text field)."""
+        if key.startswith("~"):
+            return True
+        if key.startswith("@"):
+            return self.df_field("concepts", key[1:]) > 0
+        return any(self.df_field(f, key) > 0 for f in (TEXT_JA, TEXT_EN))
 
     def _terms(self, word: str, boost: float) -> list[Query]:
         # Only fields that hold the word: a matcher per empty field costs time and finds nothing.
