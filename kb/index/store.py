@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import multiprocessing
 import os
 import shutil
 import tempfile
@@ -322,6 +321,8 @@ def _documents(kb: KnowledgeBase) -> Iterator[dict[str, Any]]:
         return
     # forkserver/spawn, not fork: the app builds the index from a worker thread, and
     # forking a threaded process can deadlock.
+    import multiprocessing  # here: only a big build uses it, and it costs every start to import
+
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     with context.Pool(workers, initializer=_init_worker, initargs=(kb.glossary, table)) as pool:

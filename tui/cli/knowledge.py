@@ -8,17 +8,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kb.content.entry import Entry
-from kb.content.lint import lint_kb
-from kb.content.load import load_kb
 from kb.errors import ContentError, InputError
-from kb.retrieval.evaluate import evaluate, read_cases
 from tui.cli import context
 from tui.cli.text import Help
 
 if TYPE_CHECKING:
     from kb.retrieval.engine import AskResult, Engine
 from tui.cli.exit_codes import EXIT_NO_ANSWER, EXIT_OK
-from tui.cli.pager import show_text
 from tui.cli.pipe import reader_gone
 from tui.cli.render import Style, cell_width, pad, render_markdown, render_snippet, wrap_text
 from tui.cli.suggest import did_you_mean
@@ -244,6 +240,8 @@ def cmd_show(args: argparse.Namespace) -> int:
     if args.json:
         _json(entry_json(entry))
     else:
+        from tui.cli.pager import show_text
+
         show_text(format_entry(kb, entry, args.lang, _style(args)), no_pager=getattr(args, "no_pager", False))
     return EXIT_OK
 
@@ -315,6 +313,9 @@ def cmd_lint(args: argparse.Namespace) -> int:
     from kb.errors import ContentWarning
 
     root = context.data_dir(args)
+    from kb.content.lint import lint_kb
+    from kb.content.load import load_kb
+
     kb = load_kb(root)
     problems = lint_kb(kb)
     errors = [p for p in problems if not isinstance(p, ContentWarning)]
@@ -358,6 +359,8 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
+    from kb.retrieval.evaluate import evaluate, read_cases
+
     if args.accepted:
         from tui.cli.gaps import accepted_cases
 
