@@ -167,10 +167,23 @@ class QuestionAnalyzer:
         # preloads arrays of 2,048 slots per part, several ms for a handful of hits.
         question.query.matcher_type = Or.DEFAULT_MATCHER
         question.term_features = {(t.fieldname, t.text): k for t, k in rare if k is not None}
-        searched = set(question.term_features.values())
-        # Only what some entry holds: a word no entry uses cannot raise any entry's bound.
-        question.common_weight = sum(w for k, w in features.items() if k not in searched and self._held(k))
+        # The ranker bounds an entry by the weight of the features whose query terms it
+        # matched, plus this for every entry: the features that some entry holds but the
+        # query cannot show (a term left out as too common, a field or a completion not
+        # searched). Too little here would skip an entry that belongs in the top.
+        question.common_weight = sum(w for k, w in features.items()
+                                     if self._held(k) and not self._searched(k, question))
         return question
+
+    def _searched(self, key: str, question: Question) -> bool:
+        """Whether every entry holding the feature matches one of the query's terms for it."""
+        needed: list[tuple[str, str]] = []
+        for part in question.alternatives.get(key, (key,)):
+            if part.startswith("@"):
+                needed.append(("concepts", part[1:]))
+            else:
+                needed.extend((f, part) for f in (TEXT_JA, TEXT_EN) if self.df_field(f, part) > 0)
+        return all(question.term_features.get(term) == key for term in needed)
 
     def _complete(self, norm: str, question: Question, df: Callable[[str], int]) -> str | None:
         """The half-typed last word's completions, as an alternative feature; returns that word."""
