@@ -128,7 +128,7 @@ def test_ask_json_loads_nothing_it_does_not_use(tmp_path):
              "from tui.cli import main\n"
              "code = main(['ask', '--json', 'CSV は必須ですか'])\n"
              "names = ['markdown_it', 'textual', 'rich', 'urllib.request', 'asyncio', 'importlib.metadata',\n"
-             "         'whoosh.lang.morph_en', 'http.client']\n"
+             "         'whoosh.lang.morph_en', 'http.client', 'whoosh.qparser', 'multiprocessing', 'uuid']\n"
              "loaded = [n for n in names if n in sys.modules]\n"
              "import urllib.request, asyncio\n"  # what was left out still imports for real afterwards
              "real = hasattr(urllib.request, 'urlopen') and hasattr(asyncio, 'run')\n"
