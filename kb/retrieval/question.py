@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
 import re
 from collections.abc import Callable
@@ -89,9 +91,7 @@ class QuestionAnalyzer:
         self.matcher = matcher_for(kb.glossary, check_quantities())  # the checks' quantities
         self.speller = Speller(searcher, [n for t in kb.glossary.values() for n in t.synonyms], self.df_field)
         self._abbreviations = _abbreviation_pattern(kb.profile.abbreviations)
-        self._spellings = sorted({(fold_small_kana(normalize(n).replace(" ", "")) if not normalize(n).isascii()
-                                   else normalize(n), term.id)
-                                  for term in kb.glossary.values() for n in term.synonyms})
+        self._spellings = self.matcher.spellings  # sorted: a prefix's spellings are one run
 
     def analyze(self, text: str, partial: bool = False,
                 df_override: Callable[[str], int] | None = None) -> Question:
@@ -186,8 +186,11 @@ class QuestionAnalyzer:
                 text = term.decode() if isinstance(term, bytes) else term
                 found[text] = max(found.get(text, 0), df(text))
         folded = word if word.isascii() else fold_small_kana(word)
-        for spelling, term_id in self._spellings:
-            if spelling.startswith(folded) and len(spelling) > len(folded):
+        for spelling, term_id in itertools.islice(self._spellings, bisect.bisect_left(self._spellings, (folded,)),
+                                                  None):
+            if not spelling.startswith(folded):
+                break
+            if len(spelling) > len(folded):
                 found[f"@{term_id}"] = df(f"@{term_id}")
         if word in found and len(found) == 1:
             return None  # a whole word already: nothing to complete

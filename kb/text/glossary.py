@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from kb.content.entry import GlossaryTerm
@@ -13,7 +13,7 @@ from kb.text.analysis import english_terms, morph_terms, normalize
 
 
 class ConceptMatcher:
-    """Finds glossary terms in text in one regex pass per script.
+    """Finds glossary terms in text in one pass per script.
 
     Japanese spellings match inside the text with its spaces removed (so "ライブ マイグレーション"
     and "ライブマイグレーション" are one); Latin spellings match whole words only ("lm" must
@@ -26,23 +26,28 @@ class ConceptMatcher:
         self._owner: dict[str, str] = {}
         latin: list[str] = []
         other: list[str] = []
-        self._absorbs: dict[str, set[str]] = {}
+        # The words a concept's spellings are made of, analysed the first time the concept
+        # is met: analysing 10,000 spellings up front made opening a big glossary slow.
+        self._keys: dict[str, list[str]] = {}
+        self._absorbs: dict[str, frozenset[str]] = {}
         for term in glossary.values():
-            words: set[str] = set()
+            keys = self._keys.setdefault(term.id, [])
             for name in term.synonyms:
                 key = normalize(name)
                 if not key:
                     continue
-                words.update(content_words(key))
+                keys.append(key)
                 if key.isascii():
                     latin.append(key)
                 else:
                     key = fold_small_kana(key.replace(" ", ""))
                     other.append(key)
                 self._owner.setdefault(key, term.id)
-            self._absorbs[term.id] = words
-        self._latin = _union(latin, r"(?<![a-z0-9])(?:{})(?![a-z0-9])")
-        self._other = _union(other, "(?:{})")
+        # Every (spelling as matched, term id), sorted, for completing a half-typed spelling.
+        self.spellings = sorted({(key, term_id) for term_id, keys in self._keys.items()
+                                 for key in (k if k.isascii() else fold_small_kana(k.replace(" ", "")) for k in keys)})
+        self._latin = Spellings(latin, whole_words=True) if latin else None
+        self._other = Spellings(other, whole_words=False) if other else None
 
     def find(self, text: str) -> list[str]:
         """Term ids in order of first appearance, each once."""
@@ -55,9 +60,16 @@ class ConceptMatcher:
         for pattern, subject in subjects:
             if pattern is None:
                 continue
-            for match in pattern.finditer(subject):
-                found.setdefault(self._owner[match.group()], []).append(match.group())
+            for spelling in pattern.scan(subject):
+                found.setdefault(self._owner[spelling], []).append(spelling)
         return found
+
+    def _absorbed_by(self, term_id: str) -> frozenset[str]:
+        words = self._absorbs.get(term_id)
+        if words is None:
+            words = self._absorbs[term_id] = frozenset(
+                w for key in self._keys.get(term_id, ()) for w in content_words(key))
+        return words
 
     def features(self, text: str) -> list[str]:
         """What a question or phrasing is about: ``@concept`` keys, then its other content words.
@@ -70,7 +82,7 @@ class ConceptMatcher:
         matches = self._matches(norm)
         concepts = list(matches)
         kinds = self.quantities.kinds(norm)
-        absorbed = {w for c in concepts for w in self._absorbs.get(c, ())}
+        absorbed = {w for c in concepts for w in self._absorbed_by(c)}
         number_with_unit = self.quantities.number_with_unit if kinds else None
         if kinds:
             absorbed |= self.quantities.unit_words
@@ -171,12 +183,46 @@ def fold_small_kana(text: str) -> str:
     return text.translate(_SMALL_KANA)
 
 
-def _union(keys: list[str], template: str) -> re.Pattern[str] | None:
-    if not keys:
-        return None
-    # Longest first, so "ライブ マイグレーション" wins over a shorter spelling inside it.
-    alternation = "|".join(re.escape(k) for k in sorted(set(keys), key=len, reverse=True))
-    return re.compile(template.format(alternation))
+_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+
+
+class Spellings:
+    """Normalized spellings found left to right, the longest at each place, in linear time.
+
+    At each place where a spelling can begin, only the spelling lengths known for that
+    first character are tried, each one a set look-up: the cost grows with the text, not
+    with the glossary (a regex alternation of 10,000 spellings tried them one by one).
+    ``whole_words``: a spelling neither follows nor is followed by a letter or digit.
+    """
+
+    def __init__(self, keys: Iterable[str], whole_words: bool) -> None:
+        self.keys = frozenset(k for k in keys if k)
+        lengths: dict[str, set[int]] = {}
+        for key in self.keys:
+            lengths.setdefault(key[0], set()).add(len(key))
+        self.lengths = {c: sorted(found, reverse=True) for c, found in lengths.items()}
+        self.whole_words = whole_words
+        starts = "[" + "".join(re.escape(c) for c in sorted(self.lengths)) + "]"
+        self._starts = re.compile(("(?<![a-z0-9])" if whole_words else "") + starts) if self.lengths else None
+
+    def scan(self, subject: str) -> Iterator[str]:
+        """The spellings in ``subject``, in order, none overlapping."""
+        if self._starts is None:
+            return
+        search, keys, lengths, n = self._starts.search, self.keys, self.lengths, len(subject)
+        pos = 0
+        while (start := search(subject, pos)) is not None:
+            at = start.start()
+            pos = at + 1
+            for length in lengths[subject[at]]:
+                end = at + length
+                if end > n or subject[at:end] not in keys:
+                    continue
+                if self.whole_words and end < n and subject[end] in _WORD_CHARS:
+                    continue
+                yield subject[at:end]
+                pos = end
+                break
 
 
 def content_words(norm: str) -> list[str]:
