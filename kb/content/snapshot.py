@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from kb.content import files
 from kb.content.entry import Entry, GlossaryTerm, Localized, QuizItem, QuizText, Tag
 from kb.content.load import KnowledgeBase, load_kb
 from kb.errors import ContentError, ContentWarning
@@ -27,6 +28,7 @@ SNAPSHOT_VERSION = "4"
 FORMAT = "faq-assistant content snapshot"
 _HEAD = json.dumps({"format": FORMAT})[:-1].encode()
 _KEEP = 4
+MAX_SNAPSHOT_BYTES = 1024 * 1024 * 1024  # ours, so only a bound against a device put in its place
 
 
 def fingerprint(root: Path, known_checks: Iterable[str] | None = None) -> str:
@@ -70,8 +72,8 @@ def load_kb_cached(root: Path, cache_dir: Path | None, known_checks: Iterable[st
         return load_kb(root, known_checks)
     path = cache_dir / f"kb-{fingerprint(root, known_checks)}.json"
     try:
-        with path.open("rb") as handle:
-            return decode(json.load(handle), root)
+        # Read as any file is: a FIFO or a device in the cache must not block or fill memory.
+        return decode(json.loads(files.read_limited(path, limit=MAX_SNAPSHOT_BYTES)), root)
     except Exception:  # noqa: BLE001 - any unreadable snapshot is simply rebuilt
         pass
     kb = load_kb(root, known_checks)
