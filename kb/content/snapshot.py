@@ -18,12 +18,13 @@ from typing import Any
 from kb.content import files
 from kb.content.entry import Entry, GlossaryTerm, Localized, QuizItem, QuizText, Tag
 from kb.content.load import KnowledgeBase, load_kb
+from kb.content.profile import Product, Profile
 from kb.errors import ContentError, ContentWarning
 
 # Bump when KnowledgeBase, Entry or the loader's output changes shape.
 # 2: content problems carry a Japanese message (``message_ja``). 3: JSON instead of a pickle.
 # 4: entries carry ``flags`` and may hold one language only; warnings kept apart from errors.
-SNAPSHOT_VERSION = "4"
+SNAPSHOT_VERSION = "5"  # 5: kb.toml's profile is kept
 # The first bytes of every snapshot we write: pruning deletes only files that start so.
 FORMAT = "faq-assistant content snapshot"
 _HEAD = json.dumps({"format": FORMAT})[:-1].encode()
@@ -120,9 +121,28 @@ def encode(kb: KnowledgeBase) -> dict[str, Any]:
         "entries": [_entry(e) for e in kb.entries.values()],
         "glossary": [{"id": g.id, "names": g.names, "definition": g.definition} for g in kb.glossary.values()],
         "tags": [{"id": t.id, "label": t.label} for t in kb.tags.values()],
+        "profile": _profile(kb.profile),
         "problems": [{"message": p.message, "ja": p.message_ja, "path": p.path, "line": p.line, "field": p.field,
                       "warning": isinstance(p, ContentWarning)} for p in kb.problems],
     }
+
+
+def _profile(p: Profile) -> dict[str, Any]:
+    # kb.toml: products and versions (scope), topics it is not about, abbreviations, the quiz
+    # rule and the name. Without it a warm start answered as if the file were not there.
+    return {
+        "name": p.name, "description": p.description, "not_about": p.not_about, "abbreviations": p.abbreviations,
+        "quiz_per_entry": p.quiz_per_entry,
+        "products": [{"name": d.name, "aliases": d.aliases, "versions": d.versions, "default": d.default}
+                     for d in p.products],
+    }
+
+
+def _decode_profile(data: dict[str, Any]) -> Profile:
+    products = tuple(Product(d["name"], tuple(d["aliases"]), {k: tuple(v) for k, v in d["versions"].items()},
+                             d["default"]) for d in data["products"])
+    return Profile(dict(data["name"]), dict(data["description"]), products, tuple(data["not_about"]),
+                   dict(data["abbreviations"]), int(data["quiz_per_entry"]))
 
 
 def _entry(e: Entry) -> dict[str, Any]:
@@ -159,4 +179,4 @@ def decode(data: dict[str, Any], root: Path) -> KnowledgeBase:
                                                                   line=p["line"], field=p["field"])
                 for p in data["problems"]]
     return KnowledgeBase(root=root, entries=entries, glossary=glossary, tags=tags, problems=problems,
-                         digest=data["digest"])
+                         digest=data["digest"], profile=_decode_profile(data["profile"]))
