@@ -23,6 +23,7 @@ from kb.content.load import KnowledgeBase
 from kb.index import cache_dir as ownership
 from kb.index import compat
 from kb.index.blocked import IndexInTheWay
+from kb.index.searcher import open_searcher
 from kb.index.tokenizers import BigramTokenizer, EnglishTokenizer, MorphTokenizer
 from kb.text.analysis import (
     ANALYSIS_VERSION,
@@ -230,7 +231,7 @@ def _try_open(target: Path) -> Any | None:
     try:
         ix = whoosh_index.open_dir(str(target))
         # Touch the segment files now, so a truncated or missing one is caught here.
-        with ix.searcher() as searcher:
+        with open_searcher(ix) as searcher:
             searcher.doc_count()
             for _ in searcher.lexicon("id"):
                 pass
