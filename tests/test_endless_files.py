@@ -37,17 +37,20 @@ def content(tmp_path: Path) -> Path:
     return root
 
 
-@pytest.mark.parametrize("kind", ["fifo", "dev-zero"])
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero", "huge"])
 @pytest.mark.parametrize("command", [["lint"], ["ask", "CSV は必要ですか"]])
 def test_an_entry_that_is_a_fifo_or_dev_zero_is_one_problem(content, kind, command):
     path = content / "entries" / "endless.md"
     if kind == "fifo":
         os.mkfifo(path)
-    else:
+    elif kind == "dev-zero":
         path.symlink_to("/dev/zero")
+    else:
+        with path.open("wb") as handle:  # over the 8 MB a content file may have (sparse: no disk used)
+            handle.truncate(9 * 1024 * 1024)
     proc = _faq(*command, data=content)
     assert "Traceback" not in proc.stderr
-    assert "endless.md" in proc.stderr and "not a regular file" in proc.stderr
+    assert "endless.md" in proc.stderr and ("larger than 8 MB" if kind == "huge" else "not a regular file") in proc.stderr
     if command[0] == "ask":
         assert proc.returncode == 0 and "csv-required" in proc.stdout
 
