@@ -8,10 +8,10 @@ import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
-from whoosh.lang.porter import stem as porter_stem
+from whoosh.lang.porter2 import stem as porter_stem
 
 # Bump when any function here changes what it emits: the cached index is keyed by it.
-ANALYSIS_VERSION = "15"
+ANALYSIS_VERSION = "16"
 
 _CJK = "\u3041-\u309f\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u30fc\u3005"
 _CJK_RUN = re.compile(f"[{_CJK}]+")
@@ -53,7 +53,7 @@ EN_STOP = frozenset(
 FRAMING = frozenset(
     "概要 目安 すすめ 勧め 大丈夫 平気 駄目 不味い 関係 意味 説明 詳細 仕組み ポイント 注意 点 一覧 可能 本当 "
     "問題 ばらばら 違い 遣る 方 仕方 具体 例 場合 足りる 方法 遣り方 "
-    "overview recommend okai ok fine safe best practic possibl summari work explain detail exampl "
+    "overview recommend okay ok fine safe best practic possibl summari work explain detail exampl "
     "problem issu guid help enough suffici".split()
 )
 
