@@ -185,6 +185,27 @@ def _bound(mass: float, total: float) -> float:
     return (1 - PHRASE_WEIGHT) * mass / total + PHRASE_WEIGHT * 2 * mass / (total + mass)
 
 
+TIE = 0.02  # raw scores this close explain the question equally well
+
+
+def break_ties(ranked: list[Scored], asked: frozenset[str], wordings: Callable[[str], list[frozenset[str]]]) -> list[Scored]:
+    """The candidates tied with the best, reordered by how alike their phrasings are worded.
+
+    ``asked`` is the question's wording (kb.text.analysis.wording), ``wordings(id)`` each of
+    an entry's phrasings'; the scores stay as they are.
+    """
+    if len(ranked) < 2 or not asked:
+        return ranked
+    tied = [s for s in ranked if s.raw >= ranked[0].raw - TIE]
+    if len(tied) < 2:
+        return ranked
+
+    def alike(s: Scored) -> float:
+        return max((2 * len(asked & w) / (len(asked) + len(w)) for w in wordings(s.id) if w), default=0.0)
+
+    return sorted(tied, key=lambda s: -alike(s)) + ranked[len(tied):]
+
+
 def confidences(ranked: list[Scored], calibration: Calibration) -> list[float]:
     """Each candidate's calibrated confidence, from its raw score and its lead over the others."""
     out = []

@@ -144,6 +144,29 @@ def is_predicate(lemma: str) -> bool:
     return lemma in PREDICATES
 
 
+_UNWORDED_POS = {"補助記号", "空白", "記号"}
+
+
+@functools.lru_cache(maxsize=20_000)
+def wording(norm: str) -> frozenset[str]:
+    """Every word of normalized text, function words included ("何", "どう", "what", "is").
+
+    What a question asks about is its content words; how it is worded (a definition, a
+    how-to, a why) is in the words search drops, which tell apart entries that explain a
+    question equally well.
+    """
+    out: set[str] = set()
+    for m in _tokenizer().tokenize(norm[:2000]):
+        if m.part_of_speech()[0] in _UNWORDED_POS:
+            continue
+        surface = m.surface()
+        if surface.isascii():
+            out.update(_stem_word(w) for w in _WORD.findall(surface))
+        else:
+            out.add(m.normalized_form())
+    return frozenset(out)
+
+
 def _chunks(text: str, size: int) -> Iterator[str]:
     for start in range(0, len(text), size):
         yield text[start : start + size]
