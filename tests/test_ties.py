@@ -11,7 +11,9 @@ def _wordings(table: dict[str, list[str]]):
 
 
 def test_a_tie_goes_to_the_phrasing_worded_like_the_question() -> None:
-    asked = wording(normalize("What is a detached HEAD?"))
+    def asked() -> frozenset[str]:
+        return wording(normalize("What is a detached HEAD?"))
+
     ranked = [Scored("checkout-tag", 0.80, 9.0), Scored("detached-head", 0.80 - TIE / 2, 8.0)]
     table = {"checkout-tag": ["How do I check out a tag?"], "detached-head": ["What is a detached HEAD?"]}
     out = break_ties(ranked, asked, _wordings(table))
@@ -20,7 +22,9 @@ def test_a_tie_goes_to_the_phrasing_worded_like_the_question() -> None:
 
 
 def test_a_clear_lead_is_not_reordered() -> None:
-    asked = wording(normalize("eduroam って何"))
+    def asked() -> frozenset[str]:
+        raise AssertionError("no tie, so the question's wording is not needed")
+
     ranked = [Scored("a", 0.80, 9.0), Scored("b", 0.80 - 2 * TIE, 8.0)]
     table = {"a": ["ID の発行方法"], "b": ["eduroam って何"]}
     assert [s.id for s in break_ties(ranked, asked, _wordings(table))] == ["a", "b"]

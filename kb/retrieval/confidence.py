@@ -188,20 +188,22 @@ def _bound(mass: float, total: float) -> float:
 TIE = 0.02  # raw scores this close explain the question equally well
 
 
-def break_ties(ranked: list[Scored], asked: frozenset[str], wordings: Callable[[str], list[frozenset[str]]]) -> list[Scored]:
+def break_ties(ranked: list[Scored], asked: Callable[[], frozenset[str]],
+               wordings: Callable[[str], list[frozenset[str]]]) -> list[Scored]:
     """The candidates tied with the best, reordered by how alike their phrasings are worded.
 
-    ``asked`` is the question's wording (kb.text.analysis.wording), ``wordings(id)`` each of
-    an entry's phrasings'; the scores stay as they are.
+    ``asked()`` is the question's wording (kb.text.analysis.wording), asked for only when
+    there is a tie; ``wordings(id)`` each of an entry's phrasings'. Scores stay as they are.
     """
-    if len(ranked) < 2 or not asked:
-        return ranked
-    tied = [s for s in ranked if s.raw >= ranked[0].raw - TIE]
+    tied = [s for s in ranked if s.raw >= ranked[0].raw - TIE] if ranked else []
     if len(tied) < 2:
+        return ranked
+    question = asked()
+    if not question:
         return ranked
 
     def alike(s: Scored) -> float:
-        return max((2 * len(asked & w) / (len(asked) + len(w)) for w in wordings(s.id) if w), default=0.0)
+        return max((2 * len(question & w) / (len(question) + len(w)) for w in wordings(s.id) if w), default=0.0)
 
     return sorted(tied, key=lambda s: -alike(s)) + ranked[len(tied):]
 

@@ -64,7 +64,7 @@ class Engine:
         ranked = self.ranker.rank(analysed, max(top, 2))
         if not ranked:
             return result
-        ranked = break_ties(ranked, wording(normalize(analysed.text)), self._wordings)
+        ranked = break_ties(ranked, lambda: wording(normalize(analysed.text)), self._wordings)
         shown = []
         for scored, confidence in zip(ranked, confidences(ranked, self.calibration), strict=True):
             entry = self.kb.entries.get(scored.id)
