@@ -64,7 +64,7 @@ def calibrate(analyzer: QuestionAnalyzer, ranker: Ranker) -> Calibration:
         docnum = docnums.get(entry_id)
         if docnum is None:
             continue
-        exclusion = Exclusion(entry_id, None, gone=frozenset(searcher.stored_fields(docnum).get("vocab", ())))
+        exclusion = Exclusion(entry_id, gone=frozenset(searcher.stored_fields(docnum).get("vocab", ())))
         df = _df_without(analyzer, exclusion.gone)
         ranked = ranker.rank(analyzer.analyze(text, df_override=df), 1, exclusion, df)
         absent.append(ranked[0].raw if ranked else 0.0)

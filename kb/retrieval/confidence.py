@@ -37,11 +37,9 @@ class Scored:
 
 @dataclass
 class Exclusion:
-    """Leave-one-out, for calibration probes: an entry left out, or one of its phrasings."""
+    """Leave-one-out, for calibration probes: an entry left out of the knowledge base."""
 
     entry: str
-    phrasing: int | None = None  # None: the whole entry is left out
-    vocab: frozenset[str] = frozenset()  # the entry's vocabulary without that phrasing
     gone: frozenset[str] = frozenset()  # keys whose document frequency drops by one
 
 
@@ -104,7 +102,7 @@ class Ranker:
             if len(found) >= keep and found[keep - 1].raw >= bound:
                 break  # no candidate left can reach the best ``keep``
             fields = self._fields(docnum)
-            if exclusion is not None and fields["id"] == exclusion.entry and exclusion.phrasing is None:
+            if exclusion is not None and fields["id"] == exclusion.entry:
                 continue
             raw = self.raw(question, fields, float(score) / best_bm25, exclusion, df)
             found.append(Scored(fields["id"], raw, float(score)))
@@ -136,9 +134,6 @@ class Ranker:
             exclusion: Exclusion | None = None, df: Callable[[str], int] | None = None) -> float:
         phrasings = fields.get("phrasings", ())
         vocab: Any = fields.get("vocab", ())
-        if exclusion is not None and fields["id"] == exclusion.entry:
-            vocab = exclusion.vocab
-            phrasings = [p for i, p in enumerate(phrasings) if i != exclusion.phrasing]
         vocab = vocab if isinstance(vocab, frozenset | set) else set(vocab)
         total = question.total
         covered = {k: w for k, w in question.features.items() if _covers(question, k, vocab)}
