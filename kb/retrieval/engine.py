@@ -66,7 +66,10 @@ class Engine:
             return result
         ranked = break_ties(ranked, lambda: wording(normalize(analysed.text)), self._wordings)
         shown = []
-        for scored, confidence in zip(ranked, confidences(ranked, self.calibration), strict=True):
+        # A tie's first place has the tie's best confidence: candidates keep the order of
+        # their confidences, which only tied ones (break_ties) could break.
+        calibrated = sorted(confidences(ranked, self.calibration), reverse=True)
+        for scored, confidence in zip(ranked, calibrated, strict=True):
             entry = self.kb.entries.get(scored.id)
             shown_lang = lang if entry is None or lang in entry.text else next(iter(entry.text))
             title = entry.question(shown_lang) if entry else scored.id
