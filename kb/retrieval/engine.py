@@ -7,12 +7,13 @@ from typing import Any
 from kb.content.load import KnowledgeBase
 from kb.index.searcher import open_searcher
 from kb.retrieval.calibration import calibrate, load_calibration, save_calibration
-from kb.retrieval.confidence import THRESHOLD, Calibration, Ranker, confidences
+from kb.retrieval.confidence import THRESHOLD, Calibration, Ranker, break_ties, confidences
 from kb.retrieval.keyword import KeywordSearch
 from kb.retrieval.question import MAX_QUERY_CHARS, QuestionAnalyzer
 from kb.retrieval.results import Answer, AskResult, SearchHit, Snippet
 from kb.retrieval.scope import Scope
 from kb.retrieval.snippets import make_snippet
+from kb.text.analysis import normalize, wording
 
 __all__ = ["Answer", "AskResult", "Engine", "SearchHit", "Snippet", "make_snippet",
            "MAX_QUERY_CHARS", "THRESHOLD"]
@@ -42,6 +43,12 @@ class Engine:
                     pass
         self.calibration = calibration
 
+    def _wordings(self, entry_id: str) -> list[frozenset[str]]:
+        entry = self.kb.entries.get(entry_id)
+        if entry is None:
+            return []
+        return [wording(normalize(p)) for loc in entry.text.values() for p in (loc.question, *loc.alternates)]
+
     def close(self) -> None:
         self.searcher.close()
 
@@ -58,8 +65,12 @@ class Engine:
         ranked = self.ranker.rank(analysed, max(top, 2))
         if not ranked:
             return result
+        ranked = break_ties(ranked, lambda: wording(normalize(analysed.text)), self._wordings)
         shown = []
-        for scored, confidence in zip(ranked, confidences(ranked, self.calibration), strict=True):
+        # A tie's first place has the tie's best confidence: candidates keep the order of
+        # their confidences, which only tied ones (break_ties) could break.
+        calibrated = sorted(confidences(ranked, self.calibration), reverse=True)
+        for scored, confidence in zip(ranked, calibrated, strict=True):
             entry = self.kb.entries.get(scored.id)
             shown_lang = lang if entry is None or lang in entry.text else next(iter(entry.text))
             title = entry.question(shown_lang) if entry else scored.id

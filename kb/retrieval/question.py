@@ -40,6 +40,8 @@ _ASCII = re.compile(r"^[ -~]+$")
 _DIGITS = re.compile(r"^[0-9][0-9.,]*[a-z/]{0,5}$")
 _WORDLIKE_NUMBER = re.compile(r"^\d[\d.,]+$")
 _LAST_LATIN = re.compile(r"([a-z0-9][a-z0-9_.-]*)$")
+_KATAKANA_RUN = re.compile("^[\u30a0-\u30ff]+$")
+MIN_RUN_PART = 3  # katakana: a part of an unknown run is a word of three characters at least
 _LAST_CJK = re.compile("([\u30a0-\u30ff\u3400-\u9fff\u30fc]+)$")
 
 
@@ -121,7 +123,7 @@ class QuestionAnalyzer:
                 norm = norm[: -len(tail)]
         terms: list[tuple[int, Query, str | None]] = []
         features = question.features
-        keys = self.matcher.features(norm)
+        keys = [p for k in self.matcher.features(norm) for p in _split_run(k, df)]
         quantity = any(k.startswith("@qty-") for k in keys)
         for key in keys:
             if key.startswith("@qty-") and df(key) == 0:
@@ -238,6 +240,21 @@ class QuestionAnalyzer:
         idf = math.log(1 + (self.n_docs - n + 0.5) / (n + 0.5))
         # A glossary concept says "this is about our domain" even when every entry has it.
         return max(idf, CONCEPT_MIN_WEIGHT) if key.startswith("@") else idf
+
+
+def _split_run(key: str, df: Callable[[str], int]) -> list[str]:
+    """An unknown katakana run cut where a word the content uses ends it ("ポスグレバージョン").
+
+    The analyser keeps a run of katakana it does not know as one word, and Japanese runs
+    lose the spaces between them, so "ポスグレ バージョン" is one word no entry has; the
+    content's longest word at its end, and the rest, are what was typed.
+    """
+    if len(key) < 2 * MIN_RUN_PART or not _KATAKANA_RUN.match(key) or df(key):
+        return [key]
+    for cut in range(MIN_RUN_PART, len(key) - MIN_RUN_PART + 1):
+        if df(key[cut:]):
+            return [key[:cut], key[cut:]]
+    return [key]
 
 
 def _abbreviation_pattern(abbreviations: dict[str, str]) -> re.Pattern[str] | None:

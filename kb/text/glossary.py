@@ -125,7 +125,9 @@ class QuantityTable:
     @classmethod
     def build(cls, patterns: Mapping[str, str], unit_words: Iterable[str],
               by_check: Mapping[str, tuple[str, ...]]) -> QuantityTable:
-        return cls({kind: re.compile(p) for kind, p in patterns.items()}, frozenset(unit_words), dict(by_check))
+        # As the analyser stems them, whatever stemmer it uses ("gbps" -> "gbps" or "gbp").
+        words = {w for word in unit_words for w in (word, *english_terms(word))}
+        return cls({kind: re.compile(p) for kind, p in patterns.items()}, frozenset(words), dict(by_check))
 
     def kinds(self, norm: str) -> list[str]:
         """The kinds of quantity in normalized text, in the table's order."""
