@@ -73,7 +73,7 @@ def test_items_that_are_not_ids_are_skipped_with_a_note(tmp_path: Path) -> None:
 
 def test_unreadable_path_is_a_problem(tmp_path: Path) -> None:
     ids, problem = load_bookmarks(tmp_path)  # a folder, not a file
-    assert ids == [] and problem is not None and "cannot read" in str(problem)
+    assert ids == [] and problem is not None and "not a regular file" in str(problem) and problem.message_ja
 
 
 def test_set_aside_keeps_the_broken_file(tmp_path: Path) -> None:

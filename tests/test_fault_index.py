@@ -154,6 +154,7 @@ def test_a_build_killed_mid_way_leaves_nothing_that_blocks(real_kb, tmp_path, re
     assert (left / "MAIN_WRITELOCK").exists()  # the lock really was left behind
     got, info = _open(real_kb, cache)
     assert got == reference and info.built and info.warning is None
+    assert not left.exists()  # its builder is gone: the folder is ours to remove, and was
 
 
 # -- two processes at once -------------------------------------------------------------------

@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # The answers (the confident entries) must stay the same. Runners-up below them are not
 # ranked exhaustively: scoring stops once no other entry can overtake the best, so which
 # weak candidate comes third depends on the index's document order, which a rebuild changes.
+# "How many NICs?" has a runner-up just under the bar: the first to show a reader gone wrong.
 QUESTIONS = ["CSV は必要ですか", "How many NICs?", "仮想スイッチの名前", "live migration requirements",
              "プロセッサの互換性"]
 
@@ -35,7 +36,7 @@ stop = time.monotonic() + float(sys.argv[4])
 fresh_every = int(sys.argv[5])
 library = None
 n = 0
-while time.monotonic() < stop:
+while time.monotonic() < stop or n < 3:  # three rounds at least, however loaded the machine
     if library is None or n % fresh_every == 0:  # a reader opened now, and one kept open
         if library is not None:
             library.close()
@@ -110,10 +111,54 @@ def test_asks_while_another_process_rebuilds_and_is_killed(tmp_path):
         lines = [json.loads(line) for line in out.splitlines()]
         assert len(lines) >= len(QUESTIONS) * 3
         for question, ids in lines:
-            # The same answers in the same order. A reader that healed onto a rebuilt index
-            # has once shown one more borderline answer after them (confidence near the bar:
-            # an open finding, issue 12's "incremental equals full"); none may be lost.
-            assert ids[:len(reference[question])] == reference[question], (question, ids)
+            # The same answers in the same order, no more and no fewer. (A reader whose index
+            # was replaced between two questions once read every length of a field it had not
+            # needed yet as 1, from a file gone, and answered one more borderline entry:
+            # kb/index/searcher.py, and the deterministic test below.)
+            assert ids == reference[question], (question, ids)
+
+
+def _candidates(engine, questions) -> dict[str, list[tuple[str, float]]]:
+    return {q: [(c.id, c.confidence) for c in engine.ask(q).candidates] for q in questions}
+
+
+@pytest.mark.parametrize("first", QUESTIONS)
+@pytest.mark.parametrize("then", ["rebuilt", "deleted"])
+def test_an_index_replaced_between_two_questions_gives_the_same_confidences(real_kb, tmp_path, first, then):
+    """The fault test's finding, made deterministic: a reader asks one question (Whoosh opens
+    the files that one needs), another process replaces or deletes the index, the reader asks
+    the rest. Every candidate and confidence is what a freshly opened engine gives."""
+    from kb.retrieval.healing import open_engine
+
+    cache = tmp_path / "cache"
+    engine, info = open_engine(real_kb, cache)
+    reference = _candidates(engine, QUESTIONS)
+    engine.close()
+    engine, _info = open_engine(real_kb, cache)  # calibration loaded: nothing read yet
+    assert engine.ask(first).candidates
+    env = {**os.environ, "FAQ_CACHE_DIR": str(cache), "PYTHONPATH": str(ROOT)}
+    if then == "rebuilt":
+        subprocess.run([sys.executable, "-m", "tui.cli", "index", "--rebuild"], env=env, cwd=ROOT, check=True,
+                       capture_output=True)
+    else:
+        shutil.rmtree(info.path)
+    assert _candidates(engine, QUESTIONS) == reference
+    engine.close()
+
+
+def test_a_searcher_whose_lengths_file_is_gone_is_refused_and_the_index_rebuilt(real_kb, tmp_path):
+    """Whoosh reads a missing lengths file as 'every length is 1'; the index is not used so."""
+    from kb.index.searcher import open_searcher
+    from kb.index.store import open_index
+
+    ix, info = open_index(real_kb, tmp_path)
+    [lengths] = info.path.glob("*_text_en_len.col")
+    lengths.unlink()
+    with pytest.raises(FileNotFoundError):
+        open_searcher(ix)
+    _ix, again = open_index(real_kb, tmp_path)
+    assert again.built and (again.path / lengths.name).exists() is False  # a new build, new segment names
+    assert list(again.path.glob("*_text_en_len.col"))
 
 
 @pytest.mark.parametrize("then", ["deleted", "deleted and rebuilt"])

@@ -115,3 +115,56 @@ def test_the_snapshot_keeps_every_field_of_an_entry(real_kb):
     flagged = dataclasses.replace(next(iter(real_kb.entries.values())), flags=("truncated",))
     kb = dataclasses.replace(real_kb, entries={flagged.id: flagged})
     assert decode(encode(kb), kb.root).entries[flagged.id] == flagged
+
+
+def _kbs():
+    from tests.conftest import REAL_DATA, ROOT
+
+    return [REAL_DATA, *sorted((ROOT / "tests" / "data" / "kbs").iterdir())]
+
+
+def test_the_snapshot_keeps_every_field_of_the_knowledge_base(tmp_path):
+    """kb.toml's profile was once left out: a warm start answered as if there were no kb.toml."""
+    import dataclasses
+
+    from kb.content.load import KnowledgeBase
+    from kb.content.profile import Profile
+
+    profiles = 0
+    for n, root in enumerate(_kbs()):
+        cold = load_kb(root)
+        load_kb_cached(root, tmp_path / str(n))
+        warm = load_kb_cached(root, tmp_path / str(n))
+        assert list((tmp_path / str(n)).glob("kb-*.sqlite3"))
+        for f in dataclasses.fields(KnowledgeBase):
+            if f.name == "problems":  # exceptions compare by identity: compare what they say
+                assert [p.render("ja") for p in warm.problems] == [p.render("ja") for p in cold.problems]
+            else:
+                assert getattr(warm, f.name) == getattr(cold, f.name), (root.name, f.name)
+        profiles += cold.profile != Profile()
+    assert profiles >= 2  # the comparison saw real profiles, not only defaults
+
+
+def test_a_warm_start_answers_as_a_cold_one(tmp_path):
+    """The same candidates and confidences from content parsed now and from its snapshot, on
+    questions that kb.toml decides: a version the content does not cover, a topic it is not about."""
+    from kb.content.profile import Profile
+    from kb.library import Library
+    from tests.conftest import REAL_DATA
+
+    load_kb_cached(REAL_DATA, tmp_path)
+    cold, warm = load_kb(REAL_DATA), load_kb_cached(REAL_DATA, tmp_path)
+    questions = ["how do I rename a network adapter in Windows 10", "vMotion requirements",
+                 "Hyper-V レプリカの設定方法", "How many NICs?", "CSV は必要ですか"]
+    import dataclasses
+
+    def answers(kb):
+        library = Library(kb, None)
+        try:
+            return [[(c.id, c.confidence) for c in library.ask(q).candidates] for q in questions]
+        finally:
+            library.close()
+
+    expected = answers(cold)
+    assert answers(warm) == expected
+    assert answers(dataclasses.replace(cold, profile=Profile())) != expected  # kb.toml does decide these

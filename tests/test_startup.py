@@ -16,9 +16,7 @@ from kb import open_kb
 from kb.content.load import load_kb
 from kb.content.snapshot import load_kb_cached
 from kb.content.stored import StoredEntries
-from kb.index.store import check_quantities
 from kb.retrieval.scope import Scope
-from kb.text.glossary import ConceptMatcher, stored_matcher
 from tests.conftest import REAL_DATA, ROOT
 
 QUESTIONS = ["ライブ マイグレーションの要件", "CSV は必須ですか", "How long does a live migration take?",
@@ -105,22 +103,6 @@ def test_scope_from_the_store_judges_as_from_the_files(data_copy, tmp_path):
         for entry_id in parsed.entries:
             assert lazy.accepts(entry_id, mentions) == fresh.accepts(entry_id, mentions)
     assert isinstance(stored.entries, StoredEntries) and stored.entries.decoded == 0
-
-
-def test_the_stored_glossary_matcher_equals_a_fresh_one(real_kb):
-    table = check_quantities()
-    fresh = ConceptMatcher(real_kb.glossary, table)
-    parts = json.loads(json.dumps(fresh.parts(), ensure_ascii=False))
-    glossary = dict(real_kb.glossary)  # another object: the stored matcher is not the cached one
-    stored = stored_matcher(glossary, table, parts)
-    assert stored is not None and stored.parts() == fresh.parts()
-    texts = [*QUESTIONS, *(e.question(lang) for e in real_kb.entries.values() for lang in e.text)]
-    assert [stored.features(t) for t in texts] == [fresh.features(t) for t in texts]
-    assert [stored.find(t) for t in texts] == [fresh.find(t) for t in texts]
-    # The parts of another glossary (one term fewer) are not used.
-    smaller = dict(list(real_kb.glossary.items())[1:])
-    assert stored_matcher(smaller, table, parts) is None
-    assert stored_matcher(glossary, table, {**parts, "owner": {"x": 1}}) is None
 
 
 def test_ask_json_loads_nothing_it_does_not_use(tmp_path):

@@ -81,7 +81,7 @@ async def test_typing_a_question_lists_the_right_entry_first_and_enter_opens_it(
         ids = app.main.results.entry_ids
         assert ids[0] == "csv-required"
         first = app.main.results.get_option_at_index(0).prompt
-        assert isinstance(first, Text) and first.plain.startswith("0.9")  # confidence shown
+        assert isinstance(first, Text) and float(first.plain.split()[0]) >= 0.5  # a confident answer's confidence shown
         # The query's words are marked in the title.
         marked = [first.plain[s.start:s.end] for s in first.spans if "reverse" in str(s.style)]
         assert "CSV" in marked

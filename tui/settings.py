@@ -15,6 +15,7 @@ import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from kb.content.files import read_limited
 from kb.errors import InputError, KbError
 from tui.paths import APP_NAME
 
@@ -110,7 +111,8 @@ def validate_setting(key: str, value: str, path: Path | None = None) -> str:
 def read_settings(path: Path) -> dict[str, str]:
     """The settings in the file at ``path`` ({} when there is none), every key and value checked."""
     try:
-        text = path.read_text(encoding="utf-8")
+        # A regular file of bounded size: a FIFO would block and /dev/zero fill memory.
+        text = read_limited(path, error=ConfigError).decode("utf-8")
     except FileNotFoundError:
         return {}
     except (OSError, UnicodeDecodeError) as exc:

@@ -321,16 +321,16 @@ CHECK = Calculator(
     headline=_headline,
     figures=_figures,
     # Quantities people put in questions: an entry linking this check is about a memory
-    # size, a link speed and a duration, whatever the numbers ("gb" and "gbp" as plain
-    # words would only count against every entry).
+    # size, a link speed and a duration, whatever the numbers ("gb" and "gbps" as plain
+    # words would only count against every entry; the table stems them as the analyser does).
     quantities=(
         Quantity("qty-memory", _N + r"(?:gib|gb|mib|mb|tib|tb|ギガバイト|メガバイト|テラバイト)(?![a-z/])",
                  ("gb", "gib", "mb", "mib", "tb", "tib")),
         Quantity("qty-speed", _N + r"(?:gbps|mbps|gbe|gb/s|gbit/s|mbit/s|gigabit|ギガビット|メガビット)",
-                 ("gbp", "mbp", "gbe", "gbit", "mbit", "gigabit")),
+                 ("gbps", "mbps", "gbe", "gbit", "mbit", "gigabit")),
         Quantity("qty-time", r"何秒|何分|何時間|" + _N + r"(?:秒|分間?|時間|seconds?|secs?|minutes?|mins?|hours?)"
                  r"(?![a-z])|how many (?:seconds|minutes|hours)",
-                 ("秒", "分", "second", "sec", "minut", "min", "hour")),
+                 ("秒", "分", "second", "sec", "minute", "min", "hour")),
     ),
     drills=(DRILL,),
 )

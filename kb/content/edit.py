@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
+from kb.content.files import read_limited
 from kb.content.load import FENCE
 from kb.content.toml_text import ArraySpan, find_array
 from kb.errors import ContentError
@@ -64,7 +65,7 @@ def add_alternate(path: Path, lang: str, phrasing: str) -> Edit:
     if not phrasing:
         raise ContentError("the phrasing is empty", path=where, ja="言い回しが空です")
     try:
-        before = path.read_bytes()
+        before = read_limited(path, error=ContentError)
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise ContentError(f"cannot read: {reason}", path=where, ja=f"読み取れません: {reason}") from None

@@ -61,6 +61,24 @@ def read_limited(path: Path, limit: int = MAX_FILE_BYTES, error: type[KbError] =
         os.close(fd)
 
 
+def read_text_file(path: Path, error: type[KbError] = KbError, encoding: str = "utf-8-sig") -> str:
+    """The text of a regular file of bounded size; ``error`` naming the file when it is
+    missing, unreadable, not a plain file, too big or not UTF-8."""
+    where = display_path(path)
+    try:
+        data = read_limited(path, error=error)
+    except FileNotFoundError:
+        raise error("no such file", path=where, ja="ファイルがありません") from None
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise error(f"cannot read: {reason}", path=where, ja=f"読み取れません: {reason}") from None
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise error("not UTF-8 text", path=where, line=data[: exc.start].count(b"\n") + 1,
+                    ja="UTF-8 のテキストではありません") from None
+
+
 def _too_big(error: type[KbError], where: str, limit: int) -> KbError:
     mb = limit / (1024 * 1024)
     return error(f"file is larger than {mb:g} MB; not read", path=where,

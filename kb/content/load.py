@@ -86,8 +86,8 @@ def read_profile(root: Path) -> Profile:
     """Only kb.toml (its name and description, for `--help` and the app's title); defaults
     when missing or broken: `faq lint` is where its problems are reported."""
     try:
-        text = (root / PROFILE_FILE).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
+        text = files.read_limited(root / PROFILE_FILE, error=ContentError).decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError, ContentError):
         return Profile()
     return parse_profile(text, str(root / PROFILE_FILE), [])
 

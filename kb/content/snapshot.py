@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import stat
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -28,8 +29,8 @@ from kb.errors import ContentError, ContentWarning
 # Bump when KnowledgeBase, Entry or the loader's output changes shape.
 # 2: content problems carry a Japanese message (``message_ja``). 3: JSON instead of a pickle.
 # 4: entries carry ``flags`` and may hold one language only; warnings kept apart from errors.
-# 5: an SQLite store of entries by id, read on demand; the profile (kb.toml) is kept too.
-SNAPSHOT_VERSION = "5"
+# 5: kb.toml's profile is kept. 6: an SQLite store of entries by id, read on demand.
+SNAPSHOT_VERSION = "6"
 FORMAT = "faq-assistant content snapshot"
 # Written into every store's SQLite header (PRAGMA application_id, bytes 68-71): pruning
 # deletes only files that carry it. "faq5" in ASCII.
@@ -38,6 +39,7 @@ _SQLITE_HEAD = b"SQLite format 3\x00"
 # The first bytes of the JSON snapshots of versions 3 and 4, pruned as ours too.
 _OLD_HEAD = json.dumps({"format": FORMAT})[:-1].encode()
 _KEEP = 4
+MAX_SNAPSHOT_BYTES = 4 * 1024 * 1024 * 1024  # ours, so only a bound against a device put in its place
 
 
 def fingerprint(root: Path, known_checks: Iterable[str] | None = None) -> str:
@@ -101,9 +103,13 @@ def load_kb_cached(root: Path, cache_dir: Path | None, known_checks: Iterable[st
 def open_store(path: Path, root: Path, known_checks: list[str] | None) -> KnowledgeBase | None:
     """The knowledge base of a store, its entries read on demand; None when missing or not ours."""
     try:
+        # Only a regular file: opening a FIFO put in its place would block.
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_SNAPSHOT_BYTES:
+            return None
         # immutable: a store is never changed once renamed into place (a new one gets a new name).
         db = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro&immutable=1", uri=True, check_same_thread=False)
-    except (sqlite3.Error, ValueError):
+    except (OSError, sqlite3.Error, ValueError):
         return None
     try:
         db.execute("PRAGMA trusted_schema = OFF")

@@ -35,10 +35,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from kb.content.files import read_limited
 from kb.errors import StoreError
 
 LOG_VERSION = 1
 FOLDER = "questions"
+MAX_LOG_BYTES = 256 * 1024 * 1024  # about a million questions; a FIFO or device is refused too
 MAX_RECORD_BYTES = 4000  # under one 4 KiB page: one write, never split
 MAX_TEXT_CHARS = 500
 MAX_CLOSEST = 3
@@ -210,7 +212,10 @@ class QuestionLog:
 
     def _records(self, path: Path, now: datetime, problems: list[StoreError]) -> list[dict[str, Any]]:
         try:
-            data = path.read_bytes()
+            data = read_limited(path, limit=MAX_LOG_BYTES, error=StoreError)
+        except StoreError as exc:
+            problems.append(exc)
+            return []
         except FileNotFoundError:
             return []
         except OSError as exc:

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kb.content.files import read_limited, read_text_file
 from kb.content.load import split_front_matter
-from kb.errors import ContentError
+from kb.errors import ContentError, KbError
 
 MANIFEST = "imports.json"
 MANIFEST_VERSION = 1
@@ -46,8 +47,8 @@ class Existing:
 
 def sha256_of(path: Path) -> str:
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
+        return hashlib.sha256(read_limited(path)).hexdigest()
+    except (OSError, KbError):
         return ""
 
 
@@ -73,8 +74,8 @@ def read_existing(root: Path) -> Existing:
 
 def _questions(path: Path) -> list[tuple[str, str]]:
     try:
-        meta, _body, _line = split_front_matter(path.read_text(encoding="utf-8-sig"), str(path))
-    except (OSError, UnicodeDecodeError, ContentError):
+        meta, _body, _line = split_front_matter(read_text_file(path, ContentError), str(path))
+    except ContentError:
         return []
     out = []
     for lang in ("ja", "en"):
@@ -89,15 +90,15 @@ def _tag_ids(path: Path) -> set[str]:
     import tomllib
 
     try:
-        return set(tomllib.loads(path.read_text(encoding="utf-8-sig")))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return set(tomllib.loads(read_text_file(path)))
+    except (KbError, tomllib.TOMLDecodeError, RecursionError):
         return set()
 
 
 def _load(path: Path) -> dict[str, Any]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(read_text_file(path, encoding="utf-8"))
+    except (KbError, ValueError, RecursionError):
         return {}
     return data if isinstance(data, dict) else {}
 

@@ -11,7 +11,8 @@ import re
 from pathlib import Path
 
 from kb.content.entry import Entry
-from kb.errors import ContentWarning
+from kb.content.files import read_text_file
+from kb.errors import ContentWarning, KbError
 from kb.importing.model import Block
 from kb.importing.text import plain
 
@@ -90,11 +91,11 @@ def flag_warnings(entry: Entry) -> list[ContentWarning]:
         return []
     line = None
     try:
-        for number, text in enumerate(Path(entry.path).read_text(encoding="utf-8-sig").split("\n"), 1):
+        for number, text in enumerate(read_text_file(Path(entry.path)).split("\n"), 1):
             if text.strip().startswith("flags"):
                 line = number
                 break
-    except OSError:
+    except KbError:
         pass
     warnings = []
     for flag in entry.flags:

@@ -11,6 +11,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kb.content.files import read_text_file
+from kb.errors import ContentError
 from kb.importing.existing import MANIFEST, Existing, manifest_text, read_existing, sha256_of
 from kb.importing.extract import extract, flag_duplicates, product_of
 from kb.importing.flags import FLAGS
@@ -142,7 +144,7 @@ def _status(existing: Existing, relative: str, text: str) -> str:
         return "kept-removed" if relative in existing.hashes else "new"
     if state == "edited":
         return "kept-edited"
-    current = (existing.root / relative).read_text(encoding="utf-8")
+    current = read_text_file(existing.root / relative, ContentError, encoding="utf-8")
     return "unchanged" if current == text else "updated"
 
 
@@ -155,7 +157,7 @@ def _plan_support_files(plan: ImportPlan, existing: Existing, units: list[Unit],
     else:
         missing = [t for t in tags if t[0] not in existing.tags]
         if missing:
-            current = (out / "tags.toml").read_text(encoding="utf-8-sig")
+            current = read_text_file(out / "tags.toml", ContentError)
             plan.files.append(PlannedFile("tags.toml", current.rstrip("\n") + "\n" + render_tags(missing, False),
                                           "updated"))
     pairs = [p for unit in units for p in unit.pairs]
@@ -167,7 +169,7 @@ def _plan_support_files(plan: ImportPlan, existing: Existing, units: list[Unit],
         plan.files.append(PlannedFile("glossary.toml", render_glossary(certain), "new"))
     elif state == "ours" and certain:  # a glossary an import wrote: add what this one evidences
         plan.glossary = certain
-        current = (out / "glossary.toml").read_text(encoding="utf-8-sig")
+        current = read_text_file(out / "glossary.toml", ContentError)
         plan.files.append(PlannedFile("glossary.toml", current + render_glossary(certain).split("\n\n", 1)[1],
                                       "updated"))
     drafts = [t for t in acronyms if t not in plan.glossary and t.id not in existing.glossary]
@@ -218,7 +220,7 @@ def _plan_manifest(plan: ImportPlan, existing: Existing, units: list[Unit], ids:
     text = manifest_text(sources, hashes)
     current = existing.root / MANIFEST
     status = "new" if not current.exists() else (
-        "unchanged" if current.read_text(encoding="utf-8") == text else "updated")
+        "unchanged" if read_text_file(current, ContentError, encoding="utf-8") == text else "updated")
     plan.files.append(PlannedFile(MANIFEST, text, status))
 
 

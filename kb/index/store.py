@@ -27,6 +27,8 @@ from kb.content.entry import Entry, GlossaryTerm
 from kb.content.load import KnowledgeBase
 from kb.index import cache_dir as ownership
 from kb.index import compat
+from kb.index.blocked import IndexInTheWay
+from kb.index.searcher import open_searcher
 from kb.index.tokenizers import BigramTokenizer, EnglishTokenizer, MorphTokenizer
 from kb.text.analysis import (
     ANALYSIS_VERSION,
@@ -167,20 +169,37 @@ def open_index(kb: KnowledgeBase, cache_dir: Path | None, rebuild: bool = False)
         return _build_in_memory(kb, start, *refused)
     target = cache_dir / f"index-{cache_key(kb)}"
     if not rebuild:
-        ix = _try_open(target)
-        if ix is not None:
-            return ix, IndexInfo(target, False, time.perf_counter() - start, ix.doc_count())
+        for folder in (target, _beside(target)):
+            ix = _try_open(folder)
+            if ix is not None:
+                return ix, IndexInfo(folder, False, time.perf_counter() - start, ix.doc_count())
     try:
         cache_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        ix = _build_on_disk(kb, cache_dir, target, rebuild)
+        ix, folder = _build_on_disk(kb, cache_dir, target, rebuild)
+    except IndexInTheWay as exc:
+        return _build_in_memory(kb, start, *exc.messages())
     except OSError as exc:
         reason = exc.strerror or exc
         return _build_in_memory(kb, start, f"index cache {cache_dir} is not writable ({reason}); "
-                                           "using an in-memory index",
+                                           f"using an in-memory index. Fix: make it writable "
+                                           f"(chmod u+rwx {cache_dir}) or use another cache folder",
                                 f"インデックスのキャッシュ {cache_dir} に書き込めません ({reason})。"
-                                "メモリ上のインデックスを使用します")
-    _remove_stale(cache_dir, keep=target)
-    return ix, IndexInfo(target, True, time.perf_counter() - start, ix.doc_count())
+                                f"メモリ上のインデックスを使用します。対処: 書き込めるようにする "
+                                f"(chmod u+rwx {cache_dir}) か、別のキャッシュ フォルダーを使ってください")
+    _remove_stale(cache_dir, keep=folder)
+    info = IndexInfo(folder, True, time.perf_counter() - start, ix.doc_count())
+    if folder != target:
+        info.warning, info.warning_ja = _in_the_way(target).messages(beside=folder)
+    return ix, info
+
+
+def _in_the_way(folder: Path) -> IndexInTheWay:
+    return IndexInTheWay(folder, ours=ownership.is_ours(folder) or _manifest_shaped(folder))
+
+
+def _beside(target: Path) -> Path:
+    """Where the index goes when a folder of its name is in the way and cannot be removed."""
+    return target.with_name(target.name + ".beside")
 
 
 def _write_manifest(folder: Path) -> None:
@@ -219,7 +238,7 @@ def _try_open(target: Path) -> Any | None:
         # Touch every segment's files now, so a missing one is caught here (READY has already
         # checked their sizes): the first id of each, not every id, so opening costs the same
         # at any size.
-        with ix.searcher() as searcher:
+        with open_searcher(ix) as searcher:
             searcher.doc_count()
             for reader, _offset in searcher.reader().leaf_readers():
                 next(iter(reader.lexicon("id")), None)
@@ -228,36 +247,56 @@ def _try_open(target: Path) -> Any | None:
         return None
 
 
-def _build_on_disk(kb: KnowledgeBase, cache_dir: Path, target: Path, rebuild: bool) -> Any:
+def _build_on_disk(kb: KnowledgeBase, cache_dir: Path, target: Path, rebuild: bool) -> tuple[Any, Path]:
+    """Build the index and put it at ``target``, or beside it when a folder there cannot be
+    removed (unreadable, or not ours); returns the index and the folder it is in."""
     # Build beside the target and rename into place: a reader never sees half an index,
     # and two processes building at once each finish; the first rename wins.
     tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=cache_dir))
-    aside: Path | None = None
     try:
         ownership.mark_ours(tmp)  # first, so a build killed at any point is provably ours
         ix = whoosh_index.create_in(str(tmp), make_schema())
         _write(ix, kb)
         _write_manifest(tmp)
-        if rebuild and target.exists() and (ownership.is_ours(target) or _manifest_shaped(target)):
-            # Renamed away, not deleted in place: a reader never sees a half-deleted index.
-            aside = cache_dir / f".old-{tmp.name}"
-            with contextlib.suppress(OSError):
-                os.rename(target, aside)
-        try:
-            os.rename(tmp, target)
-        except OSError:
-            if _try_open(target) is None:
-                ownership.remove_ours(target, _manifest_shaped)  # a folder not ours stays, and the rename fails
-                os.rename(tmp, target)
+        for folder in (target, _beside(target)):
+            if _put_in_place(tmp, folder, cache_dir, rebuild):
+                break
+        else:
+            raise _in_the_way(target)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
-        if aside is not None and aside.exists():
-            ownership.remove_ours(aside, _manifest_shaped)
-    opened = _try_open(target)
+    opened = _try_open(folder)
     if opened is None:
         raise OSError("index could not be reopened after building")
-    return opened
+    return opened, folder
+
+
+def _put_in_place(tmp: Path, folder: Path, cache_dir: Path, rebuild: bool) -> bool:
+    """Rename the built ``tmp`` to ``folder``; True when an index is there now (ours, or an
+    equal one another process put there first)."""
+    aside: Path | None = None
+    try:
+        if rebuild and folder.exists() and (ownership.is_ours(folder) or _manifest_shaped(folder)):
+            # Renamed away, not deleted in place: a reader never sees a half-deleted index.
+            aside = cache_dir / f".old-{tmp.name}"
+            with contextlib.suppress(OSError):
+                os.rename(folder, aside)
+        try:
+            os.rename(tmp, folder)
+            return True
+        except OSError:
+            if _try_open(folder) is not None:
+                return True
+        ownership.remove_ours(folder, _manifest_shaped)  # a folder not ours stays, and the rename fails
+        try:
+            os.rename(tmp, folder)
+            return True
+        except OSError:
+            return False
+    finally:
+        if aside is not None and aside.exists():
+            ownership.remove_ours(aside, _manifest_shaped)
 
 
 class _PrivateRamStorage(RamStorage):  # type: ignore[misc]

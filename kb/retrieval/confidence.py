@@ -39,11 +39,9 @@ class Scored:
 
 @dataclass
 class Exclusion:
-    """Leave-one-out, for calibration probes: an entry left out, or one of its phrasings."""
+    """Leave-one-out, for calibration probes: an entry left out of the knowledge base."""
 
     entry: str
-    phrasing: int | None = None  # None: the whole entry is left out
-    vocab: frozenset[str] = frozenset()  # the entry's vocabulary without that phrasing
     gone: frozenset[str] = frozenset()  # keys whose document frequency drops by one
 
 
@@ -109,7 +107,7 @@ class Ranker:
             if len(found) >= keep and found[keep - 1].raw >= bound:
                 break  # no candidate left can reach the best ``keep``
             fields = self._fields(docnum)
-            if exclusion is not None and fields["id"] == exclusion.entry and exclusion.phrasing is None:
+            if exclusion is not None and fields["id"] == exclusion.entry:
                 continue
             raw = self.raw(question, fields, float(score) / best_bm25, exclusion, df)
             # Kept sorted by insertion after its equals (as a stable sort would), and only the
@@ -144,9 +142,6 @@ class Ranker:
             exclusion: Exclusion | None = None, df: Callable[[str], int] | None = None) -> float:
         phrasings = fields.get("phrasings", ())
         vocab: Any = fields.get("vocab", ())
-        if exclusion is not None and fields["id"] == exclusion.entry:
-            vocab = exclusion.vocab
-            phrasings = [p for i, p in enumerate(phrasings) if i != exclusion.phrasing]
         vocab = vocab if isinstance(vocab, frozenset | set) else set(vocab)
         total = question.total
         covered = {k: w for k, w in question.features.items() if _covers(question, k, vocab)}
@@ -195,6 +190,29 @@ def _covers(question: Question, key: str, vocab: Any) -> bool:
 def _bound(mass: float, total: float) -> float:
     """The highest raw score an entry matching ``mass`` of the question's weight can have."""
     return (1 - PHRASE_WEIGHT) * mass / total + PHRASE_WEIGHT * 2 * mass / (total + mass)
+
+
+TIE = 0.02  # raw scores this close explain the question equally well
+
+
+def break_ties(ranked: list[Scored], asked: Callable[[], frozenset[str]],
+               wordings: Callable[[str], list[frozenset[str]]]) -> list[Scored]:
+    """The candidates tied with the best, reordered by how alike their phrasings are worded.
+
+    ``asked()`` is the question's wording (kb.text.analysis.wording), asked for only when
+    there is a tie; ``wordings(id)`` each of an entry's phrasings'. Scores stay as they are.
+    """
+    tied = [s for s in ranked if s.raw >= ranked[0].raw - TIE] if ranked else []
+    if len(tied) < 2:
+        return ranked
+    question = asked()
+    if not question:
+        return ranked
+
+    def alike(s: Scored) -> float:
+        return max((2 * len(question & w) / (len(question) + len(w)) for w in wordings(s.id) if w), default=0.0)
+
+    return sorted(tied, key=lambda s: -alike(s)) + ranked[len(tied):]
 
 
 def confidences(ranked: list[Scored], calibration: Calibration) -> list[float]:

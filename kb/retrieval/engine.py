@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import json
 import threading
 from typing import TYPE_CHECKING, Any
 
 from kb.content.load import KnowledgeBase
-from kb.index.store import check_quantities
+from kb.index.searcher import open_searcher
 from kb.retrieval.calibration import calibrate, load_calibration, save_calibration
-from kb.retrieval.confidence import THRESHOLD, Calibration, Ranker, confidences
+from kb.retrieval.confidence import THRESHOLD, Calibration, Ranker, break_ties, confidences
 from kb.retrieval.question import MAX_QUERY_CHARS, QuestionAnalyzer
 from kb.retrieval.results import Answer, AskResult, SearchHit, Snippet
 from kb.retrieval.scope import Scope
 from kb.retrieval.snippets import make_snippet
-from kb.text.glossary import matcher_for, stored_matcher
+from kb.text.analysis import normalize, wording
 
 if TYPE_CHECKING:
     from kb.retrieval.keyword import KeywordSearch
@@ -23,38 +22,14 @@ __all__ = ["Answer", "AskResult", "Engine", "SearchHit", "Snippet", "make_snippe
            "MAX_QUERY_CHARS", "THRESHOLD"]
 
 
-# The analysed glossary, stored beside the index: a process asking one question does not
-# analyse every synonym with Sudachi again (kb.text.glossary.stored_matcher).
-MATCHER_FILE = "MATCHER.json"
-
-
-def prepare_matcher(kb: KnowledgeBase, storage: Any) -> None:
-    """Make ``matcher_for(kb.glossary, ...)`` the stored matcher, storing it when missing or stale."""
-    table = check_quantities()
-    try:
-        with storage.open_file(MATCHER_FILE) as handle:
-            parts = json.loads(bytes(handle.read()).decode("utf-8"))
-        if stored_matcher(kb.glossary, table, parts) is not None:
-            return
-    except Exception:  # noqa: BLE001 - missing or unreadable: analysed again, and stored
-        pass
-    data = json.dumps(matcher_for(kb.glossary, table).parts(), ensure_ascii=False).encode("utf-8")
-    try:
-        with storage.create_file(MATCHER_FILE) as handle:
-            handle.write(data)
-    except Exception:  # noqa: BLE001 - a read-only cache: analysed again next time
-        pass
-
-
 class Engine:
     """A searcher over one knowledge base's index; keep it open and ask many questions."""
 
     def __init__(self, kb: KnowledgeBase, ix: Any, calibration: Calibration | None = None) -> None:
         self.kb = kb
         self.ix = ix
-        self.searcher = ix.searcher()
+        self.searcher = open_searcher(ix)  # every file open now: a rebuild elsewhere cannot swap half
         self.n_docs = max(1, self.searcher.doc_count())
-        prepare_matcher(kb, ix.storage)
         self.scope = Scope(kb)
         self.analyzer = QuestionAnalyzer(kb, self.searcher, self.scope)
         self.ranker = Ranker(self.searcher, self.scope, self.analyzer.weight)
@@ -89,6 +64,12 @@ class Engine:
     def _impacts(self) -> Any:
         return self._keyword._impacts
 
+    def _wordings(self, entry_id: str) -> list[frozenset[str]]:
+        entry = self.kb.entries.get(entry_id)
+        if entry is None:
+            return []
+        return [wording(normalize(p)) for loc in entry.text.values() for p in (loc.question, *loc.alternates)]
+
     def close(self) -> None:
         self.searcher.close()
 
@@ -105,8 +86,12 @@ class Engine:
         ranked = self.ranker.rank(analysed, max(top, 2))
         if not ranked:
             return result
+        ranked = break_ties(ranked, lambda: wording(normalize(analysed.text)), self._wordings)
         shown = []
-        for scored, confidence in zip(ranked, confidences(ranked, self.calibration), strict=True):
+        # A tie's first place has the tie's best confidence: candidates keep the order of
+        # their confidences, which only tied ones (break_ties) could break.
+        calibrated = sorted(confidences(ranked, self.calibration), reverse=True)
+        for scored, confidence in zip(ranked, calibrated, strict=True):
             entry = self.kb.entries.get(scored.id)
             shown_lang = lang if entry is None or lang in entry.text else next(iter(entry.text))
             title = entry.question(shown_lang) if entry else scored.id

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kb.content.files import display_path, read_limited
 from kb.errors import ContentError
 
 
@@ -66,11 +67,21 @@ class EvalReport:
 
 def read_cases(path: Path) -> list[Case]:
     """Read a JSON Lines file of ``{"q": ..., "expect": [ids]}``; errors name the line."""
+    where = display_path(path)
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ContentError(f"cannot read evaluation file: {exc}", path=str(path),
-                           ja=f"評価ファイルを読み取れません: {exc}") from None
+        # A regular file of bounded size: a FIFO would block and /dev/zero fill memory.
+        data = read_limited(path, error=ContentError)
+    except FileNotFoundError:
+        raise ContentError("no such evaluation file", path=where, ja="評価ファイルがありません") from None
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise ContentError(f"cannot read evaluation file: {reason}", path=where,
+                           ja=f"評価ファイルを読み取れません: {reason}") from None
+    try:
+        lines = data.decode("utf-8").splitlines()
+    except UnicodeDecodeError as exc:
+        raise ContentError("not UTF-8 text", path=where, line=data[: exc.start].count(b"\n") + 1,
+                           ja="UTF-8 のテキストではありません") from None
     cases = []
     for number, line in enumerate(lines, start=1):
         if not line.strip() or line.lstrip().startswith("#"):
@@ -78,10 +89,10 @@ def read_cases(path: Path) -> list[Case]:
         try:
             item = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise ContentError(f"not JSON: {exc.msg}", path=str(path), line=number,
+            raise ContentError(f"not JSON: {exc.msg}", path=where, line=number,
                                ja=f"JSON ではありません: {exc.msg}") from None
         if not isinstance(item, dict) or not isinstance(item.get("q"), str) or not isinstance(item.get("expect"), list):
-            raise ContentError('each line needs {"q": str, "expect": [ids]}', path=str(path), line=number,
+            raise ContentError('each line needs {"q": str, "expect": [ids]}', path=where, line=number,
                                ja='各行は {"q": str, "expect": [ids]} の形式でなければなりません')
         cases.append(Case(item["q"], tuple(str(x) for x in item["expect"]), number))
     return cases

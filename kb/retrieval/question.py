@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
 import re
 from collections.abc import Callable
@@ -38,6 +40,8 @@ _ASCII = re.compile(r"^[ -~]+$")
 _DIGITS = re.compile(r"^[0-9][0-9.,]*[a-z/]{0,5}$")
 _WORDLIKE_NUMBER = re.compile(r"^\d[\d.,]+$")
 _LAST_LATIN = re.compile(r"([a-z0-9][a-z0-9_.-]*)$")
+_KATAKANA_RUN = re.compile("^[\u30a0-\u30ff]+$")
+MIN_RUN_PART = 3  # katakana: a part of an unknown run is a word of three characters at least
 _LAST_CJK = re.compile("([\u30a0-\u30ff\u3400-\u9fff\u30fc]+)$")
 
 
@@ -89,9 +93,7 @@ class QuestionAnalyzer:
         self.matcher = matcher_for(kb.glossary, check_quantities())  # the checks' quantities
         self.speller = Speller(searcher, [n for t in kb.glossary.values() for n in t.synonyms], self.df_field)
         self._abbreviations = _abbreviation_pattern(kb.profile.abbreviations)
-        self._spellings = sorted({(fold_small_kana(normalize(n).replace(" ", "")) if not normalize(n).isascii()
-                                   else normalize(n), term.id)
-                                  for term in kb.glossary.values() for n in term.synonyms})
+        self._spellings = self.matcher.spellings  # sorted: a prefix's spellings are one run
 
     def analyze(self, text: str, partial: bool = False,
                 df_override: Callable[[str], int] | None = None) -> Question:
@@ -121,7 +123,7 @@ class QuestionAnalyzer:
                 norm = norm[: -len(tail)]
         terms: list[tuple[int, Query, str | None]] = []
         features = question.features
-        keys = self.matcher.features(norm)
+        keys = [p for k in self.matcher.features(norm) for p in _split_run(k, df)]
         quantity = any(k.startswith("@qty-") for k in keys)
         for key in keys:
             if key.startswith("@qty-") and df(key) == 0:
@@ -200,8 +202,11 @@ class QuestionAnalyzer:
                 text = term.decode() if isinstance(term, bytes) else term
                 found[text] = max(found.get(text, 0), df(text))
         folded = word if word.isascii() else fold_small_kana(word)
-        for spelling, term_id in self._spellings:
-            if spelling.startswith(folded) and len(spelling) > len(folded):
+        for spelling, term_id in itertools.islice(self._spellings, bisect.bisect_left(self._spellings, (folded,)),
+                                                  None):
+            if not spelling.startswith(folded):
+                break
+            if len(spelling) > len(folded):
                 found[f"@{term_id}"] = df(f"@{term_id}")
         if word in found and len(found) == 1:
             return None  # a whole word already: nothing to complete
@@ -257,6 +262,21 @@ class QuestionAnalyzer:
         idf = math.log(1 + (self.n_docs - n + 0.5) / (n + 0.5))
         # A glossary concept says "this is about our domain" even when every entry has it.
         return max(idf, CONCEPT_MIN_WEIGHT) if key.startswith("@") else idf
+
+
+def _split_run(key: str, df: Callable[[str], int]) -> list[str]:
+    """An unknown katakana run cut where a word the content uses ends it ("ポスグレバージョン").
+
+    The analyser keeps a run of katakana it does not know as one word, and Japanese runs
+    lose the spaces between them, so "ポスグレ バージョン" is one word no entry has; the
+    content's longest word at its end, and the rest, are what was typed.
+    """
+    if len(key) < 2 * MIN_RUN_PART or not _KATAKANA_RUN.match(key) or df(key):
+        return [key]
+    for cut in range(MIN_RUN_PART, len(key) - MIN_RUN_PART + 1):
+        if df(key[cut:]):
+            return [key[:cut], key[cut:]]
+    return [key]
 
 
 def _abbreviation_pattern(abbreviations: dict[str, str]) -> re.Pattern[str] | None:

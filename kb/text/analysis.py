@@ -8,10 +8,10 @@ import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
-from whoosh.lang.porter import stem as porter_stem
+from whoosh.lang.porter2 import stem as porter_stem
 
 # Bump when any function here changes what it emits: the cached index is keyed by it.
-ANALYSIS_VERSION = "15"
+ANALYSIS_VERSION = "16"
 
 _CJK = "\u3041-\u309f\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u30fc\u3005"
 _CJK_RUN = re.compile(f"[{_CJK}]+")
@@ -53,7 +53,7 @@ EN_STOP = frozenset(
 FRAMING = frozenset(
     "概要 目安 すすめ 勧め 大丈夫 平気 駄目 不味い 関係 意味 説明 詳細 仕組み ポイント 注意 点 一覧 可能 本当 "
     "問題 ばらばら 違い 遣る 方 仕方 具体 例 場合 足りる 方法 遣り方 "
-    "overview recommend okai ok fine safe best practic possibl summari work explain detail exampl "
+    "overview recommend okay ok fine safe best practic possibl summari work explain detail exampl "
     "problem issu guid help enough suffici".split()
 )
 
@@ -142,6 +142,29 @@ _PREDICATES_MAX = 200_000
 def is_predicate(lemma: str) -> bool:
     """Whether ``lemma`` was seen as a Japanese verb, adjective or adverb."""
     return lemma in PREDICATES
+
+
+_UNWORDED_POS = {"補助記号", "空白", "記号"}
+
+
+@functools.lru_cache(maxsize=20_000)
+def wording(norm: str) -> frozenset[str]:
+    """Every word of normalized text, function words included ("何", "どう", "what", "is").
+
+    What a question asks about is its content words; how it is worded (a definition, a
+    how-to, a why) is in the words search drops, which tell apart entries that explain a
+    question equally well.
+    """
+    out: set[str] = set()
+    for m in _tokenizer().tokenize(norm[:2000]):
+        if m.part_of_speech()[0] in _UNWORDED_POS:
+            continue
+        surface = m.surface()
+        if surface.isascii():
+            out.update(_stem_word(w) for w in _WORD.findall(surface))
+        else:
+            out.add(m.normalized_form())
+    return frozenset(out)
 
 
 def _chunks(text: str, size: int) -> Iterator[str]:

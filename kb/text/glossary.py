@@ -5,38 +5,49 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from kb.content.entry import GlossaryTerm
-from kb.text.analysis import ANALYSIS_VERSION, english_terms, morph_terms, normalize
+from kb.text.analysis import english_terms, morph_terms, normalize
 
 
 class ConceptMatcher:
-    """Finds glossary terms in text in one regex pass per script.
+    """Finds glossary terms in text in one pass per script.
 
     Japanese spellings match inside the text with its spaces removed (so "ライブ マイグレーション"
     and "ライブマイグレーション" are one); Latin spellings match whole words only ("lm" must
     not hit "film").
     """
 
-    def __init__(self, glossary: Mapping[str, GlossaryTerm], quantities: QuantityTable | None = None,
-                 parts: Mapping[str, Any] | None = None) -> None:
-        """``parts``: what :meth:`parts` gave for this glossary, so nothing is analysed again."""
+    def __init__(self, glossary: Mapping[str, GlossaryTerm], quantities: QuantityTable | None = None) -> None:
         self.glossary = glossary
         self.quantities = quantities or NO_QUANTITIES
-        if parts is None:
-            parts = analyse_glossary(glossary)
-        self._owner: dict[str, str] = dict(parts["owner"])
-        self._absorbs: dict[str, set[str]] = {k: set(v) for k, v in parts["absorbs"].items()}
-        self._latin = _union(list(parts["latin"]), r"(?<![a-z0-9])(?:{})(?![a-z0-9])")
-        self._other = _union(list(parts["other"]), "(?:{})")
-        self._parts = parts
-
-    def parts(self) -> dict[str, Any]:
-        """The analysed glossary as plain JSON values, to store beside the index."""
-        return {"signature": glossary_signature(self.glossary), **self._parts}
+        self._owner: dict[str, str] = {}
+        latin: list[str] = []
+        other: list[str] = []
+        # The words a concept's spellings are made of, analysed the first time the concept
+        # is met: analysing 10,000 spellings up front made opening a big glossary slow.
+        self._keys: dict[str, list[str]] = {}
+        self._absorbs: dict[str, frozenset[str]] = {}
+        for term in glossary.values():
+            keys = self._keys.setdefault(term.id, [])
+            for name in term.synonyms:
+                key = normalize(name)
+                if not key:
+                    continue
+                keys.append(key)
+                if key.isascii():
+                    latin.append(key)
+                else:
+                    key = fold_small_kana(key.replace(" ", ""))
+                    other.append(key)
+                self._owner.setdefault(key, term.id)
+        # Every (spelling as matched, term id), sorted, for completing a half-typed spelling.
+        self.spellings = sorted({(key, term_id) for term_id, keys in self._keys.items()
+                                 for key in (k if k.isascii() else fold_small_kana(k.replace(" ", "")) for k in keys)})
+        self._latin = Spellings(latin, whole_words=True) if latin else None
+        self._other = Spellings(other, whole_words=False) if other else None
 
     def find(self, text: str) -> list[str]:
         """Term ids in order of first appearance, each once."""
@@ -49,9 +60,16 @@ class ConceptMatcher:
         for pattern, subject in subjects:
             if pattern is None:
                 continue
-            for match in pattern.finditer(subject):
-                found.setdefault(self._owner[match.group()], []).append(match.group())
+            for spelling in pattern.scan(subject):
+                found.setdefault(self._owner[spelling], []).append(spelling)
         return found
+
+    def _absorbed_by(self, term_id: str) -> frozenset[str]:
+        words = self._absorbs.get(term_id)
+        if words is None:
+            words = self._absorbs[term_id] = frozenset(
+                w for key in self._keys.get(term_id, ()) for w in content_words(key))
+        return words
 
     def features(self, text: str) -> list[str]:
         """What a question or phrasing is about: ``@concept`` keys, then its other content words.
@@ -64,7 +82,7 @@ class ConceptMatcher:
         matches = self._matches(norm)
         concepts = list(matches)
         kinds = self.quantities.kinds(norm)
-        absorbed = {w for c in concepts for w in self._absorbs.get(c, ())}
+        absorbed = {w for c in concepts for w in self._absorbed_by(c)}
         number_with_unit = self.quantities.number_with_unit if kinds else None
         if kinds:
             absorbed |= self.quantities.unit_words
@@ -107,7 +125,9 @@ class QuantityTable:
     @classmethod
     def build(cls, patterns: Mapping[str, str], unit_words: Iterable[str],
               by_check: Mapping[str, tuple[str, ...]]) -> QuantityTable:
-        return cls({kind: re.compile(p) for kind, p in patterns.items()}, frozenset(unit_words), dict(by_check))
+        # As the analyser stems them, whatever stemmer it uses ("gbps" -> "gbps" or "gbp").
+        words = {w for word in unit_words for w in (word, *english_terms(word))}
+        return cls({kind: re.compile(p) for kind, p in patterns.items()}, frozenset(words), dict(by_check))
 
     def kinds(self, norm: str) -> list[str]:
         """The kinds of quantity in normalized text, in the table's order."""
@@ -133,57 +153,6 @@ class QuantityTable:
 
 
 NO_QUANTITIES = QuantityTable()
-
-
-def analyse_glossary(glossary: Mapping[str, GlossaryTerm]) -> dict[str, Any]:
-    """Each spelling's owner, the words each term absorbs and the spellings by script.
-
-    The words come from Sudachi: this is what a stored matcher saves a process.
-    """
-    owner: dict[str, str] = {}
-    latin: list[str] = []
-    other: list[str] = []
-    absorbs: dict[str, list[str]] = {}
-    for term in glossary.values():
-        words: set[str] = set()
-        for name in term.synonyms:
-            key = normalize(name)
-            if not key:
-                continue
-            words.update(content_words(key))
-            if key.isascii():
-                latin.append(key)
-            else:
-                key = fold_small_kana(key.replace(" ", ""))
-                other.append(key)
-            owner.setdefault(key, term.id)
-        absorbs[term.id] = sorted(words)
-    return {"owner": owner, "absorbs": absorbs, "latin": latin, "other": other}
-
-
-def glossary_signature(glossary: Mapping[str, GlossaryTerm]) -> str:
-    """A digest of the glossary's spellings and of the analysis: another one, another matcher."""
-    text = repr((ANALYSIS_VERSION, [(t.id, sorted(t.names.items())) for t in glossary.values()]))
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-def stored_matcher(glossary: Mapping[str, GlossaryTerm], quantities: QuantityTable | None,
-                   parts: Any) -> ConceptMatcher | None:
-    """The matcher from stored ``parts`` when they are this glossary's; it then serves
-    ``matcher_for``. None when they are another glossary's or not parts at all."""
-    try:
-        if parts["signature"] != glossary_signature(glossary):
-            return None
-        owner, absorbs = parts["owner"], parts["absorbs"]
-        if not (all(isinstance(k, str) and isinstance(v, str) for k, v in owner.items())
-                and all(isinstance(w, str) for words in absorbs.values() for w in words)
-                and all(isinstance(k, str) for k in [*parts["latin"], *parts["other"]])):
-            return None
-        matcher = ConceptMatcher(glossary, quantities, {k: parts[k] for k in ("owner", "absorbs", "latin", "other")})
-    except (KeyError, TypeError, AttributeError, re.error):
-        return None
-    _MATCHERS[(id(glossary), matcher.quantities.signature)] = matcher
-    return matcher
 
 
 def _without_spellings(word: str, spelled: list[str]) -> str | None:
@@ -216,12 +185,46 @@ def fold_small_kana(text: str) -> str:
     return text.translate(_SMALL_KANA)
 
 
-def _union(keys: list[str], template: str) -> re.Pattern[str] | None:
-    if not keys:
-        return None
-    # Longest first, so "ライブ マイグレーション" wins over a shorter spelling inside it.
-    alternation = "|".join(re.escape(k) for k in sorted(set(keys), key=len, reverse=True))
-    return re.compile(template.format(alternation))
+_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+
+
+class Spellings:
+    """Normalized spellings found left to right, the longest at each place, in linear time.
+
+    At each place where a spelling can begin, only the spelling lengths known for that
+    first character are tried, each one a set look-up: the cost grows with the text, not
+    with the glossary (a regex alternation of 10,000 spellings tried them one by one).
+    ``whole_words``: a spelling neither follows nor is followed by a letter or digit.
+    """
+
+    def __init__(self, keys: Iterable[str], whole_words: bool) -> None:
+        self.keys = frozenset(k for k in keys if k)
+        lengths: dict[str, set[int]] = {}
+        for key in self.keys:
+            lengths.setdefault(key[0], set()).add(len(key))
+        self.lengths = {c: sorted(found, reverse=True) for c, found in lengths.items()}
+        self.whole_words = whole_words
+        starts = "[" + "".join(re.escape(c) for c in sorted(self.lengths)) + "]"
+        self._starts = re.compile(("(?<![a-z0-9])" if whole_words else "") + starts) if self.lengths else None
+
+    def scan(self, subject: str) -> Iterator[str]:
+        """The spellings in ``subject``, in order, none overlapping."""
+        if self._starts is None:
+            return
+        search, keys, lengths, n = self._starts.search, self.keys, self.lengths, len(subject)
+        pos = 0
+        while (start := search(subject, pos)) is not None:
+            at = start.start()
+            pos = at + 1
+            for length in lengths[subject[at]]:
+                end = at + length
+                if end > n or subject[at:end] not in keys:
+                    continue
+                if self.whole_words and end < n and subject[end] in _WORD_CHARS:
+                    continue
+                yield subject[at:end]
+                pos = end
+                break
 
 
 def content_words(norm: str) -> list[str]:

@@ -8,6 +8,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from kb.content.files import read_limited
 from kb.errors import StoreError
 
 FORMAT_VERSION = 1
@@ -23,7 +24,9 @@ def load_bookmarks(path: Path) -> tuple[list[str], StoreError | None]:
     """
     where = str(path)
     try:
-        raw = path.read_bytes()
+        raw = read_limited(path, error=StoreError)
+    except StoreError as exc:
+        return [], exc
     except FileNotFoundError:
         return [], None
     except OSError as exc:

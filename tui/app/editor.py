@@ -7,6 +7,9 @@ import shlex
 from collections.abc import Mapping
 from pathlib import Path
 
+from kb.content.files import read_limited
+from kb.errors import KbError
+
 # Editors that take "+LINE" before the file to open it at that line.
 PLUS_LINE_EDITORS = frozenset({"vi", "vim", "nvim", "gvim", "view", "nano", "pico", "emacs", "emacsclient",
                                "mg", "jed", "joe", "jmacs", "ne", "micro", "kak", "ed", "ex", "elvis", "vis"})
@@ -31,8 +34,8 @@ def editor_command(path: Path, line: int | None, env: Mapping[str, str] | None =
 def answer_line(path: Path, lang: str) -> int | None:
     """The line where ``lang``'s answer starts in an entry file (after its ``<!-- lang -->`` marker)."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
+        lines = read_limited(path).decode("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError, KbError):
         return None
     marker = f"<!-- {lang} -->"
     for number, text in enumerate(lines, start=1):

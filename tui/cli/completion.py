@@ -16,6 +16,8 @@ import tomllib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from kb.content.files import read_limited
+from kb.errors import KbError
 from tui.cli.exit_codes import EXIT_OK
 from tui.cli.text import Help
 
@@ -242,6 +244,6 @@ class _Source:
 
     def _toml(self, name: str) -> dict:
         try:
-            return tomllib.loads((self.root / name).read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+            return tomllib.loads(read_limited(self.root / name).decode("utf-8"))
+        except (OSError, KbError, tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError):
             return {}

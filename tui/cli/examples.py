@@ -11,7 +11,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from kb.errors import InputError
+from kb.content.files import read_text_file
+from kb.errors import InputError, KbError
 from tui.cli import context
 from tui.cli.exit_codes import EXIT_OK
 from tui.cli.suggest import did_you_mean
@@ -56,7 +57,11 @@ def list_examples(folder: Path) -> dict[str, Path]:
 
 def _summary(path: Path) -> str:
     """The first comment line of an example: what it describes."""
-    for line in path.read_text(encoding="utf-8").splitlines():
+    try:
+        text = read_text_file(path, encoding="utf-8")
+    except KbError:
+        return ""
+    for line in text.splitlines():
         if line.startswith("#"):
             return line.lstrip("# ").strip()
     return ""
@@ -70,7 +75,7 @@ def cmd_examples(args: argparse.Namespace) -> int:
         if name not in found:
             raise InputError(_t("unknown", "en", name=name, hint=did_you_mean(name, found, "en")),
                              ja=_t("unknown", "ja", name=name, hint=did_you_mean(name, found, "ja")), field="NAME")
-        text = found[name].read_text(encoding="utf-8")
+        text = read_text_file(found[name], InputError, encoding="utf-8")
         if args.json:
             print(dumps_json({"name": name, "path": str(found[name]), "text": text}))
         else:

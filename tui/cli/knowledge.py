@@ -368,7 +368,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     else:
         cases = read_cases(args.file)
     if not cases:
-        raise ContentError("no questions in the file", path=str(args.file))
+        raise ContentError("no questions in the file", path=str(args.file), ja="ファイルに質問がありません")
     engine = context.engine(args)
     report = evaluate(engine, cases, top=args.top)
     if args.json:

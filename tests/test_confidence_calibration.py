@@ -1,0 +1,72 @@
+"""Confidence calibrated per knowledge base from probes made of its own content."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kb import open_kb
+from kb.retrieval.calibration import MAX_ABSENT, MIN_PROBES, STEEPNESS, calibrate
+from kb.retrieval.confidence import Calibration
+
+KBS = Path(__file__).resolve().parent / "data" / "kbs"
+
+
+def _bar(calibration: Calibration) -> float:
+    return -calibration.bias / STEEPNESS  # the raw score where confidence crosses 0.5
+
+
+@pytest.fixture(scope="module")
+def engines(tmp_path_factory: pytest.TempPathFactory):
+    opened = {name: open_kb(KBS / name, tmp_path_factory.mktemp(name), snapshot=False) for name in ("git", "git-bare")}
+    yield {name: library.engine for name, library in opened.items()}
+    for library in opened.values():
+        library.close()
+
+
+def test_one_probe_per_entry_and_language(engines) -> None:
+    engine = engines["git"]
+    pairs = sum(len(e.text) for e in engine.kb.entries.values())
+    assert engine.calibration.probes == min(pairs, MAX_ABSENT)
+    assert 0.0 < _bar(engine.calibration) < 1.0
+
+
+def test_content_that_matches_closely_gets_a_higher_bar(engines) -> None:
+    # Alternates make a knowledge base's own questions match closely, so scores that
+    # would be confident on its bare copy are not on it.
+    assert _bar(engines["git"].calibration) > _bar(engines["git-bare"].calibration)
+
+
+def test_the_bar_splits_an_entrys_own_question_from_one_the_content_never_words(engines) -> None:
+    engine = engines["git"]
+    entry = next(iter(engine.kb.entries.values()))
+    own = engine.ask(entry.question("en"), run_checks=False)
+    assert own.answers and own.answers[0].id == entry.id
+    stranger = engine.ask("sourdough starter feeding schedule for a cold kitchen", run_checks=False)
+    assert not stranger.answers
+
+
+def test_stored_calibration_is_what_the_probes_give(engines) -> None:
+    engine = engines["git-bare"]
+    again = calibrate(engine.analyzer, engine.ranker)
+    assert again == engine.calibration  # the one saved with the index is read back unchanged
+
+
+def test_too_small_to_probe_gets_the_default(tmp_path: Path) -> None:
+    entries = tmp_path / "kb" / "entries"
+    entries.mkdir(parents=True)
+    for name in ("tags.toml", "glossary.toml"):
+        (tmp_path / "kb" / name).write_text("", encoding="utf-8")
+    for i in range(2):
+        (entries / f"e{i}.md").write_text(
+            f'+++\nid = "e{i}"\ntags = []\napplies_to = ["Thing"]\n\n[en]\nquestion = "How do I do thing {i}?"\n'
+            f'+++\n\n<!-- en -->\nLike this {i}.\n', encoding="utf-8")
+    library = open_kb(tmp_path / "kb", tmp_path / "cache", snapshot=False)
+    try:
+        assert len(library.content.entries) == 2
+        calibration = library.engine.calibration
+    finally:
+        library.close()
+    assert calibration.probes < MIN_PROBES
+    assert (calibration.w_raw, calibration.bias) == (Calibration().w_raw, Calibration().bias)
