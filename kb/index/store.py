@@ -235,9 +235,7 @@ def _try_open(target: Path) -> Any | None:
         return None
     try:
         ix = whoosh_index.open_dir(str(target))
-        # Touch every segment's files now, so a missing one is caught here (READY has already
-        # checked their sizes): the first id of each, not every id, so opening costs the same
-        # at any size.
+        # Touch each segment's files (READY checked their sizes): its first id, not every id.
         with open_searcher(ix) as searcher:
             searcher.doc_count()
             for reader, _offset in searcher.reader().leaf_readers():
