@@ -248,7 +248,15 @@ def test_glossary_term_lists_each_spelling_once(capsys):
 def test_progress_most_missed_shows_the_question(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("FAQ_DATA_HOME", str(tmp_path))
     monkeypatch.setattr(cmd_training, "load_content", lambda args: fx.knowledge_base())
-    monkeypatch.setattr(sys, "stdin", io.StringIO("2\nno\n16\nfalse\n"))
+    from datetime import UTC, datetime
+
+    from kb.training.items import collect_items
+    from kb.training.session import build_queue
+
+    # Every item right but alpha/a2, in whatever order the session asks them.
+    asked = build_queue(collect_items(fx.entries()), {}, datetime.now(UTC), entries=fx.entries())
+    typed = [fx.answer(item, item.card_id != "alpha/a2") for item in asked]
+    monkeypatch.setattr(sys, "stdin", io.StringIO("".join(f"{t}\n" for t in typed)))
     assert main(["quiz", "--lang", "en", "--profile", "kim"]) == 0
     capsys.readouterr()
     code, out, _ = run(capsys, "progress", "--lang", "en", "--profile", "kim")
