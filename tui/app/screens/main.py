@@ -22,7 +22,7 @@ from tui.app.widgets.glossary_browser import GlossaryBrowser
 from tui.app.widgets.messages import EntrySelected, GlossaryRequested
 from tui.app.widgets.question_input import QuestionInput
 from tui.app.widgets.results_list import ResultsList
-from tui.app.widgets.tag_browser import TagBrowser
+from tui.app.widgets.tag_browser import BrowsePane, TagBrowser
 from tui.i18n import t
 from tui.safe import clean_line
 
@@ -49,7 +49,7 @@ class MainScreen(Screen[None]):
             with TabPane(t("tab_entry", lang), id="entry"):
                 yield EntryView(lang, id="entry-view")
             with TabPane(t("tab_browse", lang), id="browse"):
-                yield TagBrowser(id="browse-tree")
+                yield BrowsePane(lang)
             with TabPane(t("tab_glossary", lang), id="glossary"):
                 yield GlossaryBrowser(id="glossary")
             with TabPane(t("tab_cluster", lang), id="cluster"):
@@ -129,6 +129,7 @@ class MainScreen(Screen[None]):
         for tab in TABS:
             self.tabs.get_tab(tab).label = t(f"tab_{tab}", lang)
         self.question.placeholder = t("question_placeholder", lang)
+        self.query_one(BrowsePane).relabel(lang)
         self.query_one(ClusterReport).relabel(lang)
         self.answers.show_progress(self.question.value)
         kb = state.content
@@ -285,6 +286,8 @@ class MainScreen(Screen[None]):
             self._focus_pane()
         elif isinstance(focused, Input) and focused in self.entry_view.query(Input):
             self.entry_view.focus()
+        elif isinstance(focused, Input) and focused.id in ("browse-filter", "glossary-filter"):
+            self._focus_pane()  # from a list's filter to the list, the filter kept
 
     def _focus_pane(self) -> None:
         """Focus what the open tab shows (its list, tree or text), else the tab bar."""

@@ -1,20 +1,30 @@
-"""Every entry by tag, with the bookmarks on top; leaves are added when a tag is opened."""
+"""Every entry by tag, with the bookmarks on top; leaves are added when a tag is opened.
+
+Typing filters it as fzf does: the entries whose question holds the typed characters in
+order, best first, the matched characters marked.
+"""
 
 from __future__ import annotations
 
 from rich.text import Text
 from textual import events, on
-from textual.widgets import Tree
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Input, Tree
 from textual.widgets.tree import TreeNode
 
 from kb.content.load import KnowledgeBase
-from tui.app.keys import LIST_BINDINGS
+from tui.app.fuzzy import fold, highlighted, rank
+from tui.app.keys import LIST_BINDINGS, send_to_filter
 from tui.app.widgets.messages import EntrySelected
 from tui.i18n import t
 from tui.safe import clean_line
 
 # Node data: ("entry", id), ("tag", id) or ("bookmarks", "").
 NodeData = tuple[str, str]
+# A filter lists at most this many entries: a screen holds a few dozen, and a one-letter
+# filter on a big knowledge base would otherwise build thousands of lines per key.
+MAX_FILTERED = 200
 
 
 class TagBrowser(Tree[NodeData]):
@@ -31,10 +41,20 @@ class TagBrowser(Tree[NodeData]):
         self._kb: KnowledgeBase | None = None
         self._lang = "ja"
         self._bookmarks: list[str] = []
+        self._filter = ""
+        self._questions: list[tuple[str, str, str]] | None = None  # (id, question, folded), on first filter
+
+    @property
+    def filter_text(self) -> str:
+        return self._filter
 
     def populate(self, kb: KnowledgeBase, lang: str, bookmarks: list[str]) -> None:
-        """Rebuild the branches (closed) for ``kb`` in ``lang``."""
+        """Rebuild the branches (closed) for ``kb`` in ``lang``, or the filtered list if one is typed."""
         self._kb, self._lang, self._bookmarks = kb, lang, list(bookmarks)
+        self._questions = None
+        if self._filter.strip():
+            self._show_filtered()
+            return
         self.clear()
         marks = self.root.add(Text(f"★ {t('bookmarks', lang)} ({len(bookmarks)})"), data=("bookmarks", ""))
         self._add_entries(marks, [b for b in bookmarks if b in kb.entries])
@@ -50,6 +70,31 @@ class TagBrowser(Tree[NodeData]):
                 self.root.add(Text(f"{label} ({counts[tag_id]})"), data=("tag", tag_id),
                               allow_expand=True)
         self.cursor_line = 0
+
+    def set_filter(self, typed: str) -> None:
+        """Show only the entries matching ``typed`` (fuzzily, best first); empty: the branches again."""
+        self._filter = typed
+        if self._kb is not None:
+            self.populate(self._kb, self._lang, self._bookmarks)
+
+    def _show_filtered(self) -> None:
+        assert self._kb is not None
+        if self._questions is None:
+            self._questions = [(e.id, q, fold(q)) for e in self._kb.entries.values()
+                               for q in [clean_line(e.question(self._lang))]]
+        found = rank(self._questions, self._filter, key=lambda r: (r[1],), folded=lambda r: (r[2],))
+        self.clear()
+        for (entry_id, _q, _f), text, match in found[:MAX_FILTERED]:
+            self.root.add_leaf(highlighted(text, match.positions), data=("entry", entry_id))
+        if not found:
+            self.root.add_leaf(Text(t("filter_none", self._lang), style="dim"), data=("none", ""))
+        elif len(found) > MAX_FILTERED:
+            self.root.add_leaf(Text(t("filter_more", self._lang, n=len(found) - MAX_FILTERED), style="dim"),
+                               data=("none", ""))
+        self.cursor_line = 0
+
+    def on_key(self, event: events.Key) -> None:
+        send_to_filter(event, self.screen.query_one("#browse-filter", Input))
 
     def on_focus(self, event: events.Focus) -> None:
         if self.cursor_line < 0:
@@ -80,3 +125,30 @@ class TagBrowser(Tree[NodeData]):
         event.stop()
         if event.node.data and event.node.data[0] == "entry":
             self.post_message(EntrySelected(event.node.data[1]))
+
+
+class BrowsePane(Vertical):
+    """The Browse tab: a filter box over the tree; typing on the tree goes to the box."""
+
+    def __init__(self, lang: str) -> None:
+        super().__init__(id="browse-pane")
+        self._lang = lang
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder=t("browse_filter", self._lang), id="browse-filter", compact=True,
+                    select_on_focus=False)
+        yield TagBrowser(id="browse-tree")
+
+    def relabel(self, lang: str) -> None:
+        self._lang = lang
+        self.query_one("#browse-filter", Input).placeholder = t("browse_filter", lang)
+
+    @on(Input.Changed, "#browse-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.query_one(TagBrowser).set_filter(event.value)
+
+    @on(Input.Submitted, "#browse-filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.query_one(TagBrowser).focus()

@@ -1,0 +1,145 @@
+"""Filtering a list as one types, the way fzf does: the typed characters in order, best match first.
+
+A match is the typed characters found in order in a line (a subsequence), compared
+without case or width (``ｃｓｖ`` finds "CSV") and with katakana read as hiragana
+(``らいぶ`` finds "ライブ"). Lines where the characters sit together, at the start or at
+the start of words score higher. The matched positions are returned so the list can
+mark them; a wide (Japanese) character is one position, as it is one character.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from rich.text import Text
+
+T = TypeVar("T")
+
+_KATAKANA = range(0x30A1, 0x30F7)  # ァ..ヶ; ヷ-ヺ have no hiragana twin
+_MATCH, _BOUNDARY, _CONSECUTIVE, _FIRST, _GAP_START = 16, 8, 5, 8, 3  # a gap of g costs g + 2
+
+
+def fold(text: str) -> str:
+    """``text`` compared without case, width or kana kind, one character for one character."""
+    if text.isascii():
+        return text.lower()
+    whole = unicodedata.normalize("NFKC", text).casefold()
+    if len(whole) != len(text):  # a character became several ("㎏", "ß"): fold it alone
+        whole = "".join(_fold_char(char) for char in text)
+    return whole.translate(_HIRAGANA)
+
+
+def _fold_char(char: str) -> str:
+    folded = unicodedata.normalize("NFKC", char).casefold()
+    return folded if len(folded) == 1 else char
+
+
+_HIRAGANA = {code: code - 0x60 for code in _KATAKANA}
+
+
+@dataclass(frozen=True)
+class Match:
+    """How well a line matched (higher is better) and which of its characters did."""
+
+    score: int
+    positions: tuple[int, ...]
+
+
+class FuzzyQuery:
+    """One typed filter, compiled once and tried against many lines."""
+
+    def __init__(self, typed: str) -> None:
+        self.chars = fold("".join(typed.split()))
+        # The regex rejects most lines at C speed; only lines that match are scored.
+        self._pattern = re.compile(".*?".join(re.escape(c) for c in self.chars), re.DOTALL)
+
+    def __bool__(self) -> bool:
+        return bool(self.chars)
+
+    def match(self, line: str, folded: str | None = None) -> Match | None:
+        """The best placement of the query in ``line`` (``folded`` is ``fold(line)`` if known), or None."""
+        folded = fold(line) if folded is None else folded
+        if not self.chars:
+            return Match(0, ())
+        if self._pattern.search(folded) is None:
+            return None
+        score, positions = _best_alignment(self.chars, folded)
+        return Match(score - len(folded) // 16, positions)  # of two equal matches, the shorter first
+
+
+def _best_alignment(chars: str, folded: str) -> tuple[int, tuple[int, ...]]:
+    """The highest-scoring placement of ``chars`` in ``folded``, as fzf's v2 algorithm: each
+    character scores, more at a word's start and right after the one before; a gap of g
+    characters costs g + 2. One row per typed character, keeping where its best came from."""
+    n = len(folded)
+    bonus = [_MATCH + (_BOUNDARY if j == 0 or _boundary(folded[j - 1], folded[j]) else 0) for j in range(n)]
+    none = -(10**9)
+    rows: list[list[tuple[int, int]]] = []
+    previous: list[tuple[int, int]] | None = None
+    for char in chars:
+        row = [(none, -1)] * n
+        carry, carry_at = none, -1  # the best previous[j'] + j' over j' <= j - 2
+        for j in range(n):
+            if previous is not None and j >= 2 and previous[j - 2][0] > none and previous[j - 2][0] + j - 2 > carry:
+                carry, carry_at = previous[j - 2][0] + j - 2, j - 2
+            if folded[j] != char:
+                continue
+            if previous is None:
+                row[j] = (bonus[j] + (_FIRST if j == 0 else 0), -1)
+                continue
+            best = (carry - j + 2 - _GAP_START, carry_at) if carry_at >= 0 else (none, -1)
+            if j >= 1 and previous[j - 1][0] > none and previous[j - 1][0] + _CONSECUTIVE > best[0]:
+                best = (previous[j - 1][0] + _CONSECUTIVE, j - 1)
+            if best[1] >= 0:
+                row[j] = (best[0] + bonus[j], best[1])
+        rows.append(row)
+        previous = row
+    last = rows[-1]
+    end = max(range(n), key=lambda j: last[j][0])
+    positions = [end]
+    for row in reversed(rows[1:]):
+        positions.append(row[positions[-1]][1])
+    return last[end][0], tuple(reversed(positions))
+
+
+def _boundary(before: str, char: str) -> bool:
+    return not before.isalnum() or _is_wide(before) != _is_wide(char)
+
+
+def _is_wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in ("W", "F")
+
+
+def rank(items: Iterable[T], typed: str, key: Callable[[T], Iterable[str]],
+         folded: Callable[[T], Iterable[str]] | None = None) -> list[tuple[T, str, Match]]:
+    """The ``items`` whose text (any of ``key(item)``) matches ``typed``, best first; ties keep order.
+
+    Each comes with the text that matched best and where. ``folded`` gives the same texts
+    already folded, when the caller keeps them (a list filtered on every key).
+    """
+    query = FuzzyQuery(typed)
+    scored: list[tuple[int, int, T, str, Match]] = []
+    for n, item in enumerate(items):
+        texts = list(key(item))
+        folds = list(folded(item)) if folded is not None else [fold(s) for s in texts]
+        best: tuple[str, Match] | None = None
+        for text, text_folded in zip(texts, folds, strict=True):
+            found = query.match(text, text_folded)
+            if found is not None and (best is None or found.score > best[1].score):
+                best = (text, found)
+        if best is not None:
+            scored.append((-best[1].score, n, item, best[0], best[1]))
+    scored.sort(key=lambda s: (s[0], s[1]))
+    return [(item, text, found) for _s, _n, item, text, found in scored]
+
+
+def highlighted(text: str, positions: Iterable[int], style: str = "", mark: str = "bold underline") -> Text:
+    """``text`` as Rich text (never markup) with the characters at ``positions`` marked, cut with "…"."""
+    out = Text(text, style=style, no_wrap=True, overflow="ellipsis")
+    for pos in positions:
+        out.stylize(mark, pos, pos + 1)
+    return out
