@@ -11,7 +11,7 @@ from textual.widgets import Input, OptionList
 
 from tests.conftest import REAL_DATA
 from tests.test_tui import settle
-from tests.tui_support import run_async
+from tests.tui_support import run_async, wait_for_workers
 from tui.app.app import FaqApp, make_app
 from tui.app.fuzzy import FuzzyQuery, fold, highlighted, rank
 from tui.app.widgets.glossary_browser import GlossaryBrowser
@@ -84,6 +84,13 @@ def _app(index_cache: Path, tmp_path: Path, **kwargs: object) -> FaqApp:
     return make_app(**options)
 
 
+async def _matched(pilot) -> None:  # type: ignore[no-untyped-def]
+    """Let the filter's worker find the matches and the tree show them."""
+    await pilot.pause()
+    await wait_for_workers(pilot.app)
+    await pilot.pause()
+
+
 def _leaves(tree: TagBrowser) -> list[tuple[str, str]]:
     return [(node.data[1], str(node.label)) for node in tree.root.children if node.data and node.data[0] == "entry"]
 
@@ -97,7 +104,7 @@ async def test_typing_on_the_browse_tree_filters_it_best_first_with_the_matches_
         tree = app.main.query_one(TagBrowser)
         branches = len(tree.root.children)
         await pilot.press("escape", "3", "ば", "っ", "く")
-        await pilot.pause()
+        await _matched(pilot)
         box = app.main.query_one("#browse-filter", Input)
         assert app.focused is box and box.value == "ばっく"
         leaves = _leaves(tree)
@@ -126,7 +133,7 @@ async def test_the_browse_filter_keeps_j_k_g_g_for_moving(index_cache: Path, tmp
         await settle(pilot)
         tree = app.main.query_one(TagBrowser)
         await pilot.press("escape", "3", "l", "i", "v", "e", "enter")
-        await pilot.pause()
+        await _matched(pilot)
         assert app.focused is tree and tree.filter_text == "live"
         shown = len(_leaves(tree))
         assert shown > 3 and _leaves(tree)[0][0] == "what-is-live-migration"  # the shortest, tightest
@@ -146,7 +153,7 @@ async def test_nothing_matching_says_so(index_cache: Path, tmp_path: Path) -> No
         await settle(pilot)
         tree = app.main.query_one(TagBrowser)
         await pilot.press("escape", "3", "z", "q", "x")
-        await pilot.pause()
+        await _matched(pilot)
         assert not _leaves(tree) and "No question matches" in str(tree.root.children[0].label)
 
 

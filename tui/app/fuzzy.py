@@ -74,32 +74,34 @@ class FuzzyQuery:
 def _best_alignment(chars: str, folded: str) -> tuple[int, tuple[int, ...]]:
     """The highest-scoring placement of ``chars`` in ``folded``, as fzf's v2 algorithm: each
     character scores, more at a word's start and right after the one before; a gap of g
-    characters costs g + 2. One row per typed character, keeping where its best came from."""
-    n = len(folded)
-    bonus = [_MATCH + (_BOUNDARY if j == 0 or _boundary(folded[j - 1], folded[j]) else 0) for j in range(n)]
-    none = -(10**9)
-    rows: list[list[tuple[int, int]]] = []
-    previous: list[tuple[int, int]] | None = None
+    characters costs g + 2. Only the places where each typed character occurs are tried."""
+    rows: list[dict[int, tuple[int, int]]] = []  # per typed character: position -> (score, previous position)
+    previous: dict[int, tuple[int, int]] | None = None
     for char in chars:
-        row = [(none, -1)] * n
-        carry, carry_at = none, -1  # the best previous[j'] + j' over j' <= j - 2
-        for j in range(n):
-            if previous is not None and j >= 2 and previous[j - 2][0] > none and previous[j - 2][0] + j - 2 > carry:
-                carry, carry_at = previous[j - 2][0] + j - 2, j - 2
-            if folded[j] != char:
-                continue
+        row: dict[int, tuple[int, int]] = {}
+        before = sorted(previous) if previous is not None else []
+        k, carry, carry_at = 0, -(10**9), -1  # the best previous score + position, over positions <= j - 2
+        j = folded.find(char)
+        while j != -1:
+            bonus = _MATCH + (_BOUNDARY if j == 0 or _boundary(folded[j - 1], folded[j]) else 0)
             if previous is None:
-                row[j] = (bonus[j] + (_FIRST if j == 0 else 0), -1)
-                continue
-            best = (carry - j + 2 - _GAP_START, carry_at) if carry_at >= 0 else (none, -1)
-            if j >= 1 and previous[j - 1][0] > none and previous[j - 1][0] + _CONSECUTIVE > best[0]:
-                best = (previous[j - 1][0] + _CONSECUTIVE, j - 1)
-            if best[1] >= 0:
-                row[j] = (best[0] + bonus[j], best[1])
+                row[j] = (bonus + (_FIRST if j == 0 else 0), -1)
+            else:
+                while k < len(before) and before[k] <= j - 2:
+                    if previous[before[k]][0] + before[k] > carry:
+                        carry, carry_at = previous[before[k]][0] + before[k], before[k]
+                    k += 1
+                best = (carry - j + 2 - _GAP_START, carry_at) if carry_at >= 0 else None
+                joined = previous.get(j - 1)
+                if joined is not None and (best is None or joined[0] + _CONSECUTIVE > best[0]):
+                    best = (joined[0] + _CONSECUTIVE, j - 1)
+                if best is not None:
+                    row[j] = (best[0] + bonus, best[1])
+            j = folded.find(char, j + 1)
         rows.append(row)
         previous = row
     last = rows[-1]
-    end = max(range(n), key=lambda j: last[j][0])
+    end = max(last, key=lambda pos: last[pos][0])
     positions = [end]
     for row in reversed(rows[1:]):
         positions.append(row[positions[-1]][1])
@@ -122,12 +124,15 @@ def rank(items: Iterable[T], typed: str, key: Callable[[T], Iterable[str]],
     already folded, when the caller keeps them (a list filtered on every key).
     """
     query = FuzzyQuery(typed)
+    search = query._pattern.search
     scored: list[tuple[int, int, T, str, Match]] = []
     for n, item in enumerate(items):
-        texts = list(key(item))
-        folds = list(folded(item)) if folded is not None else [fold(s) for s in texts]
+        texts = key(item)
+        folds = folded(item) if folded is not None else [fold(s) for s in texts]
         best: tuple[str, Match] | None = None
         for text, text_folded in zip(texts, folds, strict=True):
+            if search(text_folded) is None:  # most lines, at C speed
+                continue
             found = query.match(text, text_folded)
             if found is not None and (best is None or found.score > best[1].score):
                 best = (text, found)

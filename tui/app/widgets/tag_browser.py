@@ -7,11 +7,12 @@ order, best first, the matched characters marked.
 from __future__ import annotations
 
 from rich.text import Text
-from textual import events, on
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Tree
 from textual.widgets.tree import TreeNode
+from textual.worker import get_current_worker
 
 from kb.content.load import KnowledgeBase
 from tui.app.fuzzy import fold, highlighted, rank
@@ -42,7 +43,10 @@ class TagBrowser(Tree[NodeData]):
         self._lang = "ja"
         self._bookmarks: list[str] = []
         self._filter = ""
-        self._questions: list[tuple[str, str, str]] | None = None  # (id, question, folded), on first filter
+        # (id, question, folded) for the content and language they were made for, on the first filter.
+        self._questions: list[tuple[str, str, str]] | None = None
+        self._questions_of: tuple[KnowledgeBase, str] | None = None
+        self._generation = 0
 
     @property
     def filter_text(self) -> str:
@@ -51,9 +55,8 @@ class TagBrowser(Tree[NodeData]):
     def populate(self, kb: KnowledgeBase, lang: str, bookmarks: list[str]) -> None:
         """Rebuild the branches (closed) for ``kb`` in ``lang``, or the filtered list if one is typed."""
         self._kb, self._lang, self._bookmarks = kb, lang, list(bookmarks)
-        self._questions = None
         if self._filter.strip():
-            self._show_filtered()
+            self.set_filter(self._filter)
             return
         self.clear()
         marks = self.root.add(Text(f"★ {t('bookmarks', lang)} ({len(bookmarks)})"), data=("bookmarks", ""))
@@ -72,26 +75,50 @@ class TagBrowser(Tree[NodeData]):
         self.cursor_line = 0
 
     def set_filter(self, typed: str) -> None:
-        """Show only the entries matching ``typed`` (fuzzily, best first); empty: the branches again."""
-        self._filter = typed
-        if self._kb is not None:
-            self.populate(self._kb, self._lang, self._bookmarks)
+        """Show only the entries matching ``typed`` (fuzzily, best first); empty: the branches again.
 
-    def _show_filtered(self) -> None:
-        assert self._kb is not None
-        if self._questions is None:
-            self._questions = [(e.id, q, fold(q)) for e in self._kb.entries.values()
-                               for q in [clean_line(e.question(self._lang))]]
-        found = rank(self._questions, self._filter, key=lambda r: (r[1],), folded=lambda r: (r[2],))
+        The matching runs in a worker: on a big knowledge base a one-letter filter matches
+        thousands of questions, and typing must not wait for them.
+        """
+        self._filter = typed
+        self._generation += 1
+        if self._kb is None:
+            return
+        if not typed.strip():
+            self.populate(self._kb, self._lang, self._bookmarks)
+        else:
+            self._match(self._kb, self._lang, typed, self._generation)
+
+    @work(thread=True, exclusive=True, group="filter", exit_on_error=False)
+    def _match(self, kb: KnowledgeBase, lang: str, typed: str, generation: int) -> None:
+        questions = self._questions
+        made_for = self._questions_of
+        if questions is None or made_for is None or made_for[0] is not kb or made_for[1] != lang:
+            questions = [(e.id, q, fold(q)) for e in kb.entries.values() for q in [clean_line(e.question(lang))]]
+            self._questions, self._questions_of = questions, (kb, lang)
+        if generation != self._generation:
+            return  # typed on meanwhile
+        found = rank(questions, typed, key=lambda r: (r[1],), folded=lambda r: (r[2],))
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_filtered, generation, found[:MAX_FILTERED], len(found))
+
+    def _show_filtered(self, generation: int, found: list, total: int) -> None:
+        if generation != self._generation:
+            return
         self.clear()
-        for (entry_id, _q, _f), text, match in found[:MAX_FILTERED]:
+        for (entry_id, _q, _f), text, match in found:
             self.root.add_leaf(highlighted(text, match.positions), data=("entry", entry_id))
         if not found:
             self.root.add_leaf(Text(t("filter_none", self._lang), style="dim"), data=("none", ""))
-        elif len(found) > MAX_FILTERED:
-            self.root.add_leaf(Text(t("filter_more", self._lang, n=len(found) - MAX_FILTERED), style="dim"),
+        elif total > len(found):
+            self.root.add_leaf(Text(t("filter_more", self._lang, n=total - len(found)), style="dim"),
                                data=("none", ""))
         self.cursor_line = 0
+
+    @property
+    def filtering(self) -> bool:
+        """Whether a filter's matches are still being found (tests poll it)."""
+        return any(w.group == "filter" and not w.is_finished for w in self.workers)
 
     def on_key(self, event: events.Key) -> None:
         send_to_filter(event, self.screen.query_one("#browse-filter", Input))
