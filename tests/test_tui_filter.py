@@ -13,7 +13,7 @@ from tests.conftest import REAL_DATA
 from tests.test_tui import settle
 from tests.tui_support import run_async, wait_for_workers
 from tui.app.app import FaqApp, make_app
-from tui.app.fuzzy import FuzzyQuery, fold, highlighted, rank
+from tui.app.fuzzy import FuzzyQuery, fitted, fold, highlighted, rank
 from tui.app.widgets.glossary_browser import GlossaryBrowser
 from tui.app.widgets.tag_browser import TagBrowser
 
@@ -67,6 +67,20 @@ def test_a_highlighted_japanese_line_is_cut_to_the_width_in_cells() -> None:
     cells = sum(seg.cell_length for seg in rendered)
     assert cells <= 21 and "".join(seg.text for seg in rendered).rstrip().endswith("…")
     assert _marked(line) == "ライブ"
+
+
+@pytest.mark.parametrize("typed,line,width,marked", [
+    ("proc", "Can live migration move a virtual machine to a physical computer with a different processor?",
+     40, "proc"),
+    ("らいぶ", "プロセッサの異なる物理コンピューターへ、ライブ マイグレーションで仮想マシンを移動できますか。", 30, "ライブ"),
+    ("ぷろ", "プロセッサの異なる物理コンピューターへ、ライブ マイグレーションで仮想マシンを移動できますか。", 31, "プロ"),
+])
+def test_a_long_line_is_cut_to_its_width_in_cells_keeping_the_match_in_view(typed, line, width, marked) -> None:
+    found = FuzzyQuery(typed).match(line)
+    assert found is not None
+    shown = fitted(line, found.positions, width)
+    assert shown.cell_len == width and "…" in shown.plain  # wide characters counted as two cells
+    assert _marked(shown) == marked  # every matched character is on screen, marked
 
 
 # -- the app -----------------------------------------------------------------------------------

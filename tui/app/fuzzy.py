@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+from rich.cells import cell_len
 from rich.text import Text
 
 T = TypeVar("T")
@@ -148,3 +149,21 @@ def highlighted(text: str, positions: Iterable[int], style: str = "", mark: str 
     for pos in positions:
         out.stylize(mark, pos, pos + 1)
     return out
+
+
+def fitted(text: str, positions: Sequence[int], width: int, mark: str = "bold underline") -> Text:
+    """``text`` marked as :func:`highlighted`, cut to ``width`` cells with "…" so that the last
+    matched character stays in view: a line is cut at its start too when the match is far on
+    (as fzf does). Widths are in cells: a Japanese character takes two."""
+    if width <= 2 or cell_len(text) <= width:
+        return highlighted(text, positions, mark=mark)
+    last = positions[-1] if positions else 0
+    start = 0
+    if cell_len(text[: last + 1]) > width - 1:  # the match would fall in the cut-off part
+        start = last + 1
+        while start > 0 and cell_len(text[start - 1: last + 1]) <= width - 2:
+            start -= 1
+    shown = highlighted(("…" if start else "") + text[start:], [p - start + (1 if start else 0)
+                                                                for p in positions if p >= start], mark=mark)
+    shown.truncate(width, overflow="ellipsis")
+    return shown

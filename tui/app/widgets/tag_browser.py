@@ -15,7 +15,7 @@ from textual.widgets.tree import TreeNode
 from textual.worker import get_current_worker
 
 from kb.content.load import KnowledgeBase
-from tui.app.fuzzy import fold, highlighted, rank
+from tui.app.fuzzy import fitted, fold, rank
 from tui.app.keys import LIST_BINDINGS, send_to_filter
 from tui.app.widgets.messages import EntrySelected
 from tui.i18n import t
@@ -106,8 +106,9 @@ class TagBrowser(Tree[NodeData]):
         if generation != self._generation:
             return
         self.clear()
+        width = self.scrollable_content_region.width - 1
         for (entry_id, _q, _f), text, match in found:
-            self.root.add_leaf(highlighted(text, match.positions), data=("entry", entry_id))
+            self.root.add_leaf(fitted(text, match.positions, width), data=("entry", entry_id))
         if not found:
             self.root.add_leaf(Text(t("filter_none", self._lang), style="dim"), data=("none", ""))
         elif total > len(found):
