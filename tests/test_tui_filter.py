@@ -193,3 +193,32 @@ async def test_the_glossary_filter_marks_the_matched_characters_in_japanese_too(
         assert isinstance(prompt, Text) and "WSFC" in prompt.plain and _marked(prompt) == "WSFC"
         await pilot.press("escape")
         assert app.focused is terms and box.value == "wsfc"
+
+
+@run_async
+async def test_a_big_tag_opens_a_batch_at_a_time_and_its_last_line_adds_the_next(
+        index_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tui.app.widgets import tag_browser
+
+    monkeypatch.setattr(tag_browser, "BATCH", 2)  # the real content's tags hold a few entries each
+    app = _app(index_cache, tmp_path, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        kb = app.state.content
+        assert kb is not None
+        tree = app.main.query_one(TagBrowser)
+        branch = next(n for n in tree.root.children if n.data and n.data[0] == "tag"
+                      and sum(n.data[1] in e.tags for e in kb.entries.values()) > 4)
+        expected = [e.id for e in kb.entries.values() if branch.data[1] in e.tags]
+        await pilot.press("escape", "3")
+        tree.move_cursor(branch)
+        await pilot.press("space")
+        await pilot.pause()
+        kinds = [c.data[0] for c in branch.children]
+        assert kinds == ["entry", "entry", "more"] and f"{len(expected) - 2} more" in str(branch.children[-1].label)
+        while branch.children[-1].data[0] == "more":
+            tree.move_cursor(branch.children[-1])
+            await pilot.press("enter")
+            await pilot.pause()
+            assert tree.cursor_node is not None and tree.cursor_node.data[0] == "entry"  # the first one added
+        assert [c.data[1] for c in branch.children] == expected  # each once, in content order

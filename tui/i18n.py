@@ -199,6 +199,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "settings_not_saved": ("設定を保存できません: {error}", "Cannot save the setting: {error}"),
     "glossary_filter": ("入力で絞り込み", "Type to filter"),
     "browse_filter": ("入力で質問を絞り込み", "Type to filter the questions"),
+    "browse_more": ("… ほか {n} 件 (Enter で次の {batch} 件)", "… {n} more (Enter shows the next {batch})"),
     "filter_none": ("一致する質問はありません", "No question matches"),
     "filter_more": ("ほか {n} 件 (さらに入力して絞り込み)", "{n} more (type more to narrow)"),
     "sys_theme": ("テーマ", "Theme"),

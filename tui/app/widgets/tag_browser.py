@@ -26,6 +26,7 @@ NodeData = tuple[str, str]
 # A filter lists at most this many entries: a screen holds a few dozen, and a one-letter
 # filter on a big knowledge base would otherwise build thousands of lines per key.
 MAX_FILTERED = 200
+BATCH = 200  # entries shown when a tag is opened, and added each time its last line is chosen
 
 
 class TagBrowser(Tree[NodeData]):
@@ -43,6 +44,7 @@ class TagBrowser(Tree[NodeData]):
         self._lang = "ja"
         self._bookmarks: list[str] = []
         self._filter = ""
+        self._by_tag: dict[str, list[str]] = {}  # each tag's entries in content order
         # (id, question, folded) for the content and language they were made for, on the first filter.
         self._questions: list[tuple[str, str, str]] | None = None
         self._questions_of: tuple[KnowledgeBase, str] | None = None
@@ -63,10 +65,11 @@ class TagBrowser(Tree[NodeData]):
         self._add_entries(marks, [b for b in bookmarks if b in kb.entries])
         if not bookmarks:
             marks.add_leaf(Text(t("no_bookmarks", lang), style="dim"), data=("none", ""))
-        counts: dict[str, int] = {}
+        self._by_tag = {}
         for entry in kb.entries.values():
             for tag in entry.tags:
-                counts[tag] = counts.get(tag, 0) + 1
+                self._by_tag.setdefault(tag, []).append(entry.id)
+        counts = {tag: len(ids) for tag, ids in self._by_tag.items()}
         for tag_id, tag_def in kb.tags.items():
             if counts.get(tag_id):
                 label = clean_line(tag_def.label.get(lang) or tag_id)
@@ -145,14 +148,30 @@ class TagBrowser(Tree[NodeData]):
         node = event.node
         if self._kb is None or node.data is None or node.data[0] != "tag" or node.children:
             return
-        tag = node.data[1]
-        self._add_entries(node, [e.id for e in self._kb.entries.values() if tag in e.tags])
+        self._add_batch(node, 0)
+
+    def _add_batch(self, node: TreeNode[NodeData], start: int) -> None:
+        """Leaves for the tag's entries from ``start`` on, a batch at a time: a tag of thousands
+        of entries opens at once, and a last line adds the next batch when chosen."""
+        assert self._kb is not None and node.data is not None
+        ids = self._by_tag.get(node.data[1], [])
+        self._add_entries(node, ids[start:start + BATCH])
+        left = len(ids) - start - BATCH
+        if left > 0:
+            node.add_leaf(Text(t("browse_more", self._lang, n=left, batch=min(left, BATCH)), style="dim italic"),
+                          data=("more", node.data[1]))
 
     @on(Tree.NodeSelected)
     def _selected(self, event: Tree.NodeSelected[NodeData]) -> None:
         event.stop()
-        if event.node.data and event.node.data[0] == "entry":
-            self.post_message(EntrySelected(event.node.data[1]))
+        node = event.node
+        if node.data and node.data[0] == "entry":
+            self.post_message(EntrySelected(node.data[1]))
+        elif node.data and node.data[0] == "more" and node.parent is not None:
+            parent, line = node.parent, node.line
+            node.remove()
+            self._add_batch(parent, sum(1 for c in parent.children if c.data and c.data[0] == "entry"))
+            self.cursor_line = line  # on the first of the entries just added
 
 
 class BrowsePane(Vertical):
