@@ -18,7 +18,7 @@ from tui.cli.text import Help
 if TYPE_CHECKING:
     from kb.retrieval.engine import AskResult, Engine
 from tui.cli.exit_codes import EXIT_NO_ANSWER, EXIT_OK
-from tui.cli.pager import show_text
+from tui.cli.pager import paged, show_text
 from tui.cli.pipe import reader_gone
 from tui.cli.render import Style, cell_width, pad, render_markdown, render_snippet, wrap_text
 from tui.cli.suggest import did_you_mean
@@ -193,6 +193,7 @@ def format_entry(kb: Any, entry: Entry, lang: str, style: Style, confidence: flo
 # -- search, show, list, tags, glossary ------------------------------------------------------
 
 
+@paged
 def cmd_search(args: argparse.Namespace) -> int:
     engine = context.engine(args)
     if args.tag and args.tag not in engine.kb.tags:
@@ -248,6 +249,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+@paged
 def cmd_list(args: argparse.Namespace) -> int:
     kb = context.load(args)
     if args.tag and args.tag not in kb.tags:
@@ -275,6 +277,7 @@ def cmd_tags(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+@paged
 def cmd_glossary(args: argparse.Namespace) -> int:
     kb = context.load(args)
     terms = list(kb.glossary.values())
