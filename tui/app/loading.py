@@ -34,6 +34,8 @@ def load_content(settings: Settings, post: Callable[[Message], object]) -> None:
             path=str(settings.kb_root))]), settings.cache_dir)
     bookmarks, problem = load_bookmarks(settings.bookmarks_path)
     post(ContentLoaded(library, bookmarks, problem))
+    # What the first entry opened needs, loaded here rather than when the person waits for it.
+    import textual.widgets._markdown  # noqa: F401
 
 
 def open_engine(library: Library, engine_lock: threading.Lock, post: Callable[[Message], object]) -> None:

@@ -15,6 +15,7 @@ from tui.cli.text import Help
 if TYPE_CHECKING:
     from kb.retrieval.engine import AskResult, Engine
 from tui.cli.exit_codes import EXIT_NO_ANSWER, EXIT_OK
+from tui.cli.pager import paged, show_text
 from tui.cli.pipe import reader_gone
 from tui.cli.render import Style, cell_width, pad, render_markdown, render_snippet, wrap_text
 from tui.cli.suggest import did_you_mean
@@ -189,6 +190,7 @@ def format_entry(kb: Any, entry: Entry, lang: str, style: Style, confidence: flo
 # -- search, show, list, tags, glossary ------------------------------------------------------
 
 
+@paged
 def cmd_search(args: argparse.Namespace) -> int:
     engine = context.engine(args)
     if args.tag and args.tag not in engine.kb.tags:
@@ -240,12 +242,11 @@ def cmd_show(args: argparse.Namespace) -> int:
     if args.json:
         _json(entry_json(entry))
     else:
-        from tui.cli.pager import show_text
-
         show_text(format_entry(kb, entry, args.lang, _style(args)), no_pager=getattr(args, "no_pager", False))
     return EXIT_OK
 
 
+@paged
 def cmd_list(args: argparse.Namespace) -> int:
     kb = context.load(args)
     if args.tag and args.tag not in kb.tags:
@@ -273,6 +274,7 @@ def cmd_tags(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+@paged
 def cmd_glossary(args: argparse.Namespace) -> int:
     kb = context.load(args)
     terms = list(kb.glossary.values())
