@@ -151,7 +151,7 @@ def _eval_unreadable(data: Path, _mp: pytest.MonkeyPatch) -> tuple[list[KbError]
     (data / "eval.jsonl").write_bytes(b"\xff\xfe\n")
     with pytest.raises(ContentError) as caught:
         read_cases(data / "eval.jsonl")
-    return [caught.value], "cannot read evaluation file"
+    return [caught.value], "not UTF-8 text"
 
 
 CASES: dict[str, Case] = {
