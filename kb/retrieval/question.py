@@ -16,7 +16,7 @@ from kb.content.load import KnowledgeBase
 from kb.index.store import check_quantities
 from kb.retrieval.scope import Mention, Scope
 from kb.retrieval.spelling import Speller
-from kb.text.analysis import FRAMING, bigrams, is_predicate, normalize
+from kb.text.analysis import FRAMING, bigrams, is_predicate, normalize, stem_word
 from kb.text.glossary import content_words, fold_small_kana, matcher_for
 
 MAX_QUERY_CHARS = 1000
@@ -41,6 +41,7 @@ _DIGITS = re.compile(r"^[0-9][0-9.,]*[a-z/]{0,5}$")
 _WORDLIKE_NUMBER = re.compile(r"^\d[\d.,]+$")
 _LAST_LATIN = re.compile(r"([a-z0-9][a-z0-9_.-]*)$")
 _KATAKANA_RUN = re.compile("^[\u30a0-\u30ff]+$")
+MIN_COMPOUND_PART = 3  # Latin: each word of a run-together name has three letters at least
 MIN_RUN_PART = 3  # katakana: a part of an unknown run is a word of three characters at least
 _LAST_CJK = re.compile("([\u30a0-\u30ff\u3400-\u9fff\u30fc]+)$")
 
@@ -134,6 +135,12 @@ class QuestionAnalyzer:
                 continue
             if df(key) == 0 and _ASCII.match(key) and not _DIGITS.match(key):
                 key = self.speller.correct(key)
+                parts = split_compound(key, df) if df(key) == 0 else None
+                if parts:
+                    for part in parts:
+                        features[part] = self.weight(part, df)
+                        terms.extend((df(part), t, part) for t in self._terms(part, 1.0))
+                    continue
             if _DIGITS.match(key) and (df(key) == 0 or not _WORDLIKE_NUMBER.match(key) or quantity):
                 # A number the content never mentions, a lone digit, or one beside a
                 # quantity ("16GB") is a parameter (for a check) and says little about the
@@ -255,6 +262,28 @@ def _split_run(key: str, df: Callable[[str], int]) -> list[str]:
         if df(key[cut:]):
             return [key[:cut], key[cut:]]
     return [key]
+
+
+def split_compound(key: str, df: Callable[[str], int]) -> list[str] | None:
+    """An unknown Latin word cut into words the content uses ("sshcommand": "ssh", "command").
+
+    Option names and identifiers run words together ("core.sshCommand", "useHttpPath");
+    a plain substring search finds their parts, word analysis does not. Every part is a
+    known word of MIN_COMPOUND_PART letters at least; the leftmost cut that works wins.
+    """
+    if len(key) < 2 * MIN_COMPOUND_PART or not key.isalpha() or not key.isascii():
+        return None
+    for cut in range(MIN_COMPOUND_PART, len(key) - MIN_COMPOUND_PART + 1):
+        head = stem_word(key[:cut])
+        if not df(head):
+            continue
+        tail = key[cut:]
+        if df(tail):
+            return [head, tail]
+        rest = split_compound(tail, df)
+        if rest:
+            return [head, *rest]
+    return None
 
 
 def _abbreviation_pattern(abbreviations: dict[str, str]) -> re.Pattern[str] | None:

@@ -96,6 +96,11 @@ def english_terms(text: str) -> list[str]:
             if (len(w) >= 2 or w.isdigit()) and w not in EN_STOP]
 
 
+def stem_word(word: str) -> str:
+    """One lower-case English word's stem, as english_terms makes it (no stop words dropped)."""
+    return _stem_word(EN_ABBREVIATIONS.get(word, word))
+
+
 @functools.lru_cache(maxsize=100_000)
 def _stem_word(word: str) -> str:
     """Porter's stem, with an adverb's "-ly" off as well: "slowly" and "slow" meet."""
