@@ -11,7 +11,7 @@ from typing import Any
 from whoosh.lang.porter2 import stem as porter_stem
 
 # Bump when any function here changes what it emits: the cached index is keyed by it.
-ANALYSIS_VERSION = "16"
+ANALYSIS_VERSION = "17"
 
 _CJK = "\u3041-\u309f\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u30fc\u3005"
 _CJK_RUN = re.compile(f"[{_CJK}]+")
@@ -90,9 +90,25 @@ EN_ABBREVIATIONS = {
 }
 
 
+# "n't" is "not" ("doesn't" was an unknown word "doesn" no entry has; "won't" the verb "won"),
+# and "'ve", "'re", "'ll", "'d", "'m" are auxiliaries: stop words once written out.
+_IRREGULAR_NOT = re.compile(r"\b(ca|wo|sha)n['\u2019]t\b")
+_NOT = re.compile(r"(?<=\w)n['\u2019]t\b")
+_CLITIC = re.compile(r"(?<=\w)['\u2019](?:ve|re|ll|d|m)\b")
+_IRREGULAR_STEMS = {"ca": "can", "wo": "will", "sha": "shall"}
+
+
+def expand_clitics(text: str) -> str:
+    """Lower-case English contractions written out: "doesn't" -> "does not", "i've" -> "i"."""
+    if "'" not in text and "\u2019" not in text:
+        return text
+    text = _IRREGULAR_NOT.sub(lambda m: _IRREGULAR_STEMS[m.group(1)] + " not", text)
+    return _CLITIC.sub("", _NOT.sub(" not", text))
+
+
 def english_terms(text: str) -> list[str]:
     """Lower-cased, stop-worded, stemmed English words; numbers are words too ("0.1")."""
-    return [_stem_word(EN_ABBREVIATIONS.get(w, w)) for w in _WORD.findall(text.lower())
+    return [_stem_word(EN_ABBREVIATIONS.get(w, w)) for w in _WORD.findall(expand_clitics(text.lower()))
             if (len(w) >= 2 or w.isdigit()) and w not in EN_STOP]
 
 
@@ -115,7 +131,7 @@ def morph_terms(text: str) -> list[str]:
     """Content morphemes of already-normalized text: dictionary forms, stems for ASCII words."""
     out: list[str] = []
     # Sudachi refuses very long inputs; questions and entries are far shorter than this.
-    for chunk in _chunks(text, 8000):
+    for chunk in _chunks(expand_clitics(text), 8000):
         for m in _tokenizer().tokenize(chunk):
             pos = m.part_of_speech()[0]
             if pos in _SKIP_POS:
@@ -161,7 +177,7 @@ def wording(norm: str) -> frozenset[str]:
     question equally well.
     """
     out: set[str] = set()
-    for m in _tokenizer().tokenize(norm[:2000]):
+    for m in _tokenizer().tokenize(expand_clitics(norm[:2000])):
         if m.part_of_speech()[0] in _UNWORDED_POS:
             continue
         surface = m.surface()
