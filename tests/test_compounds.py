@@ -26,3 +26,27 @@ def test_nothing_is_cut_unless_every_part_is_a_known_word() -> None:
     assert split_compound("tagit", df) is None  # "it": parts have three letters at least
     assert split_compound("ssh-command", df) is None  # not one run of letters
     assert split_compound("ssh", df) is None  # too short to hold two words
+
+
+def test_the_last_part_may_be_cut_shorter_by_the_whole_words_stem() -> None:
+    # "filename" stems to "filenam", but "name" is indexed as "name".
+    known = {"file": 7, "name": 3}
+
+    def longer(tail: str) -> str | None:
+        return next((k for k in known if k.startswith(tail) and len(k) - len(tail) <= 2), None)
+
+    assert split_compound("filenam", lambda k: known.get(k, 0)) is None  # "nam" alone is no word
+    assert split_compound("filenam", lambda k: known.get(k, 0), longer) == ["file", "name"]
+
+
+def test_a_run_together_option_name_finds_its_entry(tmp_path) -> None:
+    from bench.quality import KBS
+    from kb import open_kb
+
+    library = open_kb(KBS / "git", tmp_path / "cache", snapshot=False)
+    try:
+        analysed = library.engine.analyzer.analyze("core.sshCommand")
+    finally:
+        library.close()
+    assert {"ssh", "command"} <= set(analysed.features)
+    assert "sshcommand" not in analysed.features

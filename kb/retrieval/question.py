@@ -42,6 +42,7 @@ _WORDLIKE_NUMBER = re.compile(r"^\d[\d.,]+$")
 _LAST_LATIN = re.compile(r"([a-z0-9][a-z0-9_.-]*)$")
 _KATAKANA_RUN = re.compile("^[\u30a0-\u30ff]+$")
 MIN_COMPOUND_PART = 3  # Latin: each word of a run-together name has three letters at least
+TAIL_SLACK = 2  # letters a compound's stem may have cut off its last word ("filenam": "name")
 MIN_RUN_PART = 3  # katakana: a part of an unknown run is a word of three characters at least
 _LAST_CJK = re.compile("([\u30a0-\u30ff\u3400-\u9fff\u30fc]+)$")
 
@@ -135,7 +136,7 @@ class QuestionAnalyzer:
                 continue
             if df(key) == 0 and _ASCII.match(key) and not _DIGITS.match(key):
                 key = self.speller.correct(key)
-                parts = split_compound(key, df) if df(key) == 0 else None
+                parts = split_compound(key, df, self._stem_of_tail) if df(key) == 0 else None
                 if parts:
                     for part in parts:
                         features[part] = self.weight(part, df)
@@ -209,6 +210,13 @@ class QuestionAnalyzer:
         question.alternatives[f"~{word}"] = frozenset(best)
         return word
 
+    def _stem_of_tail(self, tail: str) -> str | None:
+        """The commonest indexed English stem that is ``tail`` and a letter or two more."""
+        longer = (t.decode() if isinstance(t, bytes) else t
+                  for t in self.searcher.reader().expand_prefix(TEXT_EN, tail))
+        fits = [t for t in longer if len(t) - len(tail) <= TAIL_SLACK and self.df_field(TEXT_EN, t)]
+        return max(fits, key=lambda t: (self.df_field(TEXT_EN, t), t), default=None)
+
     def _terms(self, word: str, boost: float) -> list[Query]:
         # Only fields that hold the word: a matcher per empty field costs time and finds nothing.
         return [Term(f, word, boost=boost) for f in fields_for(word) if self.df_field(f, word)]
@@ -264,12 +272,16 @@ def _split_run(key: str, df: Callable[[str], int]) -> list[str]:
     return [key]
 
 
-def split_compound(key: str, df: Callable[[str], int]) -> list[str] | None:
+def split_compound(key: str, df: Callable[[str], int],
+                   tail_stem: Callable[[str], str | None] | None = None) -> list[str] | None:
     """An unknown Latin word cut into words the content uses ("sshcommand": "ssh", "command").
 
     Option names and identifiers run words together ("core.sshCommand", "useHttpPath");
     a plain substring search finds their parts, word analysis does not. Every part is a
     known word of MIN_COMPOUND_PART letters at least; the leftmost cut that works wins.
+    The compound was stemmed whole, so its last part may be cut shorter than that word's
+    own stem ("filename" -> "filenam", "name" -> "name"): ``tail_stem`` gives the known
+    stem such a part begins.
     """
     if len(key) < 2 * MIN_COMPOUND_PART or not key.isalpha() or not key.isascii():
         return None
@@ -278,9 +290,10 @@ def split_compound(key: str, df: Callable[[str], int]) -> list[str] | None:
         if not df(head):
             continue
         tail = key[cut:]
-        if df(tail):
-            return [head, tail]
-        rest = split_compound(tail, df)
+        known = tail if df(tail) else tail_stem(tail) if tail_stem else None
+        if known:
+            return [head, known]
+        rest = split_compound(tail, df, tail_stem)
         if rest:
             return [head, *rest]
     return None
