@@ -43,6 +43,7 @@ _LAST_LATIN = re.compile(r"([a-z0-9][a-z0-9_.-]*)$")
 _KATAKANA_RUN = re.compile("^[\u30a0-\u30ff]+$")
 MIN_COMPOUND_PART = 3  # Latin: each word of a run-together name has three letters at least
 TAIL_SLACK = 2  # letters a compound's stem may have cut off its last word ("filenam": "name")
+MIN_KNOWN_PART = 2  # katakana: a part of an unknown run the content has as a word
 MIN_RUN_PART = 3  # katakana: a part of an unknown run is a word of three characters at least
 _LAST_CJK = re.compile("([\u30a0-\u30ff\u3400-\u9fff\u30fc]+)$")
 
@@ -264,11 +265,18 @@ def _split_run(key: str, df: Callable[[str], int]) -> list[str]:
     lose the spaces between them, so "ポスグレ バージョン" is one word no entry has; the
     content's longest word at its end, and the rest, are what was typed.
     """
-    if len(key) < 2 * MIN_RUN_PART or not _KATAKANA_RUN.match(key) or df(key):
+    if len(key) < 2 * MIN_KNOWN_PART or not _KATAKANA_RUN.match(key) or df(key):
         return [key]
     for cut in range(MIN_RUN_PART, len(key) - MIN_RUN_PART + 1):
         if df(key[cut:]):
             return [key[:cut], key[cut:]]
+    # Two words the content uses, short ones too, a long vowel left off the first as people
+    # often write it ("サーバログ": "サーバー", "ログ").
+    for cut in range(MIN_KNOWN_PART, len(key) - MIN_KNOWN_PART + 1):
+        head, tail = key[:cut], key[cut:]
+        head = head if df(head) else head + "ー" if df(head + "ー") else ""
+        if head and df(tail):
+            return [head, tail]
     return [key]
 
 
