@@ -20,3 +20,19 @@ def test_contractions_are_written_out(text: str, terms: list[str]) -> None:
     assert english_terms(text) == terms
     # Japanese text's Latin words go through the same reading.
     assert morph_terms(normalize(text)) == terms
+
+
+@pytest.mark.parametrize(("text", "terms"), [
+    ("cant connect", ["not", "connect"]),  # typed without the apostrophe
+    ("it doesnt work, wont start", ["not", "work", "not", "start"]),
+    ("want a font count", ["font", "count"]),  # words ending in "nt" stay ("want" is a stop word)
+])
+def test_negations_typed_without_the_apostrophe(text: str, terms: list[str]) -> None:
+    assert english_terms(text) == terms
+
+
+def test_a_clipped_word_meets_the_words_it_stands_for() -> None:
+    # "regex" in a question and "regular expression" in an entry (or the other way) meet.
+    assert english_terms("regex") == english_terms("regular expression") == ["regular", "express"]
+    assert english_terms("db size") == english_terms("database size")
+    assert morph_terms(normalize("regex の速さ"))[:2] == ["regular", "express"]

@@ -11,7 +11,7 @@ from typing import Any
 from whoosh.lang.porter2 import stem as porter_stem
 
 # Bump when any function here changes what it emits: the cached index is keyed by it.
-ANALYSIS_VERSION = "17"
+ANALYSIS_VERSION = "18"
 
 _CJK = "\u3041-\u309f\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u30fc\u3005"
 _CJK_RUN = re.compile(f"[{_CJK}]+")
@@ -87,6 +87,8 @@ _stem = functools.lru_cache(maxsize=100_000)(porter_stem)
 EN_ABBREVIATIONS = {
     "max": "maximum", "min": "minimum", "config": "configuration", "configs": "configurations",
     "info": "information", "approx": "approximately", "docs": "documentation", "perf": "performance",
+    "db": "database", "dbs": "databases", "regex": "regular expression", "regexp": "regular expression",
+    "dir": "directory", "dirs": "directories", "auth": "authentication",
 }
 
 
@@ -96,10 +98,14 @@ _IRREGULAR_NOT = re.compile(r"\b(ca|wo|sha)n['\u2019]t\b")
 _NOT = re.compile(r"(?<=\w)n['\u2019]t\b")
 _CLITIC = re.compile(r"(?<=\w)['\u2019](?:ve|re|ll|d|m)\b")
 _IRREGULAR_STEMS = {"ca": "can", "wo": "will", "sha": "shall"}
+# The same typed without the apostrophe ("cant connect", "doesnt work").
+_BARE_NOT = re.compile(r"\b(?:(do|does|did|is|are|was|were|could|should|would|has|have|had|must)nt|(ca|wo)nt)\b")
 
 
 def expand_clitics(text: str) -> str:
     """Lower-case English contractions written out: "doesn't" -> "does not", "i've" -> "i"."""
+    if "nt" in text:
+        text = _BARE_NOT.sub(lambda m: (m.group(1) or _IRREGULAR_STEMS[m.group(2)]) + " not", text)
     if "'" not in text and "\u2019" not in text:
         return text
     text = _IRREGULAR_NOT.sub(lambda m: _IRREGULAR_STEMS[m.group(1)] + " not", text)
@@ -108,8 +114,8 @@ def expand_clitics(text: str) -> str:
 
 def english_terms(text: str) -> list[str]:
     """Lower-cased, stop-worded, stemmed English words; numbers are words too ("0.1")."""
-    return [_stem_word(EN_ABBREVIATIONS.get(w, w)) for w in _WORD.findall(expand_clitics(text.lower()))
-            if (len(w) >= 2 or w.isdigit()) and w not in EN_STOP]
+    return [_stem_word(part) for w in _WORD.findall(expand_clitics(text.lower()))
+            if (len(w) >= 2 or w.isdigit()) and w not in EN_STOP for part in EN_ABBREVIATIONS.get(w, w).split()]
 
 
 def stem_word(word: str) -> str:
