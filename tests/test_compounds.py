@@ -50,3 +50,11 @@ def test_a_run_together_option_name_finds_its_entry(tmp_path) -> None:
         library.close()
     assert {"ssh", "command"} <= set(analysed.features)
     assert "sshcommand" not in analysed.features
+
+
+def test_a_word_of_the_dictionary_is_not_cut() -> None:
+    # "payload" is a word in its own right, though the content may have "pay" and "load".
+    known = {"pay": 1, "load": 4, "work": 3, "around": 2, "ssh": 3, "command": 1}.get
+    assert split_compound("payload", lambda k: known(k, 0)) is None
+    assert split_compound("workaround", lambda k: known(k, 0)) is None
+    assert split_compound("sshcommand", lambda k: known(k, 0)) == ["ssh", "command"]

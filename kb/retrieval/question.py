@@ -16,7 +16,14 @@ from kb.content.load import KnowledgeBase
 from kb.index.store import check_quantities
 from kb.retrieval.scope import Mention, Scope
 from kb.retrieval.spelling import Speller
-from kb.text.analysis import FRAMING, bigrams, is_predicate, normalize, stem_word
+from kb.text.analysis import (
+    FRAMING,
+    bigrams,
+    is_dictionary_word,
+    is_predicate,
+    normalize,
+    stem_word,
+)
 from kb.text.glossary import content_words, fold_small_kana, matcher_for
 
 MAX_QUERY_CHARS = 1000
@@ -291,8 +298,8 @@ def split_compound(key: str, df: Callable[[str], int],
     own stem ("filename" -> "filenam", "name" -> "name"): ``tail_stem`` gives the known
     stem such a part begins.
     """
-    if len(key) < 2 * MIN_COMPOUND_PART or not key.isalpha() or not key.isascii():
-        return None
+    if len(key) < 2 * MIN_COMPOUND_PART or not key.isalpha() or not key.isascii() or is_dictionary_word(key):
+        return None  # a word of the dictionary is one word ("payload" is no "pay" + "load")
     for cut in range(MIN_COMPOUND_PART, len(key) - MIN_COMPOUND_PART + 1):
         head = stem_word(key[:cut])
         if not df(head):

@@ -133,6 +133,13 @@ def _stem_word(word: str) -> str:
     return stem
 
 
+@functools.lru_cache(maxsize=20_000)
+def is_dictionary_word(word: str) -> bool:
+    """Whether the morphological dictionary has ``word`` as one word ("payload": yes, "sshcommand": no)."""
+    tokens = _tokenizer().tokenize(word)
+    return len(tokens) == 1 and not tokens[0].is_oov()
+
+
 def morph_terms(text: str) -> list[str]:
     """Content morphemes of already-normalized text: dictionary forms, stems for ASCII words."""
     out: list[str] = []
