@@ -94,15 +94,16 @@ async def time_keystrokes(data: Path, cache: Path, home: Path, questions: list[s
         while app.state.engine is None:
             await pilot.pause(0.05)
         screen = app.main
+        answers = screen.answers  # the Ask tab's view: it searches and shows the results
         shown_at: dict[str, float] = {}
-        show = screen._show_results
+        show = answers._show_results
 
         def timed_show(generation: int, results: object, lang: str) -> None:
             show(generation, results, lang)  # type: ignore[arg-type]
             query = getattr(results, "query", "")
             screen.call_after_refresh(lambda: shown_at.setdefault(query, time.perf_counter()))
 
-        screen._show_results = timed_show  # type: ignore[method-assign]
+        answers._show_results = timed_show  # type: ignore[method-assign]
         for question in questions:
             screen.question.value = ""
             await pilot.pause(0.05)
@@ -127,14 +128,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", type=int, default=0, help="synthetic entries (0: the real content)")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--keep", type=Path, default=None,
+                        help="keep the corpus and index cache in this folder and reuse them next time "
+                             "(a 10,000-entry index takes minutes to build)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="tui-bench-") as tmp:
-        work = Path(tmp)
+        work = args.keep or Path(tmp)
         if args.corpus:
             from bench.synth import generate_corpus
 
             data = work / "corpus"
-            generate_corpus(data, args.corpus)
+            if not (data / "entries").is_dir() or len(list((data / "entries").glob("*.md"))) != args.corpus:
+                generate_corpus(data, args.corpus)
             kind = "synthetic"
         else:
             data = ROOT / "faq_data"

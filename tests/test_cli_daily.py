@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -10,6 +11,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -248,7 +250,15 @@ def test_glossary_term_lists_each_spelling_once(capsys):
 def test_progress_most_missed_shows_the_question(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("FAQ_DATA_HOME", str(tmp_path))
     monkeypatch.setattr(cmd_training, "load_content", lambda args: fx.knowledge_base())
-    monkeypatch.setattr(sys, "stdin", io.StringIO("2\nno\n16\nfalse\n"))
+    from datetime import UTC, datetime
+
+    from kb.training.items import collect_items
+    from kb.training.session import build_queue
+
+    # Every item right but alpha/a2, in whatever order the session asks them.
+    asked = build_queue(collect_items(fx.entries()), {}, datetime.now(UTC), entries=fx.entries())
+    typed = [fx.answer(item, item.card_id != "alpha/a2") for item in asked]
+    monkeypatch.setattr(sys, "stdin", io.StringIO("".join(f"{t}\n" for t in typed)))
     assert main(["quiz", "--lang", "en", "--profile", "kim"]) == 0
     capsys.readouterr()
     code, out, _ = run(capsys, "progress", "--lang", "en", "--profile", "kim")
@@ -387,6 +397,79 @@ def test_show_pages_a_long_entry_on_a_terminal(tmp_path):
 def test_no_pager_and_pager_cat_print_directly(tmp_path):
     assert not _show_on_a_pty(tmp_path, "--no-pager").exists()
     assert not _show_on_a_pty(tmp_path, pager_env={"PAGER": "cat"}).exists()
+
+
+def _on_a_pty(tmp_path, *argv, piped=False, extra_env=None):
+    """Run `faq ARGV` with stdout on a terminal 10 lines tall (or a pipe); what the pager got, and stdout."""
+    paged = tmp_path / "paged"
+    paged.unlink(missing_ok=True)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "LINES": "10", "COLUMNS": "80", "FAQ_DATA_HOME": str(tmp_path),
+           "PAGER": f"cat > {paged}", **(extra_env or {})}
+    if piped:
+        proc = subprocess.run([sys.executable, "-m", "tui.cli", "--lang", "en", *argv], capture_output=True,
+                              env=env, cwd=ROOT, timeout=120)
+        return (paged.read_text(encoding="utf-8") if paged.exists() else None), proc.stdout.decode()
+    leader, follower = pty.openpty()
+    shown: list[bytes] = []
+
+    def drain() -> None:  # a terminal's buffer is small: read it, or a long output blocks
+        with contextlib.suppress(OSError):
+            while chunk := os.read(leader, 65536):
+                shown.append(chunk)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    try:
+        proc = subprocess.run([sys.executable, "-m", "tui.cli", "--lang", "en", *argv],
+                              stdout=follower, stderr=subprocess.PIPE, env=env, cwd=ROOT, timeout=120)
+    finally:
+        os.close(follower)
+        reader.join(timeout=10)
+        os.close(leader)
+    assert b"Traceback" not in proc.stderr, proc.stderr
+    return (paged.read_text(encoding="utf-8") if paged.exists() else None), b"".join(shown).decode(errors="replace")
+
+
+@pytest.mark.parametrize(("argv", "expected"), [
+    (["list"], "what-is-live-migration"),
+    (["glossary"], "Cluster Shared Volumes"),
+    (["search", "--limit", "20", "migration"], "[what-is-live-migration]"),
+])
+def test_long_lists_page_on_a_terminal_as_show_does(tmp_path, argv, expected):
+    paged, _ = _on_a_pty(tmp_path, *argv)
+    assert paged is not None and expected in paged and paged.count("\n") > 10
+    assert _on_a_pty(tmp_path, *argv, "--no-pager")[0] is None
+    assert _on_a_pty(tmp_path, *argv, extra_env={"PAGER": "cat"})[0] is None
+
+
+@pytest.mark.parametrize("argv", [["list", "--json"], ["glossary", "--json"], ["search", "--json", "migration"]])
+def test_json_is_never_paged(tmp_path, argv):
+    paged, shown = _on_a_pty(tmp_path, *argv)
+    assert paged is None and shown.lstrip().startswith(("[", "{"))
+
+
+def test_a_pipe_is_never_paged(tmp_path):
+    paged, out = _on_a_pty(tmp_path, "list", piped=True)
+    assert paged is None and "what-is-live-migration" in out
+
+
+def test_a_short_output_is_printed_not_paged(tmp_path):
+    assert _on_a_pty(tmp_path, "glossary", "CSV")[0] is None  # one term: a few lines
+
+
+def test_progress_and_gaps_page_too(tmp_path):
+    data_home = {"FAQ_DATA_HOME": str(tmp_path)}
+    log = {**data_home, "FAQ_NO_LOG": ""}
+    for n in range(12):  # twelve unanswered questions of different shapes: a long gaps report
+        subprocess.run([sys.executable, "-m", "tui.cli", "ask", f"Macintosh price number {n} zebra{n}"],
+                       capture_output=True, env={**os.environ, "PYTHONPATH": str(ROOT), **log}, cwd=ROOT,
+                       timeout=120)
+    paged, _ = _on_a_pty(tmp_path, "gaps", extra_env=log)
+    assert paged is not None and "Macintosh" in paged
+    assert _on_a_pty(tmp_path, "gaps", "--json", extra_env=log)[0] is None
+    paged, _ = _on_a_pty(tmp_path, "progress", "--profile", "kim")
+    assert paged is not None and "kim" in paged
+    assert _on_a_pty(tmp_path, "progress", "--profile", "kim", "--csv")[0] is None
 
 
 def test_zero_needs_no_unit(capsys):

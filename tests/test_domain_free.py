@@ -32,6 +32,7 @@ _FORMAT = ("spreadsheets are not supported: export the sheet as CSV", "スプレ
 ALLOWED = {
     *(("kb/importing/reading.py", s) for s in (".csv", "csv", *_FORMAT)), *(("kb/importing/read_docx.py", s) for s in _FORMAT),
     ("kb/importing/read_table.py", "csv"), ("kb/importing/read_table.py", "not valid CSV: "),
+    ("tui/cli/pager.py", "csv"),  # the --csv output option, never paged
     ("kb/importing/read_table.py", "有効な CSV ではありません: "), ("kb/training/store.py", "MIGRATIONS"),
     ("tui/app/state.py", "cluster_file"),
     ("tui/cli/importer.py", "FAQ 文書 (txt、html、md、csv、tsv、docx) を知識ベースのフォルダーに取り込む"),

@@ -205,7 +205,7 @@ def test_every_reader_of_a_user_given_file_refuses_an_endless_one(tmp_path, kind
     shutil.copytree(REAL_DATA, good)
     cache = tmp_path / "cache"
     cache.mkdir(mode=0o700)
-    spoil(cache / f"kb-{fingerprint(good)}.json")
+    spoil(cache / f"kb-{fingerprint(good)}.sqlite3")
     assert len(_within(60, load_kb_cached, good, cache).entries) == len(list((good / "entries").glob("*.md")))
 
 

@@ -137,7 +137,7 @@ def test_a_write_the_file_system_refuses_is_the_same_clear_error(capsys, content
 def test_dismiss_hides_the_whole_group(capsys, content):
     ask_all(capsys, UNANSWERED)
     code, out, _ = run(capsys, "--lang", "en", "gaps", "dismiss", "price of a macintosh")
-    assert code == 0 and "Hid 3 question(s)" in out
+    assert code == 0 and "Hid 3 questions" in out
     code, out, _ = run(capsys, "gaps", "--json")
     assert [g["count"] for g in json.loads(out)["gaps"]] == [2]
 
@@ -172,9 +172,9 @@ def test_text_output_in_both_languages(capsys, content):
     code, out, _ = run(capsys, "--lang", "ja", "gaps")
     assert code == 0 and "2 まとまり" in out and "4 回" in out and "回答なし" in out and "faq gaps accept" in out
     code, out, _ = run(capsys, "--lang", "en", "gaps", "--min-count", "3")
-    assert code == 0 and "1 group(s)" in out and "asked 4 time(s)" in out and "VMware" not in out
+    assert code == 0 and "1 group," in out and "asked 4 times" in out and "VMware" not in out
     code, out, _ = run(capsys, "--lang", "en", "gaps", "--since", "1h")
-    assert code == 0 and "2 group(s)" in out
+    assert code == 0 and "2 groups," in out
 
 
 def test_no_gaps_says_so_and_exits_one(capsys, content, monkeypatch):

@@ -46,4 +46,4 @@ def test_snapshot_and_index_are_private(small_kb, tmp_path, open_umask):
     kb = load_kb_cached(small_kb, cache, known_checks=set())
     _ix, info = open_index(kb, cache)
     assert _mode(cache) == 0o700 and info.path is not None and _mode(info.path) == 0o700
-    assert all(_mode(p) == 0o600 for p in cache.glob("kb-*.json"))
+    assert all(_mode(p) == 0o600 for p in cache.glob("kb-*.sqlite3"))

@@ -11,7 +11,7 @@ from kb.content.snapshot import fingerprint, load_kb_cached
 
 def test_snapshot_is_reused_and_equal(small_kb, tmp_path):
     first = load_kb_cached(small_kb, tmp_path, known_checks=set())
-    assert list(tmp_path.glob("kb-*.json"))
+    assert list(tmp_path.glob("kb-*.sqlite3"))
     second = load_kb_cached(small_kb, tmp_path, known_checks=set())
     assert second is not first
     assert second.entries == first.entries == load_kb(small_kb, known_checks=set()).entries
@@ -34,7 +34,7 @@ def test_new_and_removed_files_change_the_fingerprint(small_kb):
 
 def test_corrupt_snapshot_is_rebuilt(small_kb, tmp_path):
     load_kb_cached(small_kb, tmp_path, known_checks=set())
-    [snap] = tmp_path.glob("kb-*.json")
+    [snap] = tmp_path.glob("kb-*.sqlite3")
     snap.write_bytes(b"garbage")
     kb = load_kb_cached(small_kb, tmp_path, known_checks=set())
     assert set(kb.entries) == {"alpha", "beta"}
@@ -61,7 +61,7 @@ def test_snapshot_round_trips_the_real_content(tmp_path):
 
 def test_a_pickle_planted_as_the_snapshot_does_not_run(small_kb, tmp_path):
     load_kb_cached(small_kb, tmp_path, known_checks=set())
-    [snap] = tmp_path.glob("kb-*.json")
+    [snap] = tmp_path.glob("kb-*.sqlite3")
     witness = tmp_path / "pwned"
     snap.write_bytes(pickle.dumps(_Planted(str(witness))))
     kb = load_kb_cached(small_kb, tmp_path, known_checks=set())
@@ -135,7 +135,7 @@ def test_the_snapshot_keeps_every_field_of_the_knowledge_base(tmp_path):
         cold = load_kb(root)
         load_kb_cached(root, tmp_path / str(n))
         warm = load_kb_cached(root, tmp_path / str(n))
-        assert list((tmp_path / str(n)).glob("kb-*.json"))
+        assert list((tmp_path / str(n)).glob("kb-*.sqlite3"))
         for f in dataclasses.fields(KnowledgeBase):
             if f.name == "problems":  # exceptions compare by identity: compare what they say
                 assert [p.render("ja") for p in warm.problems] == [p.render("ja") for p in cold.problems]

@@ -15,6 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from kb.training.item import TrainingItem
+from kb.training.items import collect_items
+from kb.training.session import build_queue
 from kb.training.store import open_store
 from tui import paths
 from tui.cli import training as cmd_training
@@ -58,16 +61,28 @@ def _now():  # type: ignore[no-untyped-def]
     return datetime.now(UTC)
 
 
+def _asked(tag: str | None = None) -> list[TrainingItem]:
+    """The items `faq quiz` asks a new profile, in the session's own order (not a fixed list)."""
+    entries = fx.entries()
+    return build_queue(collect_items(entries), {}, _now(), entries=entries, tag=tag)
+
+
+def _typed(items: list[TrainingItem], *right: bool) -> list[str]:
+    return [fx.answer(item, ok) for item, ok in zip(items, right, strict=True)]
+
+
 def test_a_scripted_session_is_saved_and_progress_json_shows_it(
         home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _quiz(monkeypatch, capsys, "2\nno\n16\nfalse\n", "--profile", "kim")
+    asked = _asked()
+    typed = _typed(asked, *(i.card_id != "alpha/a2" for i in asked))  # all right but alpha/a2
+    code, out, _ = _quiz(monkeypatch, capsys, "".join(f"{t}\n" for t in typed), "--profile", "kim")
     assert code == 0
     assert out.count("✓ Correct") == 3 and out.count("✗ Incorrect. The answer: true") == 1
     assert "  2. two" in out and "→ faq show alpha" in out and "→ faq show beta" in out
     assert "Answered 4, correct 3" in out
     assert (home / "progress.sqlite3").exists()
-    assert _stored(home) == [("alpha/a1", 3, True, "2"), ("alpha/a2", 1, False, "no"),
-                             ("beta/b1", 3, True, "16"), ("beta/b2", 3, True, "false")]
+    assert _stored(home) == [(i.card_id, 1 if i.card_id == "alpha/a2" else 3, i.card_id != "alpha/a2", t)
+                             for i, t in zip(asked, typed, strict=True)]
     assert main(["progress", "--profile", "kim", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert (data["profile"], data["answers"], data["streak_days"], data["new"]) == ("kim", 4, 1, 0)
@@ -94,8 +109,9 @@ def test_unreadable_answers_are_asked_again_and_q_stops(
 
 
 def test_japanese_messages(home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    # Only alpha is tagged planning, so its two items come in its own order: a1, then a2 (true).
     monkeypatch.setattr(sys, "stdin", io.StringIO("2\n×\n"))
-    assert main(["quiz", "--lang", "ja", "--profile", "kim", "--count", "2"]) == 0
+    assert main(["quiz", "--lang", "ja", "--profile", "kim", "--count", "2", "--tag", "planning"]) == 0
     out = capsys.readouterr().out
     assert "✓ 正解" in out and "✗ 不正解。正解: 正しい (○)" in out and "Question alpha/a1? (ja)" in out
 
@@ -103,7 +119,7 @@ def test_japanese_messages(home: Path, monkeypatch: pytest.MonkeyPatch, capsys: 
 def test_at_a_terminal_the_trainee_may_override_the_rating(
         home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = _quiz(monkeypatch, capsys, "", "--profile", "kim", "--count", "2",
-                         stdin=_Tty("2\n1\nyes\n\n"))
+                         stdin=_Tty("{}\n1\n{}\n\n".format(*_typed(_asked()[:2], True, True))))
     assert code == 0 and "Change the rating?" in out
     with open_store(home / "progress.sqlite3", _now()) as store:
         reviews = store.load_reviews("kim")
@@ -113,7 +129,8 @@ def test_at_a_terminal_the_trainee_may_override_the_rating(
 
 def test_piped_answers_never_ask_for_a_rating(
         home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    _code, out, _ = _quiz(monkeypatch, capsys, "2\nyes\n", "--profile", "kim")
+    _code, out, _ = _quiz(monkeypatch, capsys, "{}\n{}\n".format(*_typed(_asked()[:2], True, True)),
+                          "--profile", "kim")
     assert "Change the rating?" not in out
     with open_store(home / "progress.sqlite3", _now()) as store:
         assert [r.duration_ms for r in store.load_reviews("kim")] == [None, None]
@@ -159,8 +176,8 @@ def test_default_profile_comes_from_the_user_name(home: Path, monkeypatch: pytes
 
 def test_progress_all_csv_has_a_row_per_profile(home: Path, monkeypatch: pytest.MonkeyPatch,
                                                 capsys: pytest.CaptureFixture[str]) -> None:
-    _quiz(monkeypatch, capsys, "2\nyes\n", "--profile", "kim")
-    _quiz(monkeypatch, capsys, "1\n", "--profile", "lee")
+    _quiz(monkeypatch, capsys, "{}\n{}\n".format(*_typed(_asked()[:2], True, True)), "--profile", "kim")
+    _quiz(monkeypatch, capsys, "1\n", "--profile", "lee")  # alpha/a1 first, wrong
     assert main(["progress", "--all", "--csv"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert [(r["profile"], r["answers"], r["seen"], r["items"]) for r in rows] == [
@@ -193,12 +210,14 @@ def test_a_session_killed_mid_way_keeps_every_committed_answer(tmp_path: Path) -
                 return
 
     assert proc.stdin is not None
+    asked = _asked()
+    typed = _typed(asked[:2], True, False)
     try:
-        for answer, shown in (("2", "→ faq show alpha"), ("no", "→ faq show alpha")):
+        for answer, item in zip(typed, asked, strict=False):
             proc.stdin.write(answer + "\n")
             proc.stdin.flush()
-            wait_for(shown)
-        wait_for("Question beta/b1?")  # asked, waiting for the third answer
+            wait_for(f"→ faq show {item.entry}")
+        wait_for(f"Question {asked[2].card_id}?")  # asked, waiting for the third answer
         proc.send_signal(signal.SIGKILL)
         assert proc.wait(timeout=10) == -signal.SIGKILL
     finally:
@@ -208,7 +227,7 @@ def test_a_session_killed_mid_way_keeps_every_committed_answer(tmp_path: Path) -
         for pipe in (proc.stdin, proc.stdout, proc.stderr):
             if pipe:
                 pipe.close()
-    assert _stored(tmp_path) == [("alpha/a1", 3, True, "2"), ("alpha/a2", 1, False, "no")]
+    assert _stored(tmp_path) == [(asked[0].card_id, 3, True, typed[0]), (asked[1].card_id, 1, False, typed[1])]
 
 
 def test_the_real_content_trains(real_kb, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -32,9 +32,25 @@ def _ids(queue) -> list[str]:  # type: ignore[no-untyped-def]
     return [i.card_id for i in queue]
 
 
-def test_new_items_come_in_content_order_limited_by_count(store: ProgressStore) -> None:
+def test_new_items_come_one_entry_at_a_time_in_content_order_limited_by_count(store: ProgressStore) -> None:
     session = start_session(store, "kim", fx.entries(), T0, random.Random(0), count=3)
-    assert _ids(session.queue) == ["alpha/a1", "alpha/a2", "beta/b1"]
+    assert _ids(session.queue) == ["alpha/a1", "beta/b1", "alpha/a2"]
+
+
+def test_no_two_items_in_a_row_come_from_one_entry_while_another_entry_has_items() -> None:
+    # Issue 15: the first three items of a session all came from one entry.
+    entries = fx.entries(with_generated=True)
+    items = collect_items(entries, random.Random(0))
+    queue = build_queue(items, {}, T0, entries=entries, count=None)
+    assert sorted(_ids(queue)) == sorted(_ids(items))  # every new item, once
+    assert [i.entry for i in queue[:3]] == list(entries)  # round-robin: one from each entry first
+    for before, after in zip(queue, queue[1:], strict=False):
+        assert before.entry != after.entry or {i.entry for i in queue[queue.index(after):]} == {after.entry}
+    # Due items too: the two most overdue are beta's; one of alpha's comes between them.
+    cards = {i.card_id: review(new_card(i.card_id, T0), Rating.Again, T0 - timedelta(hours=n + 1))[0]
+             for n, i in enumerate(items) if i.entry in ("alpha", "beta")}
+    due = build_queue(items, cards, T0, entries={k: entries[k] for k in ("alpha", "beta")})
+    assert _ids(due) == ["beta/b2", "alpha/a2", "beta/b1", "alpha/a1"]
 
 
 def test_due_items_come_first_most_overdue_first_and_not_yet_due_items_wait() -> None:
@@ -68,18 +84,20 @@ def test_placement_asks_one_item_from_every_entry_least_known_first(store: Progr
 
 def test_submit_checks_saves_and_moves_on(store: ProgressStore) -> None:
     session = start_session(store, "kim", fx.entries(), T0, random.Random(0))
+    asked = list(session.queue)
+    assert asked[0].card_id == "alpha/a1"  # choice 2: a full-width digit is read as 2
     first = session.submit("２", T0, duration_s=25.0)
     assert (first.correct, first.rating, first.entry) == (True, Rating.Good, "alpha")
     assert first.due == T0 + timedelta(minutes=10)
-    second = session.submit("yes", T0 + timedelta(seconds=30), duration_s=3.0)
+    second = session.submit(fx.answer(asked[1]), T0 + timedelta(seconds=30), duration_s=3.0)
     assert (second.correct, second.rating) == (True, Rating.Easy)
-    third = session.submit("15", T0 + timedelta(minutes=1))
-    assert (third.correct, third.rating, third.expected("en")) == (False, Rating.Again, "16")
-    assert session.next_item() is not None and session.next_item().card_id == "beta/b2"  # type: ignore[union-attr]
+    third = session.submit(fx.answer(asked[2], right=False), T0 + timedelta(minutes=1))
+    assert (third.correct, third.rating, third.expected("en")) == (False, Rating.Again, asked[2].expected("en"))
+    assert session.next_item() == asked[3]
     saved = store.load_reviews("kim")
     assert [(r.card_id, r.rating, r.duration_ms) for r in saved] == [
-        ("alpha/a1", 3, 25000), ("alpha/a2", 4, 3000), ("beta/b1", 1, None)]
-    assert store.load_cards("kim")["beta/b1"].due == T0 + timedelta(minutes=2)
+        ("alpha/a1", 3, 25000), (asked[1].card_id, 4, 3000), (asked[2].card_id, 1, None)]
+    assert store.load_cards("kim")[asked[2].card_id].due == T0 + timedelta(minutes=2)
 
 
 @pytest.mark.parametrize("seconds", [-5.0, -0.5, float("nan"), float("inf"), float("-inf"), 1e20])
@@ -103,18 +121,19 @@ def test_an_unreadable_answer_changes_nothing(store: ProgressStore) -> None:
 
 def test_a_failed_save_keeps_the_session_on_the_same_item(store: ProgressStore, monkeypatch: pytest.MonkeyPatch) -> None:
     session = start_session(store, "kim", fx.entries(), T0, random.Random(0))
-    session.submit("2", T0)
+    session.submit(fx.answer(session.queue[0]), T0)
+    second = session.queue[1]
 
     def crash(self: ProgressStore, profile: str, answer: object) -> int:
         raise RuntimeError("disk gone")
 
     monkeypatch.setattr(ProgressStore, "_insert_review", crash)
     with pytest.raises(RuntimeError):
-        session.submit("yes", T0)
+        session.submit(fx.answer(second), T0)
     monkeypatch.undo()
-    assert session.next_item().card_id == "alpha/a2"  # type: ignore[union-attr]
-    assert [r.card_id for r in store.load_reviews()] == ["alpha/a1"]
-    assert set(store.load_cards("kim")) == {"alpha/a1"}
+    assert session.next_item() == second
+    assert [r.card_id for r in store.load_reviews()] == [session.queue[0].card_id]
+    assert set(store.load_cards("kim")) == {session.queue[0].card_id}
 
 
 def test_override_reschedules_from_the_card_before_the_answer(store: ProgressStore) -> None:
@@ -133,35 +152,36 @@ def test_override_reschedules_from_the_card_before_the_answer(store: ProgressSto
 
 def test_summary_counts_ratings_misses_and_what_is_left(store: ProgressStore) -> None:
     session = start_session(store, "kim", fx.entries(), T0, random.Random(0))
-    session.submit("1", T0)
-    session.submit("yes", T0, duration_s=2)
+    session.submit(fx.answer(session.queue[0], right=False), T0)
+    session.submit(fx.answer(session.queue[1]), T0, duration_s=2)
     summary = session.summary()
     assert (summary.answered, summary.correct, summary.remaining) == (2, 1, 2)
     assert summary.ratings == {"Again": 1, "Easy": 1}
-    assert [i.card_id for i in summary.missed] == ["alpha/a1"]
+    assert list(summary.missed) == [session.queue[0]]
     assert summary.next_due == T0 + timedelta(minutes=1)
 
 
 def test_a_finished_session_refuses_more_answers(store: ProgressStore) -> None:
     session = start_session(store, "kim", fx.entries(), T0, random.Random(0), tag="network")
-    session.submit("16", T0)
-    session.submit("no", T0)
-    assert session.next_item() is None
+    for item in session.queue:
+        session.submit(fx.answer(item), T0)
+    assert session.position == 2 and session.next_item() is None
     with pytest.raises(InputError):
         session.submit("1", T0)
 
 
 def test_content_changes_keep_progress_edited_items_keep_cards_removed_ones_are_ignored(store: ProgressStore) -> None:
     first = start_session(store, "kim", fx.entries(), T0, random.Random(0))
-    for answer in ("2", "yes", "16", "no"):
-        first.submit(answer, T0)
+    for item in first.queue:
+        first.submit(fx.answer(item), T0)
     edited = fx.entries()
     alpha = edited["alpha"]
     reworded = dataclasses.replace(alpha.quiz[0], text=fx.text("A clearer question?", choices=("x", "y", "z")))
     edited["alpha"] = dataclasses.replace(alpha, quiz=(reworded, fx.item("alpha", "a3", "truefalse", True)))
     later = T0 + timedelta(minutes=15)  # alpha/a1 is due again, a2 is gone, a3 is new
     session = start_session(store, "kim", edited, later, random.Random(0))
-    assert _ids(session.queue) == ["alpha/a1", "beta/b1", "beta/b2", "alpha/a3"]
+    # Due first (alpha/a1, beta/b1, beta/b2, all due at once), but not two of beta in a row.
+    assert _ids(session.queue) == ["alpha/a1", "beta/b1", "alpha/a3", "beta/b2"]
     assert session.submit("2", later).due > T0 + timedelta(days=1)  # the second Good builds on the first
     assert "alpha/a2" in store.load_cards("kim")  # kept, not deleted
 

@@ -307,3 +307,40 @@ async def test_e_edits_the_entry_in_the_editor_and_the_app_reloads_it(app_for, d
         assert "動きます" in app.main.entry_view.answer_markdown()  # type: ignore[operator]
         assert app.main.entry_view.entry_id == "csv-required"
     assert "csv-required.md" in log.read_text(encoding="utf-8")
+
+
+# -- A link in an answer (the Markdown widget loads with the first entry, not before) ------------
+
+
+@run_async
+async def test_a_faq_link_in_an_answer_opens_that_entry_and_other_links_are_only_shown(app_for) -> None:
+    app = app_for(show="csv-required", lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        from textual.widgets import Markdown
+
+        body = app.main.query_one("#entry-body", Markdown)
+        body.post_message(Markdown.LinkClicked(body, "faq:requirements"))
+        await pilot.pause()
+        assert app.main.entry_view.entry_id == "requirements"
+        body = app.main.query_one("#entry-body", Markdown)
+        body.post_message(Markdown.LinkClicked(body, "https://example.com/x"))
+        await pilot.pause()
+        assert app.main.entry_view.entry_id == "requirements"
+        assert any("https://example.com/x" in n.message for n in app._notifications)
+
+
+# -- 13. Plurals: "1 answer", "3 answers", never "answer(s)", in the app as in the CLI ---------------
+
+
+def test_no_english_message_says_s_in_brackets() -> None:
+    import importlib
+
+    from tui.i18n import MESSAGES, t
+
+    for name in ("tui.cli.training", "tui.cli.checks", "tui.cli.gaps", "tui.cli.importer", "tui.cli.import_text"):
+        importlib.import_module(name)  # the commands add their own words to the catalog
+    assert [key for key, message in MESSAGES.items() if "(s)" in message.text("en")] == []
+    assert t("status_results", "en", n=1) == "1 answer, best first"
+    assert t("tr_counts", "en", due=0, new=2) == "Due now: 0 items; new: 2"
+    assert t("status_results", "ja", n=1) == "1 件 (確信度の高い順)"

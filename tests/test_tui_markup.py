@@ -53,8 +53,14 @@ async def _settle(pilot) -> None:
 async def test_show_of_an_id_that_is_markup_reports_it_literally(tmp_path) -> None:
     app = _app(REAL_DATA, tmp_path, show="[/]")
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(pilot)
+        # Looked for as soon as the content is in: a toast lasts seconds, and building this
+        # test's fresh index under load took longer (the notice had gone by then).
+        for _ in range(300):
+            await pilot.pause(0.02)
+            if any("[/]" in text for text in _drawn(app)):
+                break
         assert any("[/]" in text for text in _drawn(app))
+        await _settle(pilot)
         await pilot.pause(0.3)  # the toast is drawn
         assert app.is_running
     assert app.return_code in (0, None)

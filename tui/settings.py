@@ -12,7 +12,6 @@ import json
 import os
 import re
 import tempfile
-import tomllib
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -119,6 +118,7 @@ def read_settings(path: Path) -> dict[str, str]:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(_t("bad_file", "en", error=exc), ja=_t("bad_file", "ja", error=exc),
                           path=str(path)) from None
+    import tomllib  # only when a file is parsed: a start from the content store parses none
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +34,8 @@ class KnowledgeBase:
     """Everything loaded from one content folder, and what was wrong with it."""
 
     root: Path
-    entries: dict[str, Entry] = field(default_factory=dict)
+    # A dict, or entries read on demand from the content store (kb.content.stored).
+    entries: Mapping[str, Entry] = field(default_factory=dict)
     glossary: dict[str, GlossaryTerm] = field(default_factory=dict)
     tags: dict[str, Tag] = field(default_factory=dict)
     problems: list[ContentError] = field(default_factory=list)
@@ -51,8 +51,22 @@ class KnowledgeBase:
         named = [lang for lang in LANGS if lang in self.profile.name]
         if named:
             return tuple(named)
-        used = {lang for e in self.entries.values() for lang in e.text}
+        stored = getattr(self.entries, "languages", None)
+        used = set(stored) if stored is not None else {lang for e in self.entries.values() for lang in e.text}
         return tuple(lang for lang in LANGS if lang in used) or LANGS
+
+    def applies_values(self) -> set[str]:
+        """Every ``applies_to`` value of any entry (kept in the store: no entry is decoded)."""
+        stored = getattr(self.entries, "applies", None)
+        return set(stored) if stored is not None else {a for e in self.entries.values() for a in e.applies_to}
+
+    def applies_to(self, entry_id: str) -> tuple[str, ...]:
+        """One entry's ``applies_to`` (empty for an unknown id), without decoding a stored entry."""
+        stored = getattr(self.entries, "applies_to", None)
+        if stored is not None:
+            return tuple(stored(entry_id))
+        entry = self.entries.get(entry_id)
+        return entry.applies_to if entry is not None else ()
 
 
 def resolve_data_dir(explicit: Path | None, env: Mapping[str, str]) -> Path:
@@ -112,6 +126,8 @@ def load_kb(root: Path, known_checks: Iterable[str] | None = None) -> KnowledgeB
     # An entry that fails to load is still a known id: its own problem is reported once,
     # not again as an "unknown related id" in every entry that links to it.
     named = {p.stem for p in paths}
+    entries: dict[str, Entry] = {}
+    kb.entries = entries
     for path in paths:
         if not files.name_is_text(path):
             kb.problems.append(ContentError("file name is not UTF-8; rename the file", path=files.display_path(path),
@@ -124,15 +140,15 @@ def load_kb(root: Path, known_checks: Iterable[str] | None = None) -> KnowledgeB
         kb.problems.extend(problems)
         if entry is None:
             continue
-        if entry.id in kb.entries:
-            first = kb.entries[entry.id].path
+        if entry.id in entries:
+            first = entries[entry.id].path
             kb.problems.append(ContentError(f"duplicate id {entry.id!r} (first in {first})",
                                             path=str(path), line=_line_of(text, "id"), field="id",
                                             ja=f"id {entry.id!r} が重複しています (最初の定義: {first})"))
             continue
-        kb.entries[entry.id] = entry
-    for entry in kb.entries.values():
-        unknown = [rel for rel in entry.related if rel not in kb.entries and rel not in named]
+        entries[entry.id] = entry
+    for entry in entries.values():
+        unknown = [rel for rel in entry.related if rel not in entries and rel not in named]
         if unknown:
             # The file is read again only here, once: keeping every file's text until the end
             # would double the memory of a big knowledge base.
@@ -210,6 +226,7 @@ def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], str, int]:
     deep = files.deep_nesting_line(front)
     if deep is not None:
         raise ContentError(_TOO_DEEP, path=path, line=deep + 1, ja=_TOO_DEEP_JA)
+    import tomllib  # only when a file is parsed: a start from the content store parses none
     try:
         meta = tomllib.loads(front)
     except RecursionError:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,6 +53,7 @@ class Profile:
 
 def parse_profile(text: str, path: str, problems: list[ContentError]) -> Profile:
     """Parse kb.toml; problems name the line and key, and what is valid is kept."""
+    import tomllib  # only when a file is parsed: a start from the content store parses none
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

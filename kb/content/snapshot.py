@@ -1,7 +1,10 @@
-"""A parsed-content snapshot beside the index, so a start with unchanged files skips parsing.
+"""A parsed-content store beside the index, so a start with unchanged files skips parsing.
 
-The snapshot is JSON, not a pickle: a file planted in the cache can at worst be wrong
-content (and then it fails to decode and is rebuilt), never code that runs.
+The store is an SQLite file: one small header (profile, glossary, tags, problems, and what
+all entries together say) and each entry as JSON by id, decoded only when looked up
+(kb.content.stored). Nothing in it is a pickle: a file planted in the cache can at worst be
+wrong content (and then it fails to decode and the files are parsed again), never code
+that runs.
 """
 
 from __future__ import annotations
@@ -10,26 +13,33 @@ import contextlib
 import hashlib
 import json
 import os
+import sqlite3
+import stat
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from kb.content import files
-from kb.content.entry import Entry, GlossaryTerm, Localized, QuizItem, QuizText, Tag
+from kb.content.entry import LANGS, GlossaryTerm, Tag
 from kb.content.load import KnowledgeBase, load_kb
 from kb.content.profile import Product, Profile
+from kb.content.stored import StoredEntries, decode_entry, encode_entry
 from kb.errors import ContentError, ContentWarning
 
 # Bump when KnowledgeBase, Entry or the loader's output changes shape.
 # 2: content problems carry a Japanese message (``message_ja``). 3: JSON instead of a pickle.
 # 4: entries carry ``flags`` and may hold one language only; warnings kept apart from errors.
-SNAPSHOT_VERSION = "5"  # 5: kb.toml's profile is kept
-# The first bytes of every snapshot we write: pruning deletes only files that start so.
+# 5: kb.toml's profile is kept. 6: an SQLite store of entries by id, read on demand.
+SNAPSHOT_VERSION = "6"
 FORMAT = "faq-assistant content snapshot"
-_HEAD = json.dumps({"format": FORMAT})[:-1].encode()
+# Written into every store's SQLite header (PRAGMA application_id, bytes 68-71): pruning
+# deletes only files that carry it. "faq5" in ASCII.
+APPLICATION_ID = 0x66617135
+_SQLITE_HEAD = b"SQLite format 3\x00"
+# The first bytes of the JSON snapshots of versions 3 and 4, pruned as ours too.
+_OLD_HEAD = json.dumps({"format": FORMAT})[:-1].encode()
 _KEEP = 4
-MAX_SNAPSHOT_BYTES = 1024 * 1024 * 1024  # ours, so only a bound against a device put in its place
+MAX_SNAPSHOT_BYTES = 4 * 1024 * 1024 * 1024  # ours, so only a bound against a device put in its place
 
 
 def fingerprint(root: Path, known_checks: Iterable[str] | None = None) -> str:
@@ -49,41 +59,39 @@ def fingerprint(root: Path, known_checks: Iterable[str] | None = None) -> str:
     checks = ",".join(sorted(known_checks))
     digest = hashlib.sha256(f"{SNAPSHOT_VERSION}\0{checks}\0".encode() + os.fsencode(root.resolve()))
     for folder in (root, root / "entries"):
-        items = []
         try:
-            for e in os.scandir(folder):
-                if e.is_file():
-                    st = e.stat()
-                    items.append((os.fsencode(e.name), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
+            with os.scandir(folder) as listing:
+                # One line per file, hashed at once: the per-file cost is the stat call alone,
+                # which matters at 100,000 files.
+                lines = sorted(f"{e.name}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\0"
+                               for e in listing if e.is_file() for st in (e.stat(),))
         except OSError:
-            items = []
-        items.sort()
-        for name, *numbers in items:
-            digest.update(os.fsencode(folder.name) + b"/" + name + "\0{}\0{}\0{}\0{}\0".format(*numbers).encode())
+            lines = []
+        digest.update(os.fsencode(folder.name) + b"/" + os.fsencode("\n".join(lines)) + b"\n")
     return digest.hexdigest()[:24]
 
 
 def load_kb_cached(root: Path, cache_dir: Path | None, known_checks: Iterable[str] | None = None) -> KnowledgeBase:
-    """``load_kb``, reusing a snapshot when the folder has not changed since it was taken.
+    """``load_kb``, reusing the store when the folder has not changed since it was written.
 
-    A missing, stale or unreadable snapshot means parsing the files as usual; a cache
-    folder that cannot be written just means no snapshot next time.
+    The entries of a reused store are read one by one as they are looked up. A missing,
+    stale or unreadable store means parsing the files as usual; a cache folder that cannot
+    be written just means no store next time.
     """
+    checks = None if known_checks is None else list(known_checks)
     if cache_dir is None:
-        return load_kb(root, known_checks)
-    path = cache_dir / f"kb-{fingerprint(root, known_checks)}.json"
-    try:
-        # Read as any file is: a FIFO or a device in the cache must not block or fill memory.
-        return decode(json.loads(files.read_limited(path, limit=MAX_SNAPSHOT_BYTES)), root)
-    except Exception:  # noqa: BLE001 - any unreadable snapshot is simply rebuilt
-        pass
-    kb = load_kb(root, known_checks)
-    with contextlib.suppress(OSError):
+        return load_kb(root, checks)
+    path = cache_dir / f"kb-{fingerprint(root, checks)}.sqlite3"
+    stored = open_store(path, root, checks)
+    if stored is not None:
+        return stored
+    kb = load_kb(root, checks)
+    with contextlib.suppress(OSError, sqlite3.Error):
         cache_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, tmp = tempfile.mkstemp(prefix=".kb-", dir=cache_dir)  # 0600
+        os.close(fd)
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(encode(kb), handle, ensure_ascii=False)
+            _write_store(Path(tmp), kb)
             os.replace(tmp, path)
         finally:
             with contextlib.suppress(OSError):
@@ -92,10 +100,55 @@ def load_kb_cached(root: Path, cache_dir: Path | None, known_checks: Iterable[st
     return kb
 
 
+def open_store(path: Path, root: Path, known_checks: list[str] | None) -> KnowledgeBase | None:
+    """The knowledge base of a store, its entries read on demand; None when missing or not ours."""
+    try:
+        # Only a regular file: opening a FIFO put in its place would block.
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_SNAPSHOT_BYTES:
+            return None
+        # immutable: a store is never changed once renamed into place (a new one gets a new name).
+        db = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+    except (OSError, sqlite3.Error, ValueError):
+        return None
+    try:
+        db.execute("PRAGMA trusted_schema = OFF")
+        if db.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+            raise ValueError("not our store")
+        header = json.loads(db.execute("SELECT json FROM header").fetchone()[0])
+        kb = _decode_header(header, root)
+        kb.entries = StoredEntries(db, int(header["count"]), lambda: load_kb(root, known_checks).entries,
+                                   tuple(header["languages"]), tuple(str(a) for a in header["applies"]))
+        return kb
+    except Exception:  # noqa: BLE001 - any unreadable store is simply written again
+        db.close()
+        return None
+
+
+def _write_store(path: Path, kb: KnowledgeBase) -> None:
+    db = sqlite3.connect(str(path))
+    try:
+        # No journal: the file is written whole before it is renamed into place, and a
+        # journal would be a second file in the cache folder.
+        db.execute("PRAGMA journal_mode = OFF")
+        db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        db.execute("CREATE TABLE header (json TEXT NOT NULL)")
+        db.execute("CREATE TABLE entries (ord INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, "
+                   "applies TEXT NOT NULL, json TEXT NOT NULL)")
+        db.execute("INSERT INTO header VALUES (?)", (json.dumps(_header(kb), ensure_ascii=False),))
+        db.executemany("INSERT INTO entries (id, applies, json) VALUES (?, ?, ?)",
+                       ((e.id, json.dumps(e.applies_to, ensure_ascii=False),
+                         json.dumps(encode_entry(e), ensure_ascii=False)) for e in kb.entries.values()))
+        db.commit()
+    finally:
+        db.close()
+
+
 def _prune(cache_dir: Path, keep: Path) -> None:
     # Several content folders may share one cache; keep the few most recent snapshots.
     # Only files that are provably our snapshots: the folder may hold other people's files.
-    olds = sorted((p for p in cache_dir.glob("kb-*.json") if p != keep and _is_snapshot(p)),
+    olds = sorted((p for p in [*cache_dir.glob("kb-*.sqlite3"), *cache_dir.glob("kb-*.json")]
+                   if p != keep and _is_snapshot(p)),
                   key=lambda p: p.stat().st_mtime, reverse=True)
     for old in olds[_KEEP - 1 :]:
         with contextlib.suppress(OSError):
@@ -107,76 +160,61 @@ def _is_snapshot(path: Path) -> bool:
         if path.is_symlink() or not path.is_file():
             return False
         with path.open("rb") as handle:
-            return handle.read(len(_HEAD)) == _HEAD
+            head = handle.read(72)
     except OSError:
         return False
+    if head.startswith(_OLD_HEAD):
+        return True
+    return head.startswith(_SQLITE_HEAD) and len(head) == 72 and int.from_bytes(head[68:72], "big") == APPLICATION_ID
 
 
 def encode(kb: KnowledgeBase) -> dict[str, Any]:
-    """The parsed content as plain JSON values (``format`` first, see ``_HEAD``)."""
+    """The parsed content as plain JSON values: the store's header, with every entry."""
+    return {**_header(kb), "entries": [encode_entry(e) for e in kb.entries.values()]}
+
+
+def decode(data: dict[str, Any], root: Path) -> KnowledgeBase:
+    """The knowledge base back from ``encode``'s output; raises on any other shape."""
+    kb = _decode_header(data, root)
+    kb.entries = {e.id: e for e in map(decode_entry, data["entries"])}
+    return kb
+
+
+def _header(kb: KnowledgeBase) -> dict[str, Any]:
+    p = kb.profile
+    used = {lang for e in kb.entries.values() for lang in e.text}
     return {
         "format": FORMAT,
         "version": SNAPSHOT_VERSION,
         "digest": kb.digest,
-        "entries": [_entry(e) for e in kb.entries.values()],
+        "count": len(kb.entries),
+        "languages": [lang for lang in LANGS if lang in used],
+        "applies": sorted({a for e in kb.entries.values() for a in e.applies_to}),
+        "profile": {"name": p.name, "description": p.description, "not_about": p.not_about,
+                    "abbreviations": p.abbreviations, "quiz_per_entry": p.quiz_per_entry,
+                    "products": [{"name": x.name, "aliases": x.aliases, "versions": x.versions, "default": x.default}
+                                 for x in p.products]},
         "glossary": [{"id": g.id, "names": g.names, "definition": g.definition} for g in kb.glossary.values()],
         "tags": [{"id": t.id, "label": t.label} for t in kb.tags.values()],
-        "profile": _profile(kb.profile),
         "problems": [{"message": p.message, "ja": p.message_ja, "path": p.path, "line": p.line, "field": p.field,
                       "warning": isinstance(p, ContentWarning)} for p in kb.problems],
     }
 
 
-def _profile(p: Profile) -> dict[str, Any]:
-    # kb.toml: products and versions (scope), topics it is not about, abbreviations, the quiz
-    # rule and the name. Without it a warm start answered as if the file were not there.
-    return {
-        "name": p.name, "description": p.description, "not_about": p.not_about, "abbreviations": p.abbreviations,
-        "quiz_per_entry": p.quiz_per_entry,
-        "products": [{"name": d.name, "aliases": d.aliases, "versions": d.versions, "default": d.default}
-                     for d in p.products],
-    }
-
-
-def _decode_profile(data: dict[str, Any]) -> Profile:
-    products = tuple(Product(d["name"], tuple(d["aliases"]), {k: tuple(v) for k, v in d["versions"].items()},
-                             d["default"]) for d in data["products"])
-    return Profile(dict(data["name"]), dict(data["description"]), products, tuple(data["not_about"]),
-                   dict(data["abbreviations"]), int(data["quiz_per_entry"]))
-
-
-def _entry(e: Entry) -> dict[str, Any]:
-    return {
-        "id": e.id, "path": e.path, "tags": e.tags, "related": e.related, "applies_to": e.applies_to,
-        "checks": e.checks, "flags": e.flags,
-        "text": {lang: {"question": t.question, "answer": t.answer, "alternates": t.alternates}
-                 for lang, t in e.text.items()},
-        "quiz": [{"id": q.id, "entry": q.entry, "kind": q.kind, "answer": q.answer, "tolerance": q.tolerance,
-                  "line": q.line,
-                  "text": {lang: {"prompt": t.prompt, "explanation": t.explanation, "choices": t.choices}
-                           for lang, t in q.text.items()}} for q in e.quiz],
-    }
-
-
-def decode(data: dict[str, Any], root: Path) -> KnowledgeBase:
-    """The knowledge base back from ``encode``'s output; raises on any other shape."""
+def _decode_header(data: dict[str, Any], root: Path) -> KnowledgeBase:
     if data["format"] != FORMAT or data["version"] != SNAPSHOT_VERSION:
         raise ValueError("not a snapshot of this version")
-    entries = {}
-    for e in data["entries"]:
-        text = {lang: Localized(t["question"], t["answer"], tuple(t["alternates"])) for lang, t in e["text"].items()}
-        quiz = tuple(QuizItem(id=q["id"], entry=q["entry"], kind=q["kind"], answer=q["answer"],
-                              tolerance=q["tolerance"], line=q["line"],
-                              text={lang: QuizText(t["prompt"], t["explanation"], tuple(t["choices"]))
-                                    for lang, t in q["text"].items()}) for q in e["quiz"])
-        entries[e["id"]] = Entry(id=e["id"], text=text, tags=tuple(e["tags"]), related=tuple(e["related"]),
-                                 applies_to=tuple(e["applies_to"]), checks=tuple(e["checks"]), quiz=quiz,
-                                 path=e["path"], flags=tuple(e["flags"]))
     glossary = {g["id"]: GlossaryTerm(g["id"], {k: tuple(v) for k, v in g["names"].items()}, g["definition"])
                 for g in data["glossary"]}
     tags = {t["id"]: Tag(t["id"], t["label"]) for t in data["tags"]}
     problems = [(ContentWarning if p["warning"] else ContentError)(p["message"], ja=p["ja"], path=p["path"],
                                                                   line=p["line"], field=p["field"])
                 for p in data["problems"]]
-    return KnowledgeBase(root=root, entries=entries, glossary=glossary, tags=tags, problems=problems,
-                         digest=data["digest"], profile=_decode_profile(data["profile"]))
+    p = data["profile"]
+    profile = Profile(name=dict(p["name"]), description=dict(p["description"]), not_about=tuple(p["not_about"]),
+                      abbreviations=dict(p["abbreviations"]), quiz_per_entry=int(p["quiz_per_entry"]),
+                      products=tuple(Product(x["name"], tuple(x["aliases"]),
+                                             {k: tuple(v) for k, v in x["versions"].items()}, x["default"])
+                                     for x in p["products"]))
+    return KnowledgeBase(root=root, glossary=glossary, tags=tags, problems=problems, digest=data["digest"],
+                         profile=profile)

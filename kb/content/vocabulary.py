@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from typing import Any
 
 from kb.content import files
@@ -68,6 +67,7 @@ def load_toml(text: str, path: str, problems: list[ContentError]) -> dict[str, A
     if deep is not None:
         problems.append(ContentError(TOO_DEEP, path=path, line=deep, ja=TOO_DEEP_JA))
         return {}
+    import tomllib  # only when a file is parsed: a start from the content store parses none
     try:
         return tomllib.loads(text)
     except RecursionError:

@@ -29,7 +29,6 @@ import json
 import os
 import stat
 import tempfile
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -123,7 +122,9 @@ class QuestionLog:
     def record_ask(self, *, text: str, lang: str, answer: str | None, confidence: float | None,
                    closest: Iterable[tuple[str, float]], now: datetime, source: str = "cli") -> str:
         """Append one asked question; its id (for :meth:`record_open`). Raises OSError."""
-        ask_id = uuid.uuid4().hex[:16]
+        # The first half of a random (version 4) UUID, without importing uuid (and platform).
+        random_hex = os.urandom(8).hex()
+        ask_id = random_hex[:12] + "4" + random_hex[13:]
         record: dict[str, Any] = {
             "kind": "ask", "id": ask_id, "time": _time(now), "text": text[:MAX_TEXT_CHARS], "lang": lang,
             "answer": answer[:MAX_ID_CHARS] if answer else None,

@@ -1,10 +1,11 @@
 """The on-disk Whoosh index: schema, build, and a content-keyed cache that heals itself."""
 
+# ruff: noqa: E402 - Whoosh is imported after import_whoosh_lightly()
+
 from __future__ import annotations
 
 import contextlib
 import json
-import multiprocessing
 import os
 import shutil
 import tempfile
@@ -13,6 +14,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from kb.index.whoosh_import import import_whoosh_lightly
+
+import_whoosh_lightly()  # before Whoosh's first import (see there)
 
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
@@ -230,11 +235,11 @@ def _try_open(target: Path) -> Any | None:
         return None
     try:
         ix = whoosh_index.open_dir(str(target))
-        # Touch the segment files now, so a truncated or missing one is caught here.
+        # Touch each segment's files (READY checked their sizes): its first id, not every id.
         with open_searcher(ix) as searcher:
             searcher.doc_count()
-            for _ in searcher.lexicon("id"):
-                pass
+            for reader, _offset in searcher.reader().leaf_readers():
+                next(iter(reader.lexicon("id")), None)
         return ix
     except Exception:  # noqa: BLE001 - any failure to read a cache means "rebuild it"
         return None
@@ -353,6 +358,8 @@ def _documents(kb: KnowledgeBase) -> Iterator[dict[str, Any]]:
         return
     # forkserver/spawn, not fork: the app builds the index from a worker thread, and
     # forking a threaded process can deadlock.
+    import multiprocessing  # here: only a big build uses it, and it costs every start to import
+
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     with context.Pool(workers, initializer=_init_worker, initargs=(kb.glossary, table)) as pool:

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kb.content.load import KnowledgeBase
 from kb.index.searcher import open_searcher
 from kb.retrieval.calibration import calibrate, load_calibration, save_calibration
 from kb.retrieval.confidence import THRESHOLD, Calibration, Ranker, break_ties, confidences
-from kb.retrieval.keyword import KeywordSearch
 from kb.retrieval.question import MAX_QUERY_CHARS, QuestionAnalyzer
 from kb.retrieval.results import Answer, AskResult, SearchHit, Snippet
 from kb.retrieval.scope import Scope
 from kb.retrieval.snippets import make_snippet
 from kb.text.analysis import normalize, wording
+
+if TYPE_CHECKING:
+    from kb.retrieval.keyword import KeywordSearch
 
 _SENTENCE_END = re.compile(r"(?<=[。？！?!])\s*|(?<=\.)\s+(?=[A-Z])")  # "vs. pull" goes on
 
@@ -43,9 +46,8 @@ class Engine:
         self.scope = Scope(kb)
         self.analyzer = QuestionAnalyzer(kb, self.searcher, self.scope)
         self.ranker = Ranker(self.searcher, self.scope, self.analyzer.weight)
-        self._keyword = KeywordSearch(kb, self.searcher, self.analyzer.df_field)
-        self._keywords = self._keyword._keywords  # the keyword query builder, for tests and bench
-        self._impacts = self._keyword._impacts
+        self._keyword_search: KeywordSearch | None = None
+        self._keyword_lock = threading.Lock()
         if calibration is None:
             calibration = load_calibration(ix.storage)
             if calibration is None:
@@ -55,6 +57,25 @@ class Engine:
                 except Exception:  # noqa: BLE001 - a read-only cache: calibrate again next time
                     pass
         self.calibration = calibration
+
+    @property
+    def _keyword(self) -> KeywordSearch:
+        """Keyword search, made on the first search: `faq ask` loads no query parser."""
+        with self._keyword_lock:
+            if self._keyword_search is None:
+                from kb.retrieval.keyword import KeywordSearch
+
+                self._keyword_search = KeywordSearch(self.kb, self.searcher, self.analyzer.df_field)
+            return self._keyword_search
+
+    @property
+    def _keywords(self) -> Any:
+        """The keyword query builder, for tests and bench."""
+        return self._keyword._keywords
+
+    @property
+    def _impacts(self) -> Any:
+        return self._keyword._impacts
 
     def _wordings(self, entry_id: str) -> list[frozenset[str]]:
         entry = self.kb.entries.get(entry_id)

@@ -185,9 +185,23 @@ class QuestionAnalyzer:
         # preloads arrays of 2,048 slots per part, several ms for a handful of hits.
         question.query.matcher_type = Or.DEFAULT_MATCHER
         question.term_features = {(t.fieldname, t.text): k for t, k in rare if k is not None}
-        searched = set(question.term_features.values())
-        question.common_weight = sum(w for k, w in features.items() if k not in searched)
+        # The ranker bounds an entry by the weight of the features whose query terms it
+        # matched, plus this for every entry: the features that some entry holds but the
+        # query cannot show (a term left out as too common, a field or a completion not
+        # searched). Too little here would skip an entry that belongs in the top.
+        question.common_weight = sum(w for k, w in features.items()
+                                     if self._held(k) and not self._searched(k, question))
         return question
+
+    def _searched(self, key: str, question: Question) -> bool:
+        """Whether every entry holding the feature matches one of the query's terms for it."""
+        needed: list[tuple[str, str]] = []
+        for part in question.alternatives.get(key, (key,)):
+            if part.startswith("@"):
+                needed.append(("concepts", part[1:]))
+            else:
+                needed.extend((f, part) for f in (TEXT_JA, TEXT_EN) if self.df_field(f, part) > 0)
+        return all(question.term_features.get(term) == key for term in needed)
 
     def _complete(self, norm: str, question: Question, df: Callable[[str], int]) -> str | None:
         """The half-typed last word's completions, as an alternative feature; returns that word."""
@@ -224,6 +238,13 @@ class QuestionAnalyzer:
                   for t in self.searcher.reader().expand_prefix(TEXT_EN, tail))
         fits = [t for t in longer if len(t) - len(tail) <= TAIL_SLACK and self.df_field(TEXT_EN, t)]
         return max(fits, key=lambda t: (self.df_field(TEXT_EN, t), t), default=None)
+    def _held(self, key: str) -> bool:
+        """Whether some entry's vocabulary may hold a feature (concepts, or words of either text field)."""
+        if key.startswith("~"):
+            return True
+        if key.startswith("@"):
+            return self.df_field("concepts", key[1:]) > 0
+        return any(self.df_field(f, key) > 0 for f in (TEXT_JA, TEXT_EN))
 
     def _terms(self, word: str, boost: float) -> list[Query]:
         # Only fields that hold the word: a matcher per empty field costs time and finds nothing.

@@ -67,16 +67,13 @@ class Scope:
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
-        # product -> versions entries apply to ("" for an entry applying to every version)
+        # product -> versions entries apply to ("" for an entry applying to every version),
+        # per entry when first judged: a start reads only the distinct values, not every entry.
         self._applies: dict[str, dict[str, set[str]]] = {}
         known: dict[str, set[str]] = {}
-        for entry in kb.entries.values():
-            per: dict[str, set[str]] = {}
-            for item in entry.applies_to:
-                product, version = parse_applies(item)
-                per.setdefault(product, set()).add(version or "")
-                known.setdefault(product, set()).add(version or "")
-            self._applies[entry.id] = per
+        for item in sorted(kb.applies_values()):
+            product, version = parse_applies(item)
+            known.setdefault(product, set()).add(version or "")
         aliases: dict[str, set[str]] = {p: {p} for p in known}
         spellings: dict[str, str] = {}  # spelling -> canonical version
         for declared in kb.profile.products:
@@ -143,7 +140,7 @@ class Scope:
         mentions = list(mentions)
         if not mentions:
             return True
-        applies = self._applies.get(entry_id, {})
+        applies = self._applies_of(entry_id)
         for mention in mentions:
             products = [mention.product] if mention.product else sorted(self._owners.get(mention.version, ()))
             named = [p for p in products if p in applies]
@@ -158,6 +155,16 @@ class Scope:
                 if mention.version in known or "" in known or not known:
                     return True
         return False
+
+    def _applies_of(self, entry_id: str) -> dict[str, set[str]]:
+        per = self._applies.get(entry_id)
+        if per is None:
+            per = {}
+            for item in self.kb.applies_to(entry_id):
+                product, version = parse_applies(item)
+                per.setdefault(product, set()).add(version or "")
+            self._applies[entry_id] = per
+        return per
 
     def outside(self, norm: str) -> set[str]:
         """The kb.toml ``not_about`` topics named in normalized text."""

@@ -157,8 +157,9 @@ def build_queue(items: Sequence[TrainingItem], cards: Mapping[str, Card], now: d
                 rng: random.Random | None = None) -> list[TrainingItem]:
     """The items to ask, in order.
 
-    Normal: items due at ``now`` (longest overdue first), then never-seen items in
-    content order, at most ``count``. Placement: one item for every entry, the least
+    Normal: items due at ``now`` (longest overdue first), then never-seen items taken
+    one entry at a time (round-robin in content order), at most ``count``; no two items
+    in a row come from one entry while another entry has an item left. Placement: one item for every entry, the least
     known one (unseen first; ties drawn with ``rng``), ``count`` ignored. ``tag``
     keeps only items whose entry carries it.
     """
@@ -175,9 +176,31 @@ def build_queue(items: Sequence[TrainingItem], cards: Mapping[str, Card], now: d
         return queue
     due = sorted((i for i in pool if i.card_id in cards and cards[i.card_id].due <= now),
                  key=lambda i: cards[i.card_id].due)
-    new = [i for i in pool if i.card_id not in cards]
-    queue = due + new
-    return queue if count is None else queue[: max(0, count)]
+    new = _round_robin([i for i in pool if i.card_id not in cards])
+    limit = len(due) + len(new) if count is None else max(0, count)
+    return _spread(due + new, limit)
+
+
+def _round_robin(items: Sequence[TrainingItem]) -> list[TrainingItem]:
+    """``items`` taken one entry at a time: each entry's first item in entry order, then each second..."""
+    by_entry: dict[str, list[TrainingItem]] = {}
+    for item in items:
+        by_entry.setdefault(item.entry, []).append(item)
+    rounds = max((len(group) for group in by_entry.values()), default=0)
+    return [group[n] for n in range(rounds) for group in by_entry.values() if n < len(group)]
+
+
+def _spread(items: Sequence[TrainingItem], limit: int) -> list[TrainingItem]:
+    """The first ``limit`` of ``items`` in their order, except that an item from the entry just
+    asked waits while an item from another entry is left: three questions in a row on one
+    entry teach the entry's wording, not its content."""
+    waiting = list(items)
+    queue: list[TrainingItem] = []
+    while waiting and len(queue) < limit:
+        previous = queue[-1].entry if queue else None
+        pick = next((n for n, item in enumerate(waiting) if item.entry != previous), 0)
+        queue.append(waiting.pop(pick))
+    return queue
 
 
 def start_session(store: ProgressStore, profile: str, entries: Mapping[str, Entry], now: datetime,

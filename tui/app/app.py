@@ -41,10 +41,7 @@ from tui.app.question_tracker import QuestionTracker
 from tui.app.screens import screen_available
 from tui.app.screens.commands import KnowledgeCommands
 from tui.app.screens.gaps_command import GapsCommands
-from tui.app.screens.help import HelpScreen
 from tui.app.screens.main import MainScreen
-from tui.app.screens.problems import ProblemsScreen
-from tui.app.screens.term import TermScreen
 from tui.app.state import DEBOUNCE_SECONDS, AppState, Settings
 from tui.app.widgets.line_breaks import enable_cjk_line_breaks
 from tui.app.widgets.messages import EntrySelected, TermSelected
@@ -154,6 +151,8 @@ class FaqApp(App[int]):
                         severity="warning", markup=False)
         content = message.library.content
         if not content.entries:
+            from tui.app.screens.problems import ProblemsScreen
+
             await self.push_screen(ProblemsScreen(content, self.lang))
             if self.settings.exit_after == "ready":
                 self.call_after_refresh(self.exit, 1)
@@ -190,6 +189,8 @@ class FaqApp(App[int]):
     def _term_selected(self, event: TermSelected) -> None:
         content = self.state.content
         if content is not None and event.term_id in content.glossary:
+            from tui.app.screens.term import TermScreen
+
             self.push_screen(TermScreen(content.glossary[event.term_id], self.lang))
 
     def on_bookmark_toggled(self, message: BookmarkToggled) -> None:
@@ -264,6 +265,8 @@ class FaqApp(App[int]):
         self.notify(t("copied", self.lang, what=t("copied_selection", self.lang)), markup=False)
 
     def action_help(self) -> None:
+        from tui.app.screens.help import HelpScreen
+
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss()
             return

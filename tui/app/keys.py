@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
+from textual.widgets import Input
 
 from tui.app.compat import rewrite_bindings
 from tui.i18n import MESSAGES, t
@@ -80,3 +82,20 @@ def _localized(binding: Binding, lang: str) -> Binding:
         if key is not None:
             binding = replace(binding, group=Binding.Group(t(key, lang), compact=group.compact))
     return binding
+
+
+# Keys a filtered list keeps for itself (moving, opening) or leaves to the screen (tabs, help,
+# history); any other character typed on the list goes to its filter box, as in a file picker.
+_LIST_KEEPS = frozenset({"j", "k", "g", "G", "space", "slash", "question_mark",
+                         "left_square_bracket", "right_square_bracket", "1", "2", "3", "4", "5"})
+
+
+def send_to_filter(event: events.Key, box: Input) -> bool:
+    """Type the key ``event`` into the filter ``box`` (focusing it) unless the list keeps that key."""
+    if not (event.is_printable and event.character) or event.key in _LIST_KEEPS:
+        return False
+    event.stop()
+    event.prevent_default()
+    box.focus()
+    box.insert_text_at_cursor(event.character)
+    return True

@@ -34,6 +34,8 @@ def load_content(settings: Settings, post: Callable[[Message], object]) -> None:
             path=str(settings.kb_root))]), settings.cache_dir)
     bookmarks, problem = load_bookmarks(settings.bookmarks_path)
     post(ContentLoaded(library, bookmarks, problem))
+    # What the first entry opened needs, loaded here rather than when the person waits for it.
+    import textual.widgets._markdown  # noqa: F401
 
 
 def open_engine(library: Library, engine_lock: threading.Lock, post: Callable[[Message], object]) -> None:
@@ -48,7 +50,9 @@ def open_engine(library: Library, engine_lock: threading.Lock, post: Callable[[M
             start_resource_tracker()
         engine = library.engine
         with engine_lock:
-            first = next(iter(library.content.entries.values()), None)
+            # The first id, then its entry: .values() would decode every stored entry.
+            first_id = next(iter(library.content.entries), None)
+            first = library.content.entries.get(first_id) if first_id is not None else None
             engine.ask(f"{WARM_UP} {first.question('ja')} {first.question('en')}" if first else WARM_UP,
                        top=1, run_checks=False)
     except Exception as exc:  # noqa: BLE001 - a broken index must not take the app down

@@ -42,7 +42,14 @@ ZSH = r"""#compdef faq
 # faq completion for zsh. Install: echo 'source <(faq completion zsh)' >> ~/.zshrc (after compinit)
 _faq() {
     local out
-    local -a candidates
+    local -a candidates subcommands
+    subcommands=(
+@SUBCOMMANDS@
+    )
+    if (( CURRENT == 2 )) && [[ $words[CURRENT] != -* ]]; then
+        _describe -t commands 'faq command' subcommands
+        return
+    fi
     out=$(faq __complete "${(@)words[2,CURRENT]}" 2>/dev/null) || return 1
     if [[ $out == __files__ ]]; then
         _files
@@ -66,10 +73,40 @@ function __faq_complete
         printf '%s\n' $out
     end
 end
-complete -c faq -f -a '(__faq_complete)'
+@SUBCOMMANDS@
+complete -c faq -f -n 'not __fish_use_subcommand' -a '(__faq_complete)'
 """
 
-SCRIPTS = {"bash": BASH, "zsh": ZSH, "fish": FISH}
+
+def _quoted(text: str, shell: str) -> str:
+    """``text`` as one single-quoted word: fish reads backslash escapes there, zsh none at all."""
+    if shell == "fish":
+        return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+    return "'" + text.replace("'", "'\\''") + "'"
+
+
+def subcommand_help() -> dict[str, str]:
+    """Each subcommand `faq --help` lists, with its one-line help (English), from the real parser."""
+    from tui.cli.parser import build_parser
+
+    sub = _subcommands(build_parser((), lang="en"))
+    assert sub is not None
+    return {a.dest: " ".join((a.help or "").split()) for a in sub._choices_actions if a.help != argparse.SUPPRESS}
+
+
+def script(shell: str) -> str:
+    """The completion script for ``shell``; zsh and fish describe each subcommand, named from the parser."""
+    if shell == "bash":
+        return BASH
+    helps = subcommand_help()
+    if shell == "zsh":
+        # In a _describe item a colon ends the name: one inside a name would need a backslash.
+        lines = "\n".join(f"        {_quoted(name.replace(':', chr(92) + ':') + ':' + text, shell)}"
+                          for name, text in helps.items())
+        return ZSH.replace("@SUBCOMMANDS@", lines)
+    lines = "\n".join(f"complete -c faq -f -n __fish_use_subcommand -a {_quoted(name, shell)} -d {_quoted(text, shell)}"
+                      for name, text in helps.items())
+    return FISH.replace("@SUBCOMMANDS@", lines)
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser, h: Help) -> None:
@@ -87,7 +124,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser, h
 
 
 def cmd_completion(args: argparse.Namespace) -> int:
-    sys.stdout.write(SCRIPTS[args.shell])
+    sys.stdout.write(script(args.shell))
     return EXIT_OK
 
 

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from kb.gaps.review import Outcome
 from tui.cli import context
 from tui.cli.exit_codes import EXIT_NO_ANSWER, EXIT_OK
+from tui.cli.pager import paged
 from tui.cli.render import Style
 from tui.cli.text import Help
 from tui.i18n import t
@@ -137,6 +138,7 @@ def current_gaps(args: argparse.Namespace, kb: KnowledgeBase, log: QuestionLog) 
 # -- faq gaps ----------------------------------------------------------------------------------
 
 
+@paged
 def cmd_gaps(args: argparse.Namespace) -> int:
     kb = context.load(args, quiet=True)
     log = question_log_for_reading(context.data_dir(args))

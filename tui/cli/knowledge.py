@@ -8,17 +8,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kb.content.entry import Entry
-from kb.content.lint import lint_kb
-from kb.content.load import load_kb
 from kb.errors import ContentError, InputError
-from kb.retrieval.evaluate import evaluate, read_cases
 from tui.cli import context
 from tui.cli.text import Help
 
 if TYPE_CHECKING:
     from kb.retrieval.engine import AskResult, Engine
 from tui.cli.exit_codes import EXIT_NO_ANSWER, EXIT_OK
-from tui.cli.pager import show_text
+from tui.cli.pager import paged, show_text
 from tui.cli.pipe import reader_gone
 from tui.cli.render import Style, cell_width, pad, render_markdown, render_snippet, wrap_text
 from tui.cli.suggest import did_you_mean
@@ -193,6 +190,7 @@ def format_entry(kb: Any, entry: Entry, lang: str, style: Style, confidence: flo
 # -- search, show, list, tags, glossary ------------------------------------------------------
 
 
+@paged
 def cmd_search(args: argparse.Namespace) -> int:
     engine = context.engine(args)
     if args.tag and args.tag not in engine.kb.tags:
@@ -248,6 +246,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+@paged
 def cmd_list(args: argparse.Namespace) -> int:
     kb = context.load(args)
     if args.tag and args.tag not in kb.tags:
@@ -275,6 +274,7 @@ def cmd_tags(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+@paged
 def cmd_glossary(args: argparse.Namespace) -> int:
     kb = context.load(args)
     terms = list(kb.glossary.values())
@@ -315,6 +315,9 @@ def cmd_lint(args: argparse.Namespace) -> int:
     from kb.errors import ContentWarning
 
     root = context.data_dir(args)
+    from kb.content.lint import lint_kb
+    from kb.content.load import load_kb
+
     kb = load_kb(root)
     problems = lint_kb(kb)
     errors = [p for p in problems if not isinstance(p, ContentWarning)]
@@ -358,6 +361,8 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
+    from kb.retrieval.evaluate import evaluate, read_cases
+
     if args.accepted:
         from tui.cli.gaps import accepted_cases
 

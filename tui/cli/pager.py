@@ -1,17 +1,21 @@
 """Long text through ``$PAGER`` the way git does it: only on a terminal, only when it does not fit.
 
-``faq show`` on a terminal pipes an entry taller than the window to ``$FAQ_PAGER``, else
-``$PAGER``, else ``less``; ``LESS`` defaults to ``FRX`` (quit if one screen, keep colours,
+``faq show``, ``list``, ``glossary``, ``search``, ``gaps`` and ``progress`` on a terminal pipe
+output taller than the window to ``$FAQ_PAGER``, else ``$PAGER``, else ``less``; ``LESS`` defaults to ``FRX`` (quit if one screen, keep colours,
 leave the text on the screen). ``PAGER=cat`` (or empty) and ``--no-pager`` print directly.
 """
 
 from __future__ import annotations
 
+import argparse
+import functools
+import io
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import TextIO
 
 
@@ -57,3 +61,58 @@ def show_text(text: str, no_pager: bool = False, env: Mapping[str, str] | None =
     except BrokenPipeError:  # the reader quit the pager before the end: fine
         pass
     proc.wait()
+
+
+class _Captured(io.StringIO):
+    """stdout while a command's output is gathered for the pager: still a terminal to whoever asks
+    (colour and width are chosen as for the terminal the pager will show them on)."""
+
+    def __init__(self, real: TextIO) -> None:
+        super().__init__()
+        self._real = real
+
+    def isatty(self) -> bool:
+        return True
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(self._real, "encoding", None) or "utf-8"
+
+
+@contextmanager
+def paging(args: argparse.Namespace, env: Mapping[str, str] | None = None) -> Iterator[None]:
+    """Gather what a command prints and page it as `faq show` does, if it is long and on a terminal.
+
+    Never for ``--json`` or ``--csv`` (data for a program), ``--no-pager``, a pipe or a file:
+    then the output goes straight out as it is written.
+    """
+    env = os.environ if env is None else env
+    data = getattr(args, "json", False) or getattr(args, "csv", False)
+    try:
+        terminal = sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        terminal = False
+    if data or getattr(args, "no_pager", False) or not terminal or pager_command(env) is None:
+        yield
+        return
+    real = sys.stdout
+    captured = _Captured(real)
+    sys.stdout = captured
+    try:
+        yield
+    finally:
+        sys.stdout = real
+        text = captured.getvalue()
+        if text:
+            show_text(text.removesuffix("\n"), env=env)
+
+
+def paged(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """``command`` with its output paged as :func:`paging` says (a `faq` subcommand's function)."""
+
+    @functools.wraps(command)
+    def run(args: argparse.Namespace) -> int:
+        with paging(args):
+            return command(args)
+
+    return run

@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, cast
 
 from kb.content.load import read_profile, resolve_data_dir
 from kb.content.profile import Profile
@@ -60,6 +60,9 @@ def _parser_class(lang: str) -> type[argparse.ArgumentParser]:
     """An ArgumentParser speaking ``lang``: its help, usage and usage errors."""
 
     class Parser(argparse.ArgumentParser):
+        # The description, made only when help is shown (it reads kb.toml).
+        describe: Callable[[], str] | None = None
+
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             kwargs.setdefault("formatter_class", formatter_for(lang))
             super().__init__(*args, **kwargs)
@@ -69,6 +72,8 @@ def _parser_class(lang: str) -> type[argparse.ArgumentParser]:
             return super().format_usage()
 
         def format_help(self) -> str:
+            if self.describe is not None:
+                self.description, self.describe = self.describe(), None
             localize_parser(self, lang)
             return super().format_help()
 
@@ -152,26 +157,74 @@ def build_parser(argv: Sequence[str] = (), lang: str | None = None) -> argparse.
     lang = lang or argv_lang(argv, default_lang())
     parser_class = _parser_class(lang)
     h = Help(lang)
-    profile = _profile(argv)
-    name = profile.title(lang)
-    about = profile.about(lang)
-    parser = parser_class(
-        prog="faq",
-        description=h(f"{name}: 質問、検索、計算、練習。", f"{name}: ask, search, compute, train.")
-        + (f" {about}" if about else ""),
-        parents=[common_options(lang=lang)],
-    )
-    parser.add_argument("--version", action="version", version=f"faq {version()}",
+
+    def describe() -> str:
+        profile = _profile(argv)
+        name = profile.title(lang)
+        about = profile.about(lang)
+        return h(f"{name}: 質問、検索、計算、練習。", f"{name}: ask, search, compute, train.") + (f" {about}" if about else "")
+
+    parser = parser_class(prog="faq", parents=[common_options(lang=lang)])
+    parser.describe = describe  # type: ignore[attr-defined]
+    parser.add_argument("--version", action=_VersionAction,
                         help=h("バージョンを表示して終了します", "show the version and exit"))
     common = common_options(defaults=False, lang=lang)
     sub = parser.add_subparsers(dest="command", metavar=h("コマンド", "COMMAND"), parser_class=parser_class)
     import importlib
 
-    needed = _COMMAND_MODULES.get(_command_in(argv) or "")
-    names = [needed] if needed else _MODULE_ORDER
-    for name in names:
-        importlib.import_module(f"tui.cli.{name}").register(sub, common, h)
+    command = _command_in(argv) or ""
+    needed = _COMMAND_MODULES.get(command)
+    if needed:
+        # Only the subcommand asked for: its module's other subcommands cost time to build
+        # and are never used by this process (`faq ask` builds one subparser, not nine).
+        importlib.import_module(f"tui.cli.{needed}").register(cast(argparse._SubParsersAction, _OnlyOne(sub, command)),
+                                                              common, h)
+    else:
+        for name in _MODULE_ORDER:
+            importlib.import_module(f"tui.cli.{name}").register(sub, common, h)
     return parser
+
+
+class _OnlyOne:
+    """The subparsers action as a module's ``register`` sees it, keeping one subcommand.
+
+    The others are built on a throwaway parser that nobody parses with.
+    """
+
+    def __init__(self, sub: argparse._SubParsersAction, name: str) -> None:
+        self._sub = sub
+        self._name = name
+
+    def add_parser(self, name: str, **kwargs: Any) -> Any:
+        if name == self._name:
+            return self._sub.add_parser(name, **kwargs)
+        return _Discarded()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._sub, name)
+
+
+class _Discarded:
+    """A subparser that is never used: every call on it (and on what it returns) does nothing."""
+
+    def __getattr__(self, name: str) -> Any:
+        return self
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self
+
+
+class _VersionAction(argparse.Action):
+    """``--version``: the installed version is looked up only when asked for (importlib.metadata is slow to load)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS,
+                 default: Any = argparse.SUPPRESS, help: str | None = None) -> None:
+        super().__init__(option_strings=option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        sys.stdout.write(f"faq {version()}\n")
+        parser.exit()
 
 
 def version() -> str:

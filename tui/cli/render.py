@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
 import unicodedata
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, TextIO
-
-from markdown_it import MarkdownIt
+from typing import TYPE_CHECKING, Any, TextIO
 
 from tui.safe import clean, clean_line
 
 if TYPE_CHECKING:  # Whoosh loads only for the commands that search
     from kb.retrieval.engine import Snippet
 
-_md = MarkdownIt("commonmark")
+
+@functools.cache
+def _markdown() -> Any:
+    # Loaded on the first entry rendered: `faq ask --json` renders none.
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark")
 
 
 
@@ -177,7 +182,7 @@ def render_markdown(source: str, style: Style, width: int | None = None) -> str:
     out: list[str] = []
     list_stack: list[list[int]] = []  # per open list: [ordered, counter]
     prefix = ""
-    for token in _md.parse(clean(source)):
+    for token in _markdown().parse(clean(source)):
         kind = token.type
         if kind in ("bullet_list_open", "ordered_list_open"):
             list_stack.append([kind == "ordered_list_open", int(token.attrGet("start") or 1)])

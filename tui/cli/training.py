@@ -30,6 +30,7 @@ from kb.training.store import open_store, validate_profile
 from tui import paths
 from tui.cli import context
 from tui.cli.exit_codes import EXIT_OK
+from tui.cli.pager import paged
 from tui.cli.render import pad
 from tui.cli.text import Help
 from tui.i18n import add_messages, format_message, t
@@ -265,6 +266,7 @@ def _print_summary(session: Session, lang: str) -> None:
         _out(_t("next_due", lang, when=_local(summary.next_due)))
 
 
+@paged
 def cmd_progress(args: argparse.Namespace) -> int:
     kb = load_content(args)
     now = _now()

@@ -1,7 +1,8 @@
 """Hand-built entries for the training tests (and the subprocess killed mid-session).
 
-Three entries, two of them without generated items, so a session's queue is known in
-advance: alpha/a1 (choice, answer 2), alpha/a2 (true), beta/b1 (numeric 16), beta/b2 (false).
+Three entries, two of them without generated items: alpha/a1 (choice, answer 2), alpha/a2
+(true), beta/b1 (numeric 16), beta/b2 (false). A session asks them one entry at a time, so
+tests type :func:`answer` for whatever item the session asks rather than a fixed list.
 The third, ``concurrent-migrations``, only appears where a test asks for ``with_generated``;
 it links the max-concurrent-migrations check, so that check's generated item joins it.
 """
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from kb.content.entry import Entry, Localized, QuizItem, QuizText, Tag
 from kb.content.load import KnowledgeBase
+from kb.training.item import TrainingItem
 
 
 def text(prompt: str, explanation: str = "Because.", choices: tuple[str, ...] = ()) -> dict[str, QuizText]:
@@ -51,3 +53,13 @@ def knowledge_base(with_generated: bool = False) -> KnowledgeBase:
     return KnowledgeBase(root=Path("fixture"), entries=entries(with_generated),
                          tags={"planning": Tag("planning", {"ja": "計画", "en": "Planning"}),
                                "network": Tag("network", {"ja": "ネットワーク", "en": "Networking"})})
+
+
+def answer(item: TrainingItem, right: bool = True) -> str:
+    """What a trainee types to answer ``item`` right (or wrong), whatever order the queue asks in."""
+    if item.kind == "choice":
+        count = len(item.choices("en"))
+        return str(item.answer if right else int(item.answer) % count + 1)
+    if item.kind == "truefalse":
+        return "yes" if bool(item.answer) == right else "no"
+    return str(item.answer if right else float(item.answer) + 1 + 2 * item.tolerance)

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import events, on
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Markdown, TabbedContent, TabPane
+from textual.widgets import Footer, Input, TabbedContent, TabPane
 
 from tui.app import messages
 from tui.app.keys import MAIN_BINDINGS, PANE_FOCUS, TABS
 from tui.app.screens import screen_available, screen_factory
-from tui.app.screens.cluster_open import ClusterOpenScreen
-from tui.app.screens.problems import ProblemsScreen
 from tui.app.state import AppState, state_of
 from tui.app.widgets.answers_view import AnswersView
 from tui.app.widgets.cluster_report import ClusterReport
@@ -22,9 +21,12 @@ from tui.app.widgets.glossary_browser import GlossaryBrowser
 from tui.app.widgets.messages import EntrySelected, GlossaryRequested
 from tui.app.widgets.question_input import QuestionInput
 from tui.app.widgets.results_list import ResultsList
-from tui.app.widgets.tag_browser import TagBrowser
+from tui.app.widgets.tag_browser import BrowsePane, TagBrowser
 from tui.i18n import t
 from tui.safe import clean_line
+
+if TYPE_CHECKING:
+    from textual.widgets import Markdown
 
 
 class MainScreen(Screen[None]):
@@ -49,7 +51,7 @@ class MainScreen(Screen[None]):
             with TabPane(t("tab_entry", lang), id="entry"):
                 yield EntryView(lang, id="entry-view")
             with TabPane(t("tab_browse", lang), id="browse"):
-                yield TagBrowser(id="browse-tree")
+                yield BrowsePane(lang)
             with TabPane(t("tab_glossary", lang), id="glossary"):
                 yield GlossaryBrowser(id="glossary")
             with TabPane(t("tab_cluster", lang), id="cluster"):
@@ -129,6 +131,7 @@ class MainScreen(Screen[None]):
         for tab in TABS:
             self.tabs.get_tab(tab).label = t(f"tab_{tab}", lang)
         self.question.placeholder = t("question_placeholder", lang)
+        self.query_one(BrowsePane).relabel(lang)
         self.query_one(ClusterReport).relabel(lang)
         self.answers.show_progress(self.question.value)
         kb = state.content
@@ -231,8 +234,9 @@ class MainScreen(Screen[None]):
         self.tabs.active = "glossary"
         self.query_one("#glossary-terms").focus()
 
-    @on(Markdown.LinkClicked)
-    async def _link_clicked(self, event: Markdown.LinkClicked) -> None:
+    # By its handler's name, so that the Markdown widget (markdown-it) loads with the first entry
+    # shown, not before the first screen.
+    async def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
         event.stop()
         kb = self.state.content
         target = event.href.removeprefix("faq:").strip("/")
@@ -285,6 +289,8 @@ class MainScreen(Screen[None]):
             self._focus_pane()
         elif isinstance(focused, Input) and focused in self.entry_view.query(Input):
             self.entry_view.focus()
+        elif isinstance(focused, Input) and focused.id in ("browse-filter", "glossary-filter"):
+            self._focus_pane()  # from a list's filter to the list, the filter kept
 
     def _focus_pane(self) -> None:
         """Focus what the open tab shows (its list, tree or text), else the tab bar."""
@@ -328,11 +334,15 @@ class MainScreen(Screen[None]):
     def action_open_cluster(self) -> None:
         # The tree starts where faq was run, which is where a person keeps their own files.
         suggestion = str(self.state.settings.cluster_file or "")
+        from tui.app.screens.cluster_open import ClusterOpenScreen
+
         self.app.push_screen(ClusterOpenScreen(Path.cwd(), self.state.lang, suggestion), self._check_cluster)
 
     def action_problems(self) -> None:
         kb = self.state.content
         if kb is not None and kb.problems:
+            from tui.app.screens.problems import ProblemsScreen
+
             self.app.push_screen(ProblemsScreen(kb, self.state.lang))
 
     def action_training(self) -> None:

@@ -9,7 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Label, Markdown, OptionList, Static
+from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kb.content.entry import Entry
@@ -100,7 +100,9 @@ class EntryView(VerticalScroll):
 
         With ``keep_values`` (same entry, new language) the calculators keep what was typed.
         """
-        # Imported here: the calculators are not needed to draw the first screen.
+        # Imported here: the calculators and markdown-it are not needed to draw the first screen.
+        from textual.widgets import Markdown
+
         from kb.checks.registry import calculator
         from tui.app.widgets.check_panel import CheckPanel, initial_values
 

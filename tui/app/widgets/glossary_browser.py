@@ -6,13 +6,13 @@ from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.fuzzy import Matcher
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from kb.content.entry import GlossaryTerm
 from kb.content.load import KnowledgeBase
-from tui.app.keys import LIST_BINDINGS
+from tui.app.fuzzy import highlighted, rank
+from tui.app.keys import LIST_BINDINGS, send_to_filter
 from tui.i18n import t
 from tui.safe import clean, clean_line
 
@@ -28,13 +28,25 @@ def term_text(term: GlossaryTerm, lang: str) -> Text:
     return text
 
 
-def filter_terms(terms: list[GlossaryTerm], query: str) -> list[GlossaryTerm]:
-    """``terms`` whose name or any spelling fuzzily matches ``query``, best first (all, in order, if empty)."""
+def filter_terms(terms: list[GlossaryTerm], query: str, lang: str = "ja") -> list[tuple[GlossaryTerm, Text]]:
+    """``terms`` whose name or any spelling fuzzily matches ``query``, best first (all, in order, if
+    empty), each with its line for the list: the name in ``lang``, the matched characters marked
+    (a match on another spelling shows that spelling after the name)."""
+    def label(term: GlossaryTerm) -> str:
+        return clean_line(term.name(lang))
+
     if not query.strip():
-        return terms
-    matcher = Matcher(query.strip())
-    scored = [(max(matcher.match(name) for name in term.synonyms), n, term) for n, term in enumerate(terms)]
-    return [term for score, _n, term in sorted(scored, key=lambda s: (-s[0], s[1])) if score > 0]
+        return [(term, highlighted(label(term), ())) for term in terms]
+    shown = []
+    for term, text, found in rank(terms, query, key=lambda g: [label(g), *map(clean_line, g.synonyms)]):
+        if text == label(term):
+            line = highlighted(text, found.positions)
+        else:
+            line = highlighted(label(term), ())
+            line.append(" · ", style="dim")
+            line.append_text(highlighted(text, found.positions, style="dim"))
+        shown.append((term, line))
+    return shown
 
 
 class TermList(OptionList):
@@ -43,12 +55,7 @@ class TermList(OptionList):
     BINDINGS = LIST_BINDINGS
 
     def on_key(self, event: events.Key) -> None:
-        if event.is_printable and event.character and event.key not in ("j", "k", "g", "G", "space"):
-            event.stop()
-            event.prevent_default()
-            box = self.screen.query_one("#glossary-filter", Input)
-            box.focus()
-            box.insert_text_at_cursor(event.character)
+        send_to_filter(event, self.screen.query_one("#glossary-filter", Input))
 
 
 class GlossaryBrowser(Horizontal):
@@ -78,10 +85,9 @@ class GlossaryBrowser(Horizontal):
         terms = self.query_one("#glossary-terms", OptionList)
         terms.clear_options()
         ordered = sorted(self._kb.glossary.values(), key=lambda g: g.name(lang).casefold())
-        shown = filter_terms(ordered, self.query_one("#glossary-filter", Input).value)
-        terms.add_options([Option(Text(clean_line(g.name(lang)), no_wrap=True, overflow="ellipsis"), id=g.id)
-                           for g in shown])
-        ids = [g.id for g in shown]
+        shown = filter_terms(ordered, self.query_one("#glossary-filter", Input).value, lang)
+        terms.add_options([Option(line, id=g.id) for g, line in shown])
+        ids = [g.id for g, _line in shown]
         if ids:
             self.show_term(current if current in ids else ids[0])
 
