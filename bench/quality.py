@@ -6,7 +6,8 @@ shipped content grown with the Windows Server 2012 entries; for each set and lan
 prints top-1 accuracy, MRR (top 3) and off-topic rejection for `faq ask` and for FTS5.
 FTS5 has no notion of a confident answer, so any hit counts as an answer for it.
 
-`--kb NAME` runs one knowledge base, `--misses` lists our misses, `--json` prints rows.
+`--kb NAME` runs one knowledge base, `--misses` lists our misses (with FTS5's first hit, marked
+where FTS5 was right), `--json` prints rows.
 """
 
 from __future__ import annotations
@@ -111,6 +112,7 @@ def measure(label: str, folder: Path, files: list[Path], cache: Path) -> list[di
                 best = result.candidates[0] if result.candidates else None
                 extra = {"closest": best.id if best else None, "confidence": round(best.confidence, 3) if best else 0}
                 fts = search_fts(db, case.question, TOP)
+                extra["fts5"] = fts[0] if fts else None
                 for key in ("all", language_of(case.question)):
                     ours[key].add(case, got, extra)
                     peer[key].add(case, fts)
@@ -139,7 +141,9 @@ def print_rows(rows: list[dict[str, Any]], misses: bool) -> None:
         if misses:
             for miss in row["misses"]:
                 print(f"      miss: {miss['q']!r} expect={miss['expect']} got={miss['got']} "
-                      f"closest={miss.get('closest')} conf={miss.get('confidence')}")
+                      f"closest={miss.get('closest')} conf={miss.get('confidence')} fts5={miss.get('fts5')}"
+                      + (" [FTS5 right]" if miss.get("fts5") in miss["expect"] or (not miss["expect"]
+                                                                                   and not miss.get("fts5")) else ""))
 
 
 def main(argv: list[str] | None = None) -> int:

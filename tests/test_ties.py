@@ -34,3 +34,21 @@ def test_japanese_wording_keeps_the_words_search_drops() -> None:
     # "何" and "って" are not topic words, but they say the question asks what something is.
     assert {"何"} <= wording(normalize("eduroamって何"))
     assert "何" not in wording(normalize("eduroam の ID を発行する"))
+
+
+def test_each_sentence_of_a_phrasing_is_worded_on_its_own() -> None:
+    from kb.retrieval.engine import sentence_wordings
+
+    two = "eduroam とは何ですか。本学の学生も使えますか。"
+    assert sentence_wordings([two]) == [wording(normalize("eduroam とは何ですか。")),
+                                        wording(normalize("本学の学生も使えますか。"))]
+    assert len(sentence_wordings(["How do I stop? Why does it fail!", "git fetch vs. pull"])) == 3
+
+    def asked() -> frozenset[str]:
+        return wording(normalize("eduroamって何"))
+
+    # Whole, the two-sentence question is less alike than a short alternate of another entry.
+    table = {"what": [two], "id": ["eduroam の接続設定"]}
+    ranked = [Scored("id", 0.80, 9.0), Scored("what", 0.80 - TIE / 2, 8.0)]
+    assert [s.id for s in break_ties(ranked, asked, _wordings(table))] == ["id", "what"]
+    assert [s.id for s in break_ties(ranked, asked, lambda i: sentence_wordings(table[i]))] == ["what", "id"]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import threading
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from kb.content.load import KnowledgeBase
@@ -18,8 +20,19 @@ from kb.text.analysis import normalize, wording
 if TYPE_CHECKING:
     from kb.retrieval.keyword import KeywordSearch
 
+_SENTENCE_END = re.compile(r"(?<=[。？！?!])\s*|(?<=\.)\s+(?=[A-Z])")  # "vs. pull" goes on
+
 __all__ = ["Answer", "AskResult", "Engine", "SearchHit", "Snippet", "make_snippet",
            "MAX_QUERY_CHARS", "THRESHOLD"]
+
+
+def sentence_wordings(phrasings: Iterable[str]) -> list[frozenset[str]]:
+    """The wording of each sentence of each phrasing, for breaking ties.
+
+    A phrasing of two sentences asks two things ("eduroam とは何ですか。本学の学生も使えますか。"):
+    a question worded like one of them ("eduroamって何") is worded like that phrasing.
+    """
+    return [wording(normalize(s)) for p in phrasings for s in _SENTENCE_END.split(p) if s.strip()]
 
 
 class Engine:
@@ -68,7 +81,7 @@ class Engine:
         entry = self.kb.entries.get(entry_id)
         if entry is None:
             return []
-        return [wording(normalize(p)) for loc in entry.text.values() for p in (loc.question, *loc.alternates)]
+        return sentence_wordings(p for loc in entry.text.values() for p in (loc.question, *loc.alternates))
 
     def close(self) -> None:
         self.searcher.close()

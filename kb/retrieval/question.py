@@ -16,7 +16,14 @@ from kb.content.load import KnowledgeBase
 from kb.index.store import check_quantities
 from kb.retrieval.scope import Mention, Scope
 from kb.retrieval.spelling import Speller
-from kb.text.analysis import FRAMING, bigrams, is_predicate, normalize
+from kb.text.analysis import (
+    FRAMING,
+    bigrams,
+    is_dictionary_word,
+    is_predicate,
+    normalize,
+    stem_word,
+)
 from kb.text.glossary import content_words, fold_small_kana, matcher_for
 
 MAX_QUERY_CHARS = 1000
@@ -41,6 +48,9 @@ _DIGITS = re.compile(r"^[0-9][0-9.,]*[a-z/]{0,5}$")
 _WORDLIKE_NUMBER = re.compile(r"^\d[\d.,]+$")
 _LAST_LATIN = re.compile(r"([a-z0-9][a-z0-9_.-]*)$")
 _KATAKANA_RUN = re.compile("^[\u30a0-\u30ff]+$")
+MIN_COMPOUND_PART = 3  # Latin: each word of a run-together name has three letters at least
+TAIL_SLACK = 2  # letters a compound's stem may have cut off its last word ("filenam": "name")
+MIN_KNOWN_PART = 2  # katakana: a part of an unknown run the content has as a word
 MIN_RUN_PART = 3  # katakana: a part of an unknown run is a word of three characters at least
 _LAST_CJK = re.compile("([\u30a0-\u30ff\u3400-\u9fff\u30fc]+)$")
 
@@ -134,6 +144,12 @@ class QuestionAnalyzer:
                 continue
             if df(key) == 0 and _ASCII.match(key) and not _DIGITS.match(key):
                 key = self.speller.correct(key)
+                parts = split_compound(key, df, self._stem_of_tail) if df(key) == 0 else None
+                if parts:
+                    for part in parts:
+                        features[part] = self.weight(part, df)
+                        terms.extend((df(part), t, part) for t in self._terms(part, 1.0))
+                    continue
             if _DIGITS.match(key) and (df(key) == 0 or not _WORDLIKE_NUMBER.match(key) or quantity):
                 # A number the content never mentions, a lone digit, or one beside a
                 # quantity ("16GB") is a parameter (for a check) and says little about the
@@ -216,6 +232,12 @@ class QuestionAnalyzer:
         question.alternatives[f"~{word}"] = frozenset(best)
         return word
 
+    def _stem_of_tail(self, tail: str) -> str | None:
+        """The commonest indexed English stem that is ``tail`` and a letter or two more."""
+        longer = (t.decode() if isinstance(t, bytes) else t
+                  for t in self.searcher.reader().expand_prefix(TEXT_EN, tail))
+        fits = [t for t in longer if len(t) - len(tail) <= TAIL_SLACK and self.df_field(TEXT_EN, t)]
+        return max(fits, key=lambda t: (self.df_field(TEXT_EN, t), t), default=None)
     def _held(self, key: str) -> bool:
         """Whether some entry's vocabulary may hold a feature (concepts, or words of either text field)."""
         if key.startswith("~"):
@@ -271,12 +293,46 @@ def _split_run(key: str, df: Callable[[str], int]) -> list[str]:
     lose the spaces between them, so "ポスグレ バージョン" is one word no entry has; the
     content's longest word at its end, and the rest, are what was typed.
     """
-    if len(key) < 2 * MIN_RUN_PART or not _KATAKANA_RUN.match(key) or df(key):
+    if len(key) < 2 * MIN_KNOWN_PART or not _KATAKANA_RUN.match(key) or df(key):
         return [key]
     for cut in range(MIN_RUN_PART, len(key) - MIN_RUN_PART + 1):
         if df(key[cut:]):
             return [key[:cut], key[cut:]]
+    # Two words the content uses, short ones too, a long vowel left off the first as people
+    # often write it ("サーバログ": "サーバー", "ログ").
+    for cut in range(MIN_KNOWN_PART, len(key) - MIN_KNOWN_PART + 1):
+        head, tail = key[:cut], key[cut:]
+        head = head if df(head) else head + "ー" if df(head + "ー") else ""
+        if head and df(tail):
+            return [head, tail]
     return [key]
+
+
+def split_compound(key: str, df: Callable[[str], int],
+                   tail_stem: Callable[[str], str | None] | None = None) -> list[str] | None:
+    """An unknown Latin word cut into words the content uses ("sshcommand": "ssh", "command").
+
+    Option names and identifiers run words together ("core.sshCommand", "useHttpPath");
+    a plain substring search finds their parts, word analysis does not. Every part is a
+    known word of MIN_COMPOUND_PART letters at least; the leftmost cut that works wins.
+    The compound was stemmed whole, so its last part may be cut shorter than that word's
+    own stem ("filename" -> "filenam", "name" -> "name"): ``tail_stem`` gives the known
+    stem such a part begins.
+    """
+    if len(key) < 2 * MIN_COMPOUND_PART or not key.isalpha() or not key.isascii() or is_dictionary_word(key):
+        return None  # a word of the dictionary is one word ("payload" is no "pay" + "load")
+    for cut in range(MIN_COMPOUND_PART, len(key) - MIN_COMPOUND_PART + 1):
+        head = stem_word(key[:cut])
+        if not df(head):
+            continue
+        tail = key[cut:]
+        known = tail if df(tail) else tail_stem(tail) if tail_stem else None
+        if known:
+            return [head, known]
+        rest = split_compound(tail, df, tail_stem)
+        if rest:
+            return [head, *rest]
+    return None
 
 
 def _abbreviation_pattern(abbreviations: dict[str, str]) -> re.Pattern[str] | None:

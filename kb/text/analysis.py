@@ -11,7 +11,7 @@ from typing import Any
 from whoosh.lang.porter2 import stem as porter_stem
 
 # Bump when any function here changes what it emits: the cached index is keyed by it.
-ANALYSIS_VERSION = "16"
+ANALYSIS_VERSION = "18"
 
 _CJK = "\u3041-\u309f\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u30fc\u3005"
 _CJK_RUN = re.compile(f"[{_CJK}]+")
@@ -87,13 +87,40 @@ _stem = functools.lru_cache(maxsize=100_000)(porter_stem)
 EN_ABBREVIATIONS = {
     "max": "maximum", "min": "minimum", "config": "configuration", "configs": "configurations",
     "info": "information", "approx": "approximately", "docs": "documentation", "perf": "performance",
+    "db": "database", "dbs": "databases", "regex": "regular expression", "regexp": "regular expression",
+    "dir": "directory", "dirs": "directories", "auth": "authentication",
 }
+
+
+# "n't" is "not" ("doesn't" was an unknown word "doesn" no entry has; "won't" the verb "won"),
+# and "'ve", "'re", "'ll", "'d", "'m" are auxiliaries: stop words once written out.
+_IRREGULAR_NOT = re.compile(r"\b(ca|wo|sha)n['\u2019]t\b")
+_NOT = re.compile(r"(?<=\w)n['\u2019]t\b")
+_CLITIC = re.compile(r"(?<=\w)['\u2019](?:ve|re|ll|d|m)\b")
+_IRREGULAR_STEMS = {"ca": "can", "wo": "will", "sha": "shall"}
+# The same typed without the apostrophe ("cant connect", "doesnt work").
+_BARE_NOT = re.compile(r"\b(?:(do|does|did|is|are|was|were|could|should|would|has|have|had|must)nt|(ca|wo)nt)\b")
+
+
+def expand_clitics(text: str) -> str:
+    """Lower-case English contractions written out: "doesn't" -> "does not", "i've" -> "i"."""
+    if "nt" in text:
+        text = _BARE_NOT.sub(lambda m: (m.group(1) or _IRREGULAR_STEMS[m.group(2)]) + " not", text)
+    if "'" not in text and "\u2019" not in text:
+        return text
+    text = _IRREGULAR_NOT.sub(lambda m: _IRREGULAR_STEMS[m.group(1)] + " not", text)
+    return _CLITIC.sub("", _NOT.sub(" not", text))
 
 
 def english_terms(text: str) -> list[str]:
     """Lower-cased, stop-worded, stemmed English words; numbers are words too ("0.1")."""
-    return [_stem_word(EN_ABBREVIATIONS.get(w, w)) for w in _WORD.findall(text.lower())
-            if (len(w) >= 2 or w.isdigit()) and w not in EN_STOP]
+    return [_stem_word(part) for w in _WORD.findall(expand_clitics(text.lower()))
+            if (len(w) >= 2 or w.isdigit()) and w not in EN_STOP for part in EN_ABBREVIATIONS.get(w, w).split()]
+
+
+def stem_word(word: str) -> str:
+    """One lower-case English word's stem, as english_terms makes it (no stop words dropped)."""
+    return _stem_word(EN_ABBREVIATIONS.get(word, word))
 
 
 @functools.lru_cache(maxsize=100_000)
@@ -106,11 +133,18 @@ def _stem_word(word: str) -> str:
     return stem
 
 
+@functools.lru_cache(maxsize=20_000)
+def is_dictionary_word(word: str) -> bool:
+    """Whether the morphological dictionary has ``word`` as one word ("payload": yes, "sshcommand": no)."""
+    tokens = _tokenizer().tokenize(word)
+    return len(tokens) == 1 and not tokens[0].is_oov()
+
+
 def morph_terms(text: str) -> list[str]:
     """Content morphemes of already-normalized text: dictionary forms, stems for ASCII words."""
     out: list[str] = []
     # Sudachi refuses very long inputs; questions and entries are far shorter than this.
-    for chunk in _chunks(text, 8000):
+    for chunk in _chunks(expand_clitics(text), 8000):
         for m in _tokenizer().tokenize(chunk):
             pos = m.part_of_speech()[0]
             if pos in _SKIP_POS:
@@ -156,7 +190,7 @@ def wording(norm: str) -> frozenset[str]:
     question equally well.
     """
     out: set[str] = set()
-    for m in _tokenizer().tokenize(norm[:2000]):
+    for m in _tokenizer().tokenize(expand_clitics(norm[:2000])):
         if m.part_of_speech()[0] in _UNWORDED_POS:
             continue
         surface = m.surface()
