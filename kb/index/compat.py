@@ -76,3 +76,45 @@ def install() -> None:
     whoosh.formats.loads = restricted_loads
     # Old TOC formats are read by an unrestricted unpickler in whoosh.legacy; we never write them.
     whoosh.index.toc_loaders.clear()  # type: ignore[attr-defined]
+
+
+# -- live statistics (kb/index/live.py) -----------------------------------------------------------
+
+
+def default_idf(weighting: Any) -> bool:
+    """Whether ``weighting`` uses Whoosh's base idf, the formula LiveSearcher.idf repeats."""
+    import whoosh.scoring
+
+    return type(weighting).idf is whoosh.scoring.WeightingModel.idf
+
+
+def live_doc_frequency(reader: Any, fieldname: str, text: Any) -> int:
+    """Documents holding a term, not counting deleted ones (Whoosh counts them until a merge)."""
+    leaves = [(reader, 0)] if reader.is_atomic() else reader.leaf_readers()
+    total = 0
+    for leaf, _offset in leaves:
+        count = int(leaf.doc_frequency(fieldname, text))
+        if count and leaf.has_deletions():
+            count -= _deleted_holding(leaf, fieldname, text)
+        total += count
+    return total
+
+
+def _deleted_holding(leaf: Any, fieldname: str, text: Any) -> int:
+    deleted = sorted(leaf.deleted_docs_set)
+    terms = getattr(leaf, "_terms", None)
+    if terms is None or not hasattr(leaf, "_text_to_bytes"):
+        # A future Whoosh: count the live postings through the public (filtered) matcher.
+        live = sum(1 for _ in leaf.postings(fieldname, text).all_ids())
+        return int(leaf.doc_frequency(fieldname, text)) - live
+    # The segment's own matcher, before Whoosh filters the deleted documents out of it.
+    matcher = terms.matcher(fieldname, leaf._text_to_bytes(fieldname, text), leaf.schema[fieldname].format)
+    count = 0
+    for docnum in deleted:
+        if not matcher.is_active():
+            break
+        if matcher.id() < docnum:
+            matcher.skip_to(docnum)
+        if matcher.is_active() and matcher.id() == docnum:
+            count += 1
+    return count

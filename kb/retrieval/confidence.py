@@ -12,6 +12,7 @@ far down BM25 the right entry may be.
 from __future__ import annotations
 
 import math
+from bisect import insort
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -99,17 +100,21 @@ class Ranker:
                     mass[docnum] = mass.get(docnum, 0.0) + weight
         bounded = sorted(((_bound(min(mass.get(d, 0.0) + question.common_weight, total), total), score, d)
                           for score, d in hits.top_n), key=lambda x: (-x[0], -x[1]))
-        found: list[Scored] = []
+        found: list[Scored] = []  # the best ``keep`` so far, best first
         for bound, score, docnum in bounded:
-            if len(found) >= keep and found[keep - 1].raw >= bound:
-                break  # no candidate left can reach the best ``keep``
+            if len(found) >= keep and found[keep - 1].raw > bound:
+                break  # no candidate left can reach the best ``keep``, not even to tie
             fields = self._fields(docnum)
             if exclusion is not None and fields["id"] == exclusion.entry and exclusion.phrasing is None:
                 continue
             raw = self.raw(question, fields, float(score) / best_bm25, exclusion, df)
-            found.append(Scored(fields["id"], raw, float(score)))
-            found.sort(key=lambda s: (-s.raw, -s.score))
-        return found[:keep]
+            scored = Scored(fields["id"], raw, float(score))
+            # Ties go by id, not by document number: an updated index numbers its documents
+            # otherwise than a full build of the same content, and must answer the same.
+            if len(found) < keep or _order(scored) < _order(found[-1]):
+                insort(found, scored, key=_order)
+                del found[keep:]
+        return found
 
     def _fields(self, docnum: int) -> dict[str, Any]:
         fields = self._stored.get(docnum)
@@ -171,6 +176,10 @@ class Ranker:
         if mass is None:
             mass = self._mass[key] = sum(self._weight(k) for k in phrasing)
         return mass
+
+
+def _order(scored: Scored) -> tuple[float, float, str]:
+    return (-scored.raw, -scored.score, scored.id)
 
 
 def _covers(question: Question, key: str, vocab: Any) -> bool:

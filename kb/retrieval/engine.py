@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kb.content.load import KnowledgeBase
+from kb.index.live import open_searcher
 from kb.retrieval.calibration import calibrate, load_calibration, save_calibration
 from kb.retrieval.confidence import THRESHOLD, Calibration, Ranker, confidences
 from kb.retrieval.keyword import KeywordSearch
@@ -23,7 +24,7 @@ class Engine:
     def __init__(self, kb: KnowledgeBase, ix: Any, calibration: Calibration | None = None) -> None:
         self.kb = kb
         self.ix = ix
-        self.searcher = ix.searcher()
+        self.searcher = open_searcher(ix)  # live statistics after an incremental update
         self.n_docs = max(1, self.searcher.doc_count())
         self.scope = Scope(kb)
         self.analyzer = QuestionAnalyzer(kb, self.searcher, self.scope)
