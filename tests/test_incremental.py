@@ -224,3 +224,11 @@ def test_a_killed_update_leaves_the_old_index_usable(tmp_path: Path) -> None:
     assert after.index_info is not None and after.index_info.updated == 1
     assert _answers(after, questions) == _answers(_full(root, tmp_path / "full"), questions)
     assert [p for p in cache.iterdir() if p.name.startswith(".")] == []  # the killed clone is cleaned
+
+
+@pytest.mark.parametrize(("entries", "budget"), [(13, (300, 60)), (2000, (300, 60)), (4000, (150, 30)),
+                                                 (6000, (100, 20)), (10_000, (100, 20)), (100_000, (100, 20))])
+def test_large_knowledge_bases_calibrate_on_fewer_probes(entries: int, budget: tuple[int, int]) -> None:
+    from kb.retrieval.calibration import probe_budget
+
+    assert probe_budget(entries) == budget

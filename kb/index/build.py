@@ -19,6 +19,7 @@ from whoosh.filedb.filestore import FileStorage, RamStorage
 
 from kb.content.entry import Entry, GlossaryTerm
 from kb.content.load import KnowledgeBase
+from kb.index import compat
 from kb.index.tokenizers import BigramTokenizer, EnglishTokenizer, MorphTokenizer
 from kb.text.analysis import bigrams, english_terms, morph_terms, normalize
 from kb.text.glossary import ConceptMatcher, QuantityTable, matcher_for
@@ -135,7 +136,7 @@ class _PrivateRamStorage(RamStorage):  # type: ignore[misc]
 
 def _write(ix: Any, kb: KnowledgeBase) -> dict[str, list[int]]:
     """Write every entry, in id order; returns each entry's field lengths (LENGTH_FIELDS)."""
-    writer = ix.writer(limitmb=WRITER_MB, compound=False)
+    writer = compat.fast_lengths(ix.writer(limitmb=WRITER_MB, compound=False))
     lengths: dict[str, list[int]] = {}
     try:
         for document in documents(kb, in_id_order(kb)):

@@ -118,3 +118,38 @@ def _deleted_holding(leaf: Any, fieldname: str, text: Any) -> int:
         if matcher.is_active() and matcher.id() == docnum:
             count += 1
     return count
+
+
+# -- building (kb/index/build.py) ------------------------------------------------------------------
+
+
+class _LengthTable:
+    """A per-document reader whose field lengths are read once per field into a list.
+
+    Whoosh's segment writer looks a document's field length up once per posting while it
+    writes the posting lists (for each block's shortest and longest document), through a
+    column reader: over a million calls at 10,000 entries, a third of the writer's time.
+    """
+
+    def __init__(self, reader: Any) -> None:
+        self._reader = reader
+        self._count = reader.doc_count_all()
+        self._lengths: dict[str, list[int]] = {}
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
+        lengths = self._lengths.get(fieldname)
+        if lengths is None:
+            read = self._reader.doc_field_length
+            lengths = self._lengths[fieldname] = [read(d, fieldname, default) for d in range(self._count)]
+        return lengths[docnum] if docnum < self._count else default
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._reader, name)
+
+
+def fast_lengths(writer: Any) -> Any:
+    """``writer`` (a Whoosh SegmentWriter) reading field lengths from a table when it flushes."""
+    real = getattr(writer, "per_document_reader", None)
+    if callable(real):
+        writer.per_document_reader = lambda: _LengthTable(real())
+    return writer

@@ -31,6 +31,7 @@ from whoosh import index as whoosh_index
 from kb.content.entry import Entry
 from kb.content.load import KnowledgeBase
 from kb.index import cache_dir as ownership
+from kb.index import compat
 from kb.index.build import LENGTH_FIELDS, WRITER_MB, document_lengths, documents
 
 RECORD = "ENTRIES.json"
@@ -158,7 +159,7 @@ def apply(kb: KnowledgeBase, folder: Path, changes: Changes) -> int:
     """Bring the index in ``folder`` (a clone) to the content; returns the entries written or removed."""
     if changes.removed or changes.added:
         ix = whoosh_index.open_dir(str(folder))
-        writer = ix.writer(limitmb=WRITER_MB)
+        writer = compat.fast_lengths(ix.writer(limitmb=WRITER_MB))
         lengths: dict[str, list[int]] = {}
         try:
             for entry_id in changes.removed:
