@@ -232,3 +232,22 @@ def test_large_knowledge_bases_calibrate_on_fewer_probes(entries: int, budget: t
     from kb.retrieval.calibration import probe_budget
 
     assert probe_budget(entries) == budget
+
+
+@pytest.mark.parametrize("damage", ["record", "stats"])
+def test_an_unreadable_record_builds_afresh(tmp_path: Path, damage: str) -> None:
+    from kb.index.update import RECORD, STATS
+
+    root = tmp_path / "kb"
+    shutil.copytree(DATA / "kbs" / "postgres", root)
+    cache = tmp_path / "cache"
+    _ix, first = store.open_index(open_kb(root, None).content, cache)
+    assert first.path is not None
+    path = first.path / (RECORD if damage == "record" else STATS)
+    size = path.stat().st_size  # the same size: READY still holds, the record is what is read
+    path.write_bytes(b"{" + b"x" * (size - 1))
+    _edit(root, "index-not-used.md", "<!-- ja -->\n", "<!-- ja -->\nautovacuum ")
+    _ix, second = store.open_index(open_kb(root, None).content, cache)
+    assert second.built and second.documents == 30
+    _ix, third = store.open_index(open_kb(root, None).content, cache)
+    assert not third.built and third.updated == 0

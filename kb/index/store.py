@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -87,9 +86,11 @@ def open_index(kb: KnowledgeBase, cache_dir: Path | None, rebuild: bool = False)
         if ix is not None and changes is not None and update.up_to_date(changes):
             return ix, IndexInfo(target, False, time.perf_counter() - start, ix.doc_count())
         if ix is not None and changes is not None:
-            with contextlib.suppress(OSError):  # an update that cannot be written: build instead
+            try:
                 ix, count = _update_on_disk(kb, cache_dir, target, changes)
                 return ix, IndexInfo(target, False, time.perf_counter() - start, ix.doc_count(), updated=count)
+            except Exception:  # noqa: BLE001 - an update that cannot be made, whatever the reason: build afresh
+                pass
     try:
         cache_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         ix = _build_on_disk(kb, cache_dir, target, rebuild)

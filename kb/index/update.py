@@ -124,7 +124,11 @@ def plan(kb: KnowledgeBase, folder: Path) -> Changes | None:
     if record is None or record.get("glossary") != glossary_signature(kb) or not isinstance(record.get("entries"), dict):
         return None
     old: dict[str, list[Any]] = record["entries"]
-    changes = Changes(entries=old, touched=int(stats.get("touched", 0)))
+    touched = stats.get("touched", 0)
+    if not isinstance(touched, int) or not all(isinstance(row, list) and len(row) == 1 + len(LENGTH_FIELDS)
+                                               for row in old.values()):
+        return None
+    changes = Changes(entries=old, touched=touched)
     for entry_id in sorted(kb.entries):
         before = old.get(entry_id)
         if before is None or before[0] != entry_digest(kb.entries[entry_id]):
