@@ -47,6 +47,10 @@ def _answers(library: Library, questions: list[str]) -> list[object]:
     return out
 
 
+def _ids(answers: list[object]) -> list[list[str]]:
+    return [[hit[0] for hit in result][:1] for result in answers]  # type: ignore[attr-defined, index]
+
+
 def _full(root: Path, cache: Path) -> Library:
     if cache.exists():
         shutil.rmtree(cache)
@@ -251,3 +255,37 @@ def test_an_unreadable_record_builds_afresh(tmp_path: Path, damage: str) -> None
     assert second.built and second.documents == 30
     _ix, third = store.open_index(open_kb(root, None).content, cache)
     assert not third.built and third.updated == 0
+
+
+UPDATER = """
+import sys
+from pathlib import Path
+from kb.content.load import load_kb
+from kb.index.store import open_index
+
+_ix, info = open_index(load_kb(Path(sys.argv[1])), Path(sys.argv[2]))
+print(info.updated, info.built)
+"""
+
+
+def test_an_open_engine_survives_updates_by_another_process(tmp_path: Path) -> None:
+    """A reader keeps its engine while another process updates the index twice under it."""
+    root = tmp_path / "kb"
+    shutil.copytree(DATA / "kbs" / "postgres", root)
+    cache = tmp_path / "cache"
+    questions = _questions(root)[:15]
+    reader = open_kb(root, cache, snapshot=False)
+    before = _answers(reader, questions)
+    for marker in ("autovacuum ", "replication "):
+        _edit(root, "index-not-used.md", "<!-- ja -->\n", f"<!-- ja -->\n{marker}")
+        done = subprocess.run([sys.executable, "-c", UPDATER, str(root), str(cache)], cwd=ROOT,
+                              capture_output=True, text=True, timeout=300, check=True)
+        assert done.stdout.split() == ["1", "False"]
+        # The old engine answers on, from the files it holds or healed onto the new index: each
+        # question's best entry is the one it was, or the one a fresh open gives now.
+        fresh = _full(root, tmp_path / "full")
+        now, then = (_ids(_answers(lib, questions)) for lib in (reader, fresh))
+        assert all(got in (old, new) for got, old, new in zip(now, _ids(before), then, strict=True))
+        fresh.close()
+    reader.close()
+    assert [p for p in cache.iterdir() if p.name.startswith(".")] == []
