@@ -38,21 +38,26 @@ def test_files_that_are_not_ours_survive_builds_and_snapshots(small_kb, tmp_path
         library = open_kb(small_kb, cache, rebuild=rebuild, known_checks=set())
         library.ask("ノード")
         library.close()
-    # Another content folder sharing the cache replaces our index; theirs stays.
+    # Another content folder sharing the cache gets its own index; theirs stays.
     other = load_kb(ROOT / "tests" / "data" / "kb", known_checks=set())
     open_index(other, cache)
     left = {p.relative_to(cache) for p in cache.rglob("*")}
     assert set(planted) <= left
 
 
-def test_our_stale_index_is_removed(small_kb, tmp_path):
+def test_our_stale_index_is_removed(small_kb, tmp_path, monkeypatch):
+    import kb.index.store as store
+
     kb = load_kb(small_kb, known_checks=set())
     _ix, first = open_index(kb, tmp_path)
     assert first.path is not None and is_ours(first.path)
     (small_kb / "entries" / "alpha.md").write_text(
         (small_kb / "entries" / "alpha.md").read_text(encoding="utf-8") + "\n追記\n", encoding="utf-8")
     _ix, second = open_index(load_kb(small_kb, known_checks=set()), tmp_path)
-    assert second.path != first.path and not first.path.exists()
+    assert second.path == first.path and second.updated == 1  # an edit updates the same folder
+    monkeypatch.setattr(store, "INDEX_VERSION", store.INDEX_VERSION + "-next")
+    _ix, third = open_index(load_kb(small_kb, known_checks=set()), tmp_path)
+    assert third.path != first.path and not first.path.exists()  # another version's folder goes
 
 
 @pytest.mark.parametrize("mode", [0o777, 0o770, 0o1777])

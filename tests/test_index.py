@@ -24,16 +24,18 @@ def test_first_open_builds_then_reuses(kb, tmp_path):
     assert first.path == second.path and first.documents == 2
 
 
-def test_content_change_rebuilds_under_a_new_key(small_kb, tmp_path):
+def test_content_change_updates_the_same_folder_entry_by_entry(small_kb, tmp_path):
     kb = load_kb(small_kb, known_checks=set())
     _ix, first = open_index(kb, tmp_path)
     path = small_kb / "entries" / "alpha.md"
     path.write_text(path.read_text(encoding="utf-8").replace("別のノード", "他のノード"), encoding="utf-8")
     kb2 = load_kb(small_kb, known_checks=set())
-    assert cache_key(kb2) != cache_key(kb)
-    _ix, second = open_index(kb2, tmp_path)
-    assert second.built and second.path != first.path
-    assert not first.path.exists()  # the stale index is cleaned up
+    assert cache_key(kb2) == cache_key(kb)  # one folder per content folder, not per content
+    ix, second = open_index(kb2, tmp_path)
+    assert not second.built and second.updated == 1 and second.path == first.path
+    assert ix.doc_count() == 2 and [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    _ix, third = open_index(kb2, tmp_path)
+    assert not third.built and third.updated == 0  # up to date now
 
 
 @pytest.mark.parametrize("damage", ["delete-ready", "truncate-segments", "delete-toc", "garbage-toc"])
@@ -109,7 +111,7 @@ def test_cache_folder_deleted_between_runs(kb, tmp_path):
 
 
 def test_parallel_build_gives_the_same_index(real_kb, tmp_path, monkeypatch):
-    import kb.index.store as index_module
+    import kb.index.build as index_module
     from kb.retrieval.engine import Engine
 
     _ix, serial_info = open_index(real_kb, tmp_path / "serial")

@@ -102,3 +102,32 @@ def test_the_restricted_reader_refuses_functions_and_foreign_classes():
         with pytest.raises(pickle.UnpicklingError):
             compat.restricted_loads(payload)
     assert compat.restricted_loads(pickle.dumps({"a": [1, 2.0, (3,)], "b": {4}})) == {"a": [1, 2.0, (3,)], "b": {4}}
+
+
+def test_the_length_table_writes_the_index_whoosh_writes(real_kb):
+    """compat.fast_lengths changes how the writer looks lengths up, not what it writes; a
+    Whoosh whose writer no longer has per_document_reader is left as it is."""
+    from whoosh.filedb.filestore import RamStorage
+
+    from kb.index.build import documents, in_id_order, make_schema
+
+    readers = []
+    for fast in (False, True):
+        ix = RamStorage().create_index(make_schema())
+        writer = ix.writer()
+        if fast:
+            writer = compat.fast_lengths(writer)
+            assert "per_document_reader" in vars(writer)
+        for document in documents(real_kb, in_id_order(real_kb)):
+            writer.add_document(**document)
+        writer.commit()
+        readers.append(ix.reader())
+    plain, fast = readers
+    assert all(fast.doc_field_length(d, "text_ja") == plain.doc_field_length(d, "text_ja") for d in range(13))
+    terms = list(plain.all_terms())
+    assert terms == list(fast.all_terms()) and len(terms) > 500
+    for fieldname, text in terms:
+        a, b = plain.term_info(fieldname, text), fast.term_info(fieldname, text)
+        assert (a.min_length(), a.max_length(), a.max_weight(), a.doc_frequency()) == \
+            (b.min_length(), b.max_length(), b.max_weight(), b.doc_frequency())
+        assert list(plain.postings(fieldname, text).all_ids()) == list(fast.postings(fieldname, text).all_ids())

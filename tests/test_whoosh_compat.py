@@ -46,3 +46,42 @@ def test_bm25f_still_scores_one_posting_from_weight_and_length():
         length = s.reader().doc_field_length(docnum, "body")
         public = s.reader().postings("body", "rare", scorer=scorer).score()
         assert abs(score(matcher.weight(), length) - public) < 1e-9
+
+
+def test_fixed_order_trees_add_in_query_order_whatever_the_segments():
+    """FixedOr / FixedAnd rest on CompoundQuery._tree_matcher; Whoosh's own Or pairs matchers by
+    posting-list size, which differs per segment (the reason they exist)."""
+    from whoosh.query import And, Or, Term
+
+    from kb.retrieval.whoosh_compat import FixedAnd, FixedOr, fixed_order
+
+    one = _index(60)
+    split = RamStorage().create_index(Schema(id=ID(stored=True), body=TEXT))
+    for start in (0, 30):  # the same documents in two segments
+        with split.writer(merge=False) as w:
+            for i in range(start, start + 30):
+                w.add_document(id=str(i), body="common " + ("rare " if i % 7 == 0 else "") + f"w{i}")
+    query = fixed_order(Or([Term("body", "w7"), And([Term("body", "common"), Term("body", "rare")]),
+                            Term("body", "w35")]))
+    assert isinstance(query, FixedOr) and isinstance(query.subqueries[1], FixedAnd)
+    with one.searcher() as a, split.searcher() as b:
+        assert not b.reader().is_atomic()
+        hits_a = {a.stored_fields(d)["id"]: s for s, d in a.search(query, limit=None).top_n}
+        hits_b = {b.stored_fields(d)["id"]: s for s, d in b.search(query, limit=None).top_n}
+    assert hits_a and hits_a == hits_b  # the same documents and the same scores, to the last bit
+
+
+def test_live_frequencies_read_the_segment_matcher_before_deletions():
+    """kb.index.compat.live_doc_frequency reads a segment's unfiltered matcher (private)."""
+    from kb.index import compat
+
+    ix = _index(50)
+    with ix.writer() as w:
+        w.delete_by_term("id", "7")
+        w.delete_by_term("id", "8")
+    reader = ix.reader()
+    assert reader.has_deletions() and hasattr(reader, "_terms") and hasattr(reader, "_text_to_bytes")
+    assert reader.doc_frequency("body", "rare") == 8  # Whoosh still counts the deleted one
+    assert compat.live_doc_frequency(reader, "body", "rare") == 7
+    assert compat.live_doc_frequency(reader, "body", "common") == 48
+    assert compat.live_doc_frequency(reader, "body", "w8") == 0

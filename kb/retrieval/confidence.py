@@ -11,8 +11,8 @@ far down BM25 the right entry may be.
 
 from __future__ import annotations
 
-import bisect
 import math
+from bisect import insort
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -102,19 +102,20 @@ class Ranker:
         bounded = sorted(((_bound(min(mass.get(d, 0.0) + question.common_weight, total), total)
                            * (1 - SCORE_DAMPING * (1 - float(score) / best_bm25)) * _SLACK, score, d)
                           for score, d in hits.top_n), key=lambda x: (-x[0], -x[1]))
-        found: list[Scored] = []
+        found: list[Scored] = []  # the best ``keep`` so far, best first
         for bound, score, docnum in bounded:
-            if len(found) >= keep and found[keep - 1].raw >= bound:
-                break  # no candidate left can reach the best ``keep``
+            if len(found) >= keep and found[keep - 1].raw > bound:
+                break  # no candidate left can reach the best ``keep``, not even to tie
             fields = self._fields(docnum)
             if exclusion is not None and fields["id"] == exclusion.entry:
                 continue
             raw = self.raw(question, fields, float(score) / best_bm25, exclusion, df)
-            # Kept sorted by insertion after its equals (as a stable sort would), and only the
-            # best ``keep``: re-sorting every time made a question with 1,000 candidates
-            # cost half a million comparisons.
-            bisect.insort_right(found, Scored(fields["id"], raw, float(score)), key=_rank_key)
-            del found[keep:]
+            scored = Scored(fields["id"], raw, float(score))
+            # Ties go by id, not by document number: an updated index numbers its documents
+            # otherwise than a full build of the same content, and must answer the same.
+            if len(found) < keep or _order(scored) < _order(found[-1]):
+                insort(found, scored, key=_order)
+                del found[keep:]
         return found
 
     def _fields(self, docnum: int) -> dict[str, Any]:
@@ -176,8 +177,8 @@ class Ranker:
         return mass
 
 
-def _rank_key(scored: Scored) -> tuple[float, float]:
-    return (-scored.raw, -scored.score)
+def _order(scored: Scored) -> tuple[float, float, str]:
+    return (-scored.raw, -scored.score, scored.id)
 
 
 def _covers(question: Question, key: str, vocab: Any) -> bool:

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from kb.content.load import KnowledgeBase
-from kb.index.searcher import open_searcher
+from kb.index.live import open_searcher
 from kb.retrieval.calibration import calibrate, load_calibration, save_calibration
 from kb.retrieval.confidence import THRESHOLD, Calibration, Ranker, break_ties, confidences
 from kb.retrieval.question import MAX_QUERY_CHARS, QuestionAnalyzer
@@ -41,7 +41,7 @@ class Engine:
     def __init__(self, kb: KnowledgeBase, ix: Any, calibration: Calibration | None = None) -> None:
         self.kb = kb
         self.ix = ix
-        self.searcher = open_searcher(ix)  # every file open now: a rebuild elsewhere cannot swap half
+        self.searcher = open_searcher(ix)  # live statistics; every file open now, so a rebuild elsewhere cannot swap half
         self.n_docs = max(1, self.searcher.doc_count())
         self.scope = Scope(kb)
         self.analyzer = QuestionAnalyzer(kb, self.searcher, self.scope)

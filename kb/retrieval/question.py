@@ -10,12 +10,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from whoosh.query import Or, Query, Term
+from whoosh.query import Query, Term
 
 from kb.content.load import KnowledgeBase
 from kb.index.store import check_quantities
 from kb.retrieval.scope import Mention, Scope
 from kb.retrieval.spelling import Speller
+from kb.retrieval.whoosh_compat import FixedOr
 from kb.text.analysis import (
     FRAMING,
     bigrams,
@@ -180,10 +181,9 @@ class QuestionAnalyzer:
         rare = [(t, k) for n, t, k in terms if n <= common]
         if len(rare) < MIN_QUERY_TERMS:
             rare = [(t, k) for _n, t, k in sorted(terms, key=lambda x: x[0])[:MIN_QUERY_TERMS + 1]]
-        question.query = Or([t for t, _k in rare])
-        # A plain union of term matchers: Whoosh's automatic choice for small indexes
-        # preloads arrays of 2,048 slots per part, several ms for a handful of hits.
-        question.query.matcher_type = Or.DEFAULT_MATCHER
+        # A plain union of term matchers (Whoosh's automatic choice for small indexes preloads
+        # arrays of 2,048 slots per part, several ms for a handful of hits), in query order.
+        question.query = FixedOr([t for t, _k in rare])
         question.term_features = {(t.fieldname, t.text): k for t, k in rare if k is not None}
         # The ranker bounds an entry by the weight of the features whose query terms it
         # matched, plus this for every entry: the features that some entry holds but the
@@ -216,6 +216,8 @@ class QuestionAnalyzer:
         for fieldname in fields_for(word):
             for term in reader.expand_prefix(fieldname, word):
                 text = term.decode() if isinstance(term, bytes) else term
+                if not self.df_field(fieldname, text):
+                    continue  # only deleted documents had it (an updated index): not a word now
                 found[text] = max(found.get(text, 0), df(text))
         folded = word if word.isascii() else fold_small_kana(word)
         for spelling, term_id in itertools.islice(self._spellings, bisect.bisect_left(self._spellings, (folded,)),

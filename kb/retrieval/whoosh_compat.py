@@ -1,15 +1,26 @@
-"""Whoosh internals the term-at-a-time path relies on, in one place (tests/test_whoosh_compat.py).
+"""Whoosh internals retrieval relies on, in one place (tests/test_whoosh_compat.py): the
+term-at-a-time path's block reads, and matcher trees in query order (FixedOr, FixedAnd).
 
 Reading a W3 posting list a block at a time, and BM25F's per-posting score function, are not
 public API. When an upgrade changes them, the public one-posting-at-a-time walk still works
 (slower), and the compatibility test fails loudly so that someone looks.
 """
 
+# ruff: noqa: E402 - Whoosh is imported after import_whoosh_lightly()
+
 from __future__ import annotations
 
 from array import array
 from collections.abc import Callable
 from typing import Any
+
+from kb.index.whoosh_import import import_whoosh_lightly
+
+import_whoosh_lightly()  # before Whoosh's first import (see there)
+
+from whoosh.matching import CoordMatcher, IntersectionMatcher, UnionMatcher
+from whoosh.query import And, Or
+from whoosh.query.compound import DefaultOr
 
 BLOCK_METHODS = ("_read_ids", "_read_weights", "_next_block")
 
@@ -44,3 +55,38 @@ def score_function(scorer: Any) -> Callable[[float, int], float] | None:
     """BM25F's score of one posting from its weight and field length, or None if unavailable."""
     score = getattr(scorer, "_score", None)
     return score if callable(score) else None
+
+
+class FixedOr(Or):  # type: ignore[misc]
+    """``Or`` whose matchers form a tree in the query's order.
+
+    Whoosh pairs an OR's (and an AND's) sub-matchers by the size of each term's posting list
+    in the segment at hand, so the order in which a document's term scores are added, and
+    with it the last bits of its score, depend on how the index is split into segments. In
+    query order, a document scores the same in an updated index as in a full build.
+    """
+
+    def _matcher(self, subs: Any, searcher: Any, context: Any) -> Any:
+        matcher = self._tree_matcher(subs, UnionMatcher, searcher, context, None)
+        if self.scale and any(matcher.term_matchers()):
+            matcher = CoordMatcher(matcher, scale=self.scale)
+        return matcher
+
+
+class FixedAnd(And):  # type: ignore[misc]
+    """``And`` whose matchers form a tree in the query's order (see FixedOr)."""
+
+    def _matcher(self, subs: Any, searcher: Any, context: Any) -> Any:
+        return self._tree_matcher(subs, IntersectionMatcher, searcher, context, None)
+
+
+def fixed_order(query: Any) -> Any:
+    """The query with every plain AND and OR in it made a FixedAnd or FixedOr."""
+    if query is None:
+        return None
+    query = query.apply(fixed_order) if query.children() else query
+    if type(query) is And:
+        return FixedAnd(query.subqueries, boost=query.boost)
+    if type(query) in (Or, DefaultOr):
+        return FixedOr(query.subqueries, boost=query.boost, minmatch=query.minmatch, scale=query.scale)
+    return query

@@ -142,6 +142,12 @@ def is_dictionary_word(word: str) -> bool:
 
 def morph_terms(text: str) -> list[str]:
     """Content morphemes of already-normalized text: dictionary forms, stems for ASCII words."""
+    # Building analyses each question and alternate twice (its terms, then its features).
+    return list(_morph_terms(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _morph_terms(text: str) -> tuple[str, ...]:
     out: list[str] = []
     # Sudachi refuses very long inputs; questions and entries are far shorter than this.
     for chunk in _chunks(expand_clitics(text), 8000):
@@ -162,7 +168,7 @@ def morph_terms(text: str) -> list[str]:
             if pos in _PREDICATE_POS and len(PREDICATES) < _PREDICATES_MAX:
                 PREDICATES.add(lemma)
             out.append(lemma)
-    return out
+    return tuple(out)
 
 
 # Verbs, adjectives and adverbs name what a question does more than what it is about; the
