@@ -207,6 +207,8 @@ def _build_on_disk(kb: KnowledgeBase, cache_dir: Path, target: Path, rebuild: bo
         update.write_record(tmp, kb, lengths)
         _write_manifest(tmp)
         for folder in (target, _beside(target)):
+            if not rebuild and _current(kb, folder):
+                break  # another process put this very content there while we built: keep theirs
             if _put_in_place(tmp, folder):
                 break
         else:
@@ -214,10 +216,21 @@ def _build_on_disk(kb: KnowledgeBase, cache_dir: Path, target: Path, rebuild: bo
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
-    opened = _try_open(folder)
-    if opened is None:
-        raise OSError("index could not be reopened after building")
-    return opened, folder
+    for _attempt in range(3):  # another process may be exchanging its equal index in just now
+        opened = _try_open(folder)
+        if opened is not None:
+            return opened, folder
+        time.sleep(0.05)
+    raise OSError("index could not be reopened after building")
+
+
+def _current(kb: KnowledgeBase, folder: Path) -> bool:
+    """Whether ``folder`` holds a readable index of exactly this content."""
+    ix = _try_open(folder)
+    if ix is None:
+        return False
+    changes = update.plan(kb, folder)
+    return changes is not None and update.up_to_date(changes)
 
 
 def _put_in_place(tmp: Path, folder: Path) -> bool:
