@@ -187,7 +187,7 @@ class Scope:
 
 def _alternation(keys: Iterable[str]) -> str:
     # Longest first; ties (which never match at the same place) in a fixed order, so the
-    # pattern is the same in every process and its compiled form can be reused (tui.re_compat).
+    # pattern is the same in every process and its compiled form can be reused (tui.compile_cache).
     return "|".join(re.escape(k) for k in sorted(set(keys), key=lambda k: (-len(k), k)) if k)
 
 

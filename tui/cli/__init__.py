@@ -6,16 +6,16 @@ import sys
 from collections.abc import Sequence
 
 
-def _remember_patterns() -> None:
-    """Regular expressions from the cache folder (tui.re_compat), before anything compiles one."""
+def _remember_compiled() -> None:
+    """Compiled patterns and methods from the cache folder (tui.compile_cache), before anything compiles."""
     from tui import paths
-    from tui.re_compat import remember_patterns
+    from tui.compile_cache import remember_compiled
 
-    remember_patterns(paths.cache_dir())
+    remember_compiled(paths.cache_dir())
 
 
 if sys.argv[:1] == ["-m"]:  # `python -m tui.cli` or `-m tui.cli.parser`: this package comes first
-    _remember_patterns()
+    _remember_compiled()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -26,7 +26,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return complete_main(args[1:])
     if argv is None:  # the console script
-        _remember_patterns()
+        _remember_compiled()
     from tui.cli.parser import main as run
 
     return run(args)

@@ -1,15 +1,18 @@
-"""Regular expressions compiled once per Python, not once per process.
+"""Regular expressions and dataclass methods compiled once per Python, not once per process.
 
-A `faq` process compiles over a hundred patterns (ours, Whoosh's, argparse's), a tenth of
-its start-up: Python turns each one into a list of integers, in Python code, every run, and
-a Japanese character class alone costs milliseconds. The integers depend only on the
-pattern, its flags and the Python version, so the front door keeps them in a file in the
-cache folder and hands them to the regex engine directly the next time.
+A `faq` process compiles over a hundred patterns (ours, Whoosh's, argparse's): Python turns
+each one into a list of integers, in Python code, every run, and a Japanese character class
+alone costs milliseconds. And each of some forty dataclasses has its methods written as
+source text and compiled. Together a fifth of `faq ask`'s start-up. What they compile to
+depends only on the text and the Python version, so the front door keeps it in a file in
+the cache folder and hands it over directly the next time.
 
-This uses the ``re`` module's private internals (``re._compiler.compile``, ``_sre.compile``);
-tests/test_re_compat.py checks that a pattern made from the file equals a fresh one, and
-fails loudly when an upgrade changes either. A file that is unreadable, damaged, or written
-by another Python is ignored (and written again); nothing else is read or written.
+This uses private internals of the standard library: ``re._compiler.compile`` and
+``_sre.compile``, and the ``exec`` that ``dataclasses`` calls on the source of each method
+(shadowed in its module). tests/test_compile_cache.py checks that a pattern or a method made
+from the file equals a fresh one, and fails loudly when an upgrade changes them. A file that
+is unreadable, damaged, or written by another Python is ignored (and written again); nothing
+else is read or written.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 import _sre
 import atexit
 import contextlib
+import dataclasses
 import marshal
 import os
 import re
@@ -39,19 +43,34 @@ def _tag() -> str:
 
 def file_name() -> str:
     """The cache file's name for this Python (one per version, side by side)."""
-    return f"regex-{sys.implementation.cache_tag}-{zlib.crc32(_tag().encode()):08x}.marshal"
+    return f"compiled-{sys.implementation.cache_tag}-{zlib.crc32(_tag().encode()):08x}.marshal"
 
 
-class PatternCache:
-    """Compiled patterns by (type, pattern, flags): what ``_sre.compile`` is given for each."""
+class CompileCache:
+    """Compiled patterns by (type, pattern, flags): what ``_sre.compile`` is given for each;
+    and compiled code by its source text."""
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
         self.known: dict[_Key, tuple[Any, ...]] = {}
         self.used: dict[_Key, tuple[Any, ...]] = {}
+        self.codes: dict[str, Any] = {}
+        self.used_codes: dict[str, Any] = {}
         self.added = 0
         if path is not None:
-            self.known = _read(path)
+            self.known, self.codes = _read(path)
+
+    def exec(self, source: Any, globals: Any = None, locals: Any = None) -> None:  # noqa: A002
+        """``exec`` as ``dataclasses`` calls it, with the code of a known source from the file."""
+        if isinstance(source, str):
+            code = self.codes.get(source)
+            if code is None:
+                # dataclasses.py has no __future__ imports: its exec compiles with no flags.
+                code = self.codes[source] = compile(source, "<string>", "exec", dont_inherit=True)
+                self.added += 1
+            self.used_codes[source] = code
+            source = code
+        exec(source, globals, locals)  # noqa: S102 - dataclasses' own call, as it makes it
 
     def compile(self, p: Any, flags: int = 0) -> Any:
         """``re._compiler.compile``, from the file when it has the pattern."""
@@ -85,8 +104,9 @@ class PatternCache:
         if self.path is None or not self.added:
             return
         keep = self.known if len(self.known) <= _MAX_PATTERNS else self.used
+        codes = self.codes if len(self.codes) <= _MAX_PATTERNS else self.used_codes
         try:
-            body = marshal.dumps([(k[1], int(k[2]), v) for k, v in keep.items()])
+            body = marshal.dumps(([(k[1], int(k[2]), v) for k, v in keep.items()], list(codes.items())))
         except ValueError:  # something marshal cannot hold: keep compiling afresh
             return
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
@@ -99,15 +119,15 @@ class PatternCache:
                 tmp.unlink()
 
 
-def _read(path: Path) -> dict[_Key, tuple[Any, ...]]:
+def _read(path: Path) -> tuple[dict[_Key, tuple[Any, ...]], dict[str, Any]]:
     try:
         data = path.read_bytes()
         if len(data) < 8 or int(data[:8], 16) != zlib.crc32(data[8:]):
-            return {}
-        rows = marshal.loads(data[8:])
-        return {(type(p), p, flags): tuple(args) for p, flags, args in rows}
+            return {}, {}
+        rows, codes = marshal.loads(data[8:])
+        return {(type(p), p, flags): tuple(args) for p, flags, args in rows}, dict(codes)
     except (OSError, ValueError, TypeError, EOFError):
-        return {}
+        return {}, {}
 
 
 def _private(folder: Path) -> bool:
@@ -121,11 +141,12 @@ def _private(folder: Path) -> bool:
 
 
 _ORIGINAL = _compiler.compile
-_installed: PatternCache | None = None
+_installed: CompileCache | None = None
 
 
-def remember_patterns(folder: Path | None) -> PatternCache:
-    """Compile regular expressions through the file in ``folder`` from now on; saved at exit.
+def remember_compiled(folder: Path | None) -> CompileCache:
+    """Compile regular expressions and dataclass methods through the file in ``folder`` from
+    now on; saved at exit.
 
     ``folder`` must be one we may write to (the index cache); None keeps them in memory only.
     """
@@ -133,18 +154,20 @@ def remember_patterns(folder: Path | None) -> PatternCache:
     if _installed is not None:
         return _installed
     path = folder / file_name() if folder is not None and _private(folder) else None
-    cache = PatternCache(path)
+    cache = CompileCache(path)
     _compiler.compile = cache.compile
+    setattr(dataclasses, "exec", cache.exec)  # noqa: B010 - shadows the builtin in that module only
     _installed = cache
     atexit.register(cache.save)
     return cache
 
 
-def forget_patterns() -> None:
+def forget_compiled() -> None:
     """Compile as Python does again (and save what was learnt)."""
     global _installed
     if _installed is not None:
         _compiler.compile = _ORIGINAL
+        vars(dataclasses).pop("exec", None)
         atexit.unregister(_installed.save)
         _installed.save()
         _installed = None
