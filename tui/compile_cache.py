@@ -32,7 +32,7 @@ from typing import Any
 _compiler: Any = getattr(re, "_compiler")  # noqa: B009 - private, on purpose (see above)
 _parser: Any = getattr(re, "_parser")  # noqa: B009
 _DEBUG = re.DEBUG.value
-_MAX_PATTERNS = 4000
+_MAX_PATTERNS = 1500  # each of patterns and code; past it, only what this process used is kept
 _Key = tuple[type, "str | bytes", int]
 
 
