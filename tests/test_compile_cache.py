@@ -69,6 +69,7 @@ def test_every_pattern_a_process_compiles_is_kept_as_python_compiles_it(warm):
     path = cache / compile_cache.file_name()
     rows, codes = compile_cache._read(path)
     assert len(rows) > 50  # ours, Whoosh's and the standard library's
+    assert path.stat().st_mode & 0o077 == 0  # private, as the cache's other files
     for (_, pattern, flags), args in rows.items():
         assert _sre.compile(pattern, *args) == _fresh(pattern, flags), pattern
     assert len(codes) > 30 and any("__init__" in source for source in codes)  # dataclass methods

@@ -111,7 +111,7 @@ class CompileCache:
             return
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         try:
-            with open(tmp, "wb") as f:
+            with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as f:
                 f.write(b"%08x" % zlib.crc32(body) + body)
             os.replace(tmp, self.path)
         except OSError:
