@@ -6,14 +6,14 @@ import getpass
 import os
 from pathlib import Path
 
-from kb.content.load import resolve_data_dir
-
 APP_NAME = "faq-assistant"
 PROGRESS_FILE = "progress.sqlite3"
 
 
 def data_dir(explicit: Path | str | None = None) -> Path:
     """The content folder: ``--data``, else ``$FAQ_DATA``, else the checkout's or the bundled copy."""
+    from kb.content.load import resolve_data_dir
+
     return resolve_data_dir(Path(explicit) if explicit is not None else None, os.environ)
 
 

@@ -186,7 +186,9 @@ class Scope:
 
 
 def _alternation(keys: Iterable[str]) -> str:
-    return "|".join(re.escape(k) for k in sorted(set(keys), key=len, reverse=True) if k)
+    # Longest first; ties (which never match at the same place) in a fixed order, so the
+    # pattern is the same in every process and its compiled form can be reused (tui.compile_cache).
+    return "|".join(re.escape(k) for k in sorted(set(keys), key=lambda k: (-len(k), k)) if k)
 
 
 def _term_pattern(terms: Iterable[str]) -> re.Pattern[str] | None:

@@ -6,6 +6,18 @@ import sys
 from collections.abc import Sequence
 
 
+def _remember_compiled() -> None:
+    """Compiled patterns and methods from the cache folder (tui.compile_cache), before anything compiles."""
+    from tui import paths
+    from tui.compile_cache import remember_compiled
+
+    remember_compiled(paths.cache_dir())
+
+
+if sys.argv[:1] == ["-m"]:  # `python -m tui.cli` or `-m tui.cli.parser`: this package comes first
+    _remember_compiled()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """The `faq` console script: shell completion answers at once, anything else goes to the parser."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -13,6 +25,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from tui.cli.completion import complete_main
 
         return complete_main(args[1:])
+    if argv is None:  # the console script
+        _remember_compiled()
     from tui.cli.parser import main as run
 
     return run(args)
