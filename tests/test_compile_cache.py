@@ -4,7 +4,6 @@ from the file is the pattern Python compiles; fails loudly when an upgrade chang
 from __future__ import annotations
 
 import _sre
-import dataclasses
 import json
 import os
 import re
@@ -21,7 +20,6 @@ SAMPLES = [
     (r"(?<![A-Za-z0-9.,])(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?)\s*(?P<unit>gb|mb)?", re.IGNORECASE),
     (r"(?i:\bnodes?|\bhosts?)\s*(?:数|の数|count)", 0),
     ("\n    (?P<key>\\w+) \\s* = \\s* (?P<value>.*)  # a comment\n", re.VERBOSE | re.MULTILINE),
-    (rb"^\x00+(?=abc)|[\x80-\xff]{2,}", 0),
     (r"(a)|(b)(?P<c>c)?$", re.DOTALL),
 ]
 TEXTS = ["ライブ マイグレーション 1,024 GB", "3 nodes ノード数", "  key = value ", "ab", "abc"]
@@ -67,14 +65,12 @@ def warm(tmp_path_factory):
 def test_every_pattern_a_process_compiles_is_kept_as_python_compiles_it(warm):
     cache, _, _ = warm
     path = cache / compile_cache.file_name()
-    rows, codes = compile_cache._read(path)
+    rows = compile_cache._read(path)
     assert len(rows) > 50  # ours, Whoosh's and the standard library's
     assert path.stat().st_mode & 0o077 == 0  # private, as the cache's other files
     for (_, pattern, flags), args in rows.items():
         assert _sre.compile(pattern, *args) == _fresh(pattern, flags), pattern
-    assert len(codes) > 30 and any("__init__" in source for source in codes)  # dataclass methods
-    for source, code in codes.items():
-        assert code == compile(source, "<string>", "exec", dont_inherit=True)
+    assert path.read_bytes()[8:9] == b"["  # JSON data: nothing in it can run
 
 
 def test_answers_are_the_same_with_a_damaged_file_and_it_is_written_again(warm):
@@ -86,7 +82,7 @@ def test_answers_are_the_same_with_a_damaged_file_and_it_is_written_again(warm):
     again = _ask(env, "CSV は必須ですか")
     assert again.returncode == 0 and again.stdout == answers[0] and "Traceback" not in again.stderr
     assert json.loads(again.stdout)["answers"]
-    assert len(compile_cache._read(path)[0]) > 50  # read back whole again
+    assert len(compile_cache._read(path)) > 50  # read back whole again
     path.write_bytes(b"not a patterns file")
     assert _ask(env, "How long does a live migration take?").stdout == answers[1]
 
@@ -101,34 +97,17 @@ def test_a_folder_others_can_write_to_is_not_read(tmp_path):
     assert compile_cache._private(private)
 
 
-def _make_class() -> type:
-    @dataclasses.dataclass(frozen=True, order=True)
-    class Point:
-        x: int
-        y: int = 2
-        tags: list[str] = dataclasses.field(default_factory=list, compare=False)
-
-    return Point
-
-
-def test_dataclass_methods_from_the_file_are_the_ones_python_makes(tmp_path, monkeypatch):
-    plain = _make_class()
+def test_planted_code_is_refused_by_the_regex_engine_and_compiled_afresh(tmp_path):
     path = tmp_path / compile_cache.file_name()
+    pattern = r"(?P<word>[a-z]+)-(\d+)"
     first = compile_cache.CompileCache(path)
-    monkeypatch.setattr(dataclasses, "exec", first.exec, raising=False)
-    made = _make_class()
-    assert first.added > 3
+    first.compile(pattern, 0)
     first.save()
+    rows = json.loads(path.read_bytes()[8:])
+    rows[0][2][1] = [1, 2, 3, 999_999]  # code the engine never wrote: not to be run
+    body = json.dumps(rows).encode()
+    path.write_bytes(b"%08x" % compile_cache.zlib.crc32(body) + body)
     again = compile_cache.CompileCache(path)
-    monkeypatch.setattr(dataclasses, "exec", again.exec, raising=False)
-    read = _make_class()
-    assert again.added == 0  # every method's code came from the file
-    for cls in (made, read):
-        for name in ("__init__", "__repr__", "__eq__", "__lt__", "__setattr__", "__hash__"):
-            assert getattr(cls, name).__code__ == getattr(plain, name).__code__, name
-        point = cls(1)
-        assert (point.x, point.y, point.tags) == (1, 2, [])
-        assert repr(point) == repr(plain(1)) == "_make_class.<locals>.Point(x=1, y=2, tags=[])"
-        assert cls(1, 3) > cls(1) and cls(1, tags=["a"]) == cls(1) and hash(cls(1)) == hash(cls(1, 2))
-        with pytest.raises(dataclasses.FrozenInstanceError):
-            point.x = 5  # type: ignore[misc]
+    got = again.compile(pattern, 0)
+    assert got == _fresh(pattern, 0) and again.added == 1
+    assert got.match("abc-12").group("word") == "abc"

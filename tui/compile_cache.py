@@ -1,18 +1,19 @@
-"""Regular expressions and dataclass methods compiled once per Python, not once per process.
+"""Regular expressions compiled once per Python, not once per process.
 
 A `faq` process compiles over a hundred patterns (ours, Whoosh's, argparse's): Python turns
 each one into a list of integers, in Python code, every run, and a Japanese character class
-alone costs milliseconds. And each of some forty dataclasses has its methods written as
-source text and compiled. Together a fifth of `faq ask`'s start-up. What they compile to
-depends only on the text and the Python version, so the front door keeps it in a file in
-the cache folder and hands it over directly the next time.
+alone costs milliseconds; about a tenth of `faq ask`'s start-up. What a pattern compiles to
+depends only on its text and the Python version, so the front door keeps it in a file in
+the cache folder and hands it to the regex engine directly the next time.
 
-This uses private internals of the standard library: ``re._compiler.compile`` and
-``_sre.compile``, and the ``exec`` that ``dataclasses`` calls on the source of each method
-(shadowed in its module). tests/test_compile_cache.py checks that a pattern or a method made
-from the file equals a fresh one, and fails loudly when an upgrade changes them. A file that
-is unreadable, damaged, or written by another Python is ignored (and written again); nothing
-else is read or written.
+The file is JSON: numbers and strings, nothing that can run. The regex engine checks the
+code it is given (``_sre.compile`` refuses invalid code), and a pattern whose code it
+refuses is compiled afresh. This uses private internals of the standard library
+(``re._compiler.compile`` and ``_sre.compile``); tests/test_compile_cache.py checks that a
+pattern made from the file equals a fresh one, and fails loudly when an upgrade changes
+them. A file that is unreadable, damaged, or written by another Python is ignored (and
+written again); nothing else is read or written. (Dataclass methods were kept the same way
+for a while: compiled code read back from a cache file is code planted there, so no.)
 """
 
 from __future__ import annotations
@@ -20,8 +21,7 @@ from __future__ import annotations
 import _sre
 import atexit
 import contextlib
-import dataclasses
-import marshal
+import json
 import os
 import re
 import sys
@@ -43,38 +43,23 @@ def _tag() -> str:
 
 def file_name() -> str:
     """The cache file's name for this Python (one per version, side by side)."""
-    return f"compiled-{sys.implementation.cache_tag}-{zlib.crc32(_tag().encode()):08x}.marshal"
+    return f"compiled-{sys.implementation.cache_tag}-{zlib.crc32(_tag().encode()):08x}.json"
 
 
 class CompileCache:
-    """Compiled patterns by (type, pattern, flags): what ``_sre.compile`` is given for each;
-    and compiled code by its source text."""
+    """Compiled patterns by (type, pattern, flags): what ``_sre.compile`` is given for each."""
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
         self.known: dict[_Key, tuple[Any, ...]] = {}
         self.used: dict[_Key, tuple[Any, ...]] = {}
-        self.codes: dict[str, Any] = {}
-        self.used_codes: dict[str, Any] = {}
         self.added = 0
         if path is not None:
-            self.known, self.codes = _read(path)
-
-    def exec(self, source: Any, globals: Any = None, locals: Any = None) -> None:  # noqa: A002
-        """``exec`` as ``dataclasses`` calls it, with the code of a known source from the file."""
-        if isinstance(source, str):
-            code = self.codes.get(source)
-            if code is None:
-                # dataclasses.py has no __future__ imports: its exec compiles with no flags.
-                code = self.codes[source] = compile(source, "<string>", "exec", dont_inherit=True)
-                self.added += 1
-            self.used_codes[source] = code
-            source = code
-        exec(source, globals, locals)  # noqa: S102 - dataclasses' own call, as it makes it
+            self.known = _read(path)
 
     def compile(self, p: Any, flags: int = 0) -> Any:
         """``re._compiler.compile``, from the file when it has the pattern."""
-        if not isinstance(p, (str, bytes)) or flags & _DEBUG:
+        if not isinstance(p, str) or flags & _DEBUG:
             return _ORIGINAL(p, flags)
         key = (type(p), p, flags)
         args = self.known.get(key)
@@ -104,10 +89,10 @@ class CompileCache:
         if self.path is None or not self.added:
             return
         keep = self.known if len(self.known) <= _MAX_PATTERNS else self.used
-        codes = self.codes if len(self.codes) <= _MAX_PATTERNS else self.used_codes
         try:
-            body = marshal.dumps(([(k[1], int(k[2]), v) for k, v in keep.items()], list(codes.items())))
-        except ValueError:  # something marshal cannot hold: keep compiling afresh
+            # ASCII escapes: a pattern may hold lone surrogates, which UTF-8 cannot carry.
+            body = json.dumps([[k[1], int(k[2]), list(v)] for k, v in keep.items()]).encode("ascii")
+        except (TypeError, ValueError):  # something JSON cannot hold: keep compiling afresh
             return
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         try:
@@ -119,15 +104,20 @@ class CompileCache:
                 tmp.unlink()
 
 
-def _read(path: Path) -> tuple[dict[_Key, tuple[Any, ...]], dict[str, Any]]:
+def _read(path: Path) -> dict[_Key, tuple[Any, ...]]:
     try:
         data = path.read_bytes()
         if len(data) < 8 or int(data[:8], 16) != zlib.crc32(data[8:]):
-            return {}, {}
-        rows, codes = marshal.loads(data[8:])
-        return {(type(p), p, flags): tuple(args) for p, flags, args in rows}, dict(codes)
-    except (OSError, ValueError, TypeError, EOFError):
-        return {}, {}
+            return {}
+        known: dict[_Key, tuple[Any, ...]] = {}
+        for pattern, flags, (pattern_flags, code, groups, groupindex, indexgroup) in json.loads(data[8:]):
+            if not (isinstance(pattern, str) and isinstance(flags, int) and isinstance(code, list)
+                    and all(type(c) is int for c in code) and isinstance(groupindex, dict)):
+                return {}
+            known[(str, pattern, flags)] = (int(pattern_flags), code, int(groups), groupindex, tuple(indexgroup))
+        return known
+    except (OSError, ValueError, TypeError):
+        return {}
 
 
 def _private(folder: Path) -> bool:
@@ -145,8 +135,7 @@ _installed: CompileCache | None = None
 
 
 def remember_compiled(folder: Path | None) -> CompileCache:
-    """Compile regular expressions and dataclass methods through the file in ``folder`` from
-    now on; saved at exit.
+    """Compile regular expressions through the file in ``folder`` from now on; saved at exit.
 
     ``folder`` must be one we may write to (the index cache); None keeps them in memory only.
     """
@@ -156,7 +145,6 @@ def remember_compiled(folder: Path | None) -> CompileCache:
     path = folder / file_name() if folder is not None and _private(folder) else None
     cache = CompileCache(path)
     _compiler.compile = cache.compile
-    setattr(dataclasses, "exec", cache.exec)  # noqa: B010 - shadows the builtin in that module only
     _installed = cache
     atexit.register(cache.save)
     return cache
@@ -167,7 +155,6 @@ def forget_compiled() -> None:
     global _installed
     if _installed is not None:
         _compiler.compile = _ORIGINAL
-        vars(dataclasses).pop("exec", None)
         atexit.unregister(_installed.save)
         _installed.save()
         _installed = None

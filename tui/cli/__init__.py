@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 
 def _remember_compiled() -> None:
-    """Compiled patterns and methods from the cache folder (tui.compile_cache), before anything compiles."""
+    """Compiled patterns from the cache folder (tui.compile_cache), before anything compiles."""
     from tui import paths
     from tui.compile_cache import remember_compiled
 
