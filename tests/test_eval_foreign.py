@@ -29,6 +29,16 @@ MEASURED = {
     "helpdesk-bare": {"ja": (38, 67, 16, 17)},
 }
 SLACK = 2  # questions
+# The held-out 30 % (tests/data/questions/heldout/, never looked at while tuning), measured
+# once after this round's merges: a regression floor, not a target (BENCHMARKS.md).
+HELD_OUT = {
+    "postgres": {"ja": (15, 15, 2, 3), "en": (16, 16, 5, 5)},
+    "postgres-bare": {"ja": (14, 15, 2, 3), "en": (13, 16, 5, 5)},
+    "git": {"en": (24, 29, 7, 7)},
+    "git-bare": {"en": (20, 29, 6, 7)},
+    "helpdesk": {"ja": (20, 29, 7, 7)},
+    "helpdesk-bare": {"ja": (12, 29, 6, 7)},
+}
 
 
 def _tallies(library, path: Path) -> dict[str, Tally]:
@@ -39,14 +49,17 @@ def _tallies(library, path: Path) -> dict[str, Tally]:
     return tallies
 
 
-@pytest.mark.parametrize("name", sorted(MEASURED))
-def test_foreign_knowledge_base_holds_its_figures(name: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("name", "held_out"), [(n, False) for n in sorted(MEASURED)]
+                         + [(n, True) for n in sorted(HELD_OUT)])
+def test_foreign_knowledge_base_holds_its_figures(name: str, held_out: bool, tmp_path: Path) -> None:
     library = open_kb(KBS / name, tmp_path / "cache", snapshot=False)
+    base = name.removesuffix("-bare")
     try:
-        tallies = _tallies(library, QUESTIONS / f"{name.removesuffix('-bare')}.dev.jsonl")
+        tallies = _tallies(library, QUESTIONS / "heldout" / f"{base}.held.jsonl" if held_out
+                           else QUESTIONS / f"{base}.dev.jsonl")
     finally:
         library.close()
-    for lang, (right, on, rejected, off) in MEASURED[name].items():
+    for lang, (right, on, rejected, off) in (HELD_OUT if held_out else MEASURED)[name].items():
         tally = tallies[lang]
         assert (tally.on, tally.off) == (on, off), lang
         misses = [(m["q"], m["got"]) for m in tally.misses]
