@@ -122,6 +122,7 @@ class Loaded:
     accepted: list[FileResult] = field(default_factory=list)  # the entries', in content order
     top: list[tuple[str, str]] = field(default_factory=list)  # kb.toml, tags, glossary: name, sha
     top_problems: int = 0
+    known_tags: set[str] | None = None  # what entries' tags are checked against (None: not checked)
 
 
 def load_files(root: Path, known_checks: Iterable[str] | None = None) -> Loaded:
@@ -168,6 +169,7 @@ def load_top(loaded: Loaded) -> set[str] | None:
     if glossary_text is not None:
         kb.glossary = parse_glossary(glossary_text, str(root / "glossary.toml"), kb.problems)
     loaded.top_problems = len(kb.problems)
+    loaded.known_tags = known_tags
     return known_tags
 
 
