@@ -57,8 +57,8 @@ def reparse_changed(loaded: Loaded, known_checks: set[str], db: sqlite3.Connecti
         if old is None or stat is None or old[1] != stat or (old[3] is not None and (row is None or row[0] != old[3])):
             results.append(parse_file(path, loaded.known_tags, known_checks))
             continue
-        related = json.loads(old[4])
-        problems = [decode_problem(p) for p in json.loads(old[5])]
+        related = json.loads(old[4]) if old[4] != "[]" else []
+        problems = [decode_problem(p) for p in json.loads(old[5])] if old[5] != "[]" else []
         if not isinstance(related, list) or not all(isinstance(r, str) for r in related):
             raise ValueError("related ids are not strings")
         results.append(FileResult(path, stat=stat, sha=old[2], entry_id=old[3], related=tuple(related),

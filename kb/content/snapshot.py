@@ -185,9 +185,10 @@ def open_store(path: Path, root: Path, known_checks: list[str] | None) -> Knowle
 
 def _write_store(path: Path, loaded: Loaded, made: dict[str, Any]) -> None:
     rows = [r.row if r.entry is None else entry_row(r.entry, r.path.name) for r in loaded.accepted]
-    used = {lang for row in rows for lang in json.loads(row[3])}
+    # Each distinct list decoded once: most entries share their languages and products.
+    used = {lang for langs in {row[3] for row in rows} for lang in json.loads(langs)}
     header = {**_header(loaded.kb), **made, "count": len(rows), "languages": [lang for lang in LANGS if lang in used],
-              "applies": sorted({a for row in rows for a in json.loads(row[2])}),
+              "applies": sorted({a for applies in {row[2] for row in rows} for a in json.loads(applies)}),
               "top_shas": loaded.top, "top_problems": loaded.top_problems,
               "known_tags": None if loaded.known_tags is None else sorted(loaded.known_tags)}
     db = sqlite3.connect(str(path))
