@@ -147,7 +147,15 @@ def load_files(root: Path, known_checks: Iterable[str] | None = None) -> Loaded:
 
 
 def entry_paths(root: Path) -> list[Path]:
-    return sorted((root / "entries").glob("*.md"))
+    """Every ``entries/*.md`` in name order (what ``sorted(glob("*.md"))`` gives, without
+    comparing 10,000 Path objects)."""
+    folder = root / "entries"
+    try:
+        with os.scandir(folder) as listing:
+            names = sorted(e.name for e in listing if e.name.endswith(".md"))
+    except OSError:
+        return []
+    return [folder / name for name in names]
 
 
 def load_top(loaded: Loaded) -> set[str] | None:
