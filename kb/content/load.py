@@ -110,7 +110,7 @@ class FileResult:
     related: tuple[str, ...] = ()
     problems: list[ContentError] = field(default_factory=list)
     entry: Entry | None = None  # None for an entry kept in the content store
-    row: Any = None  # the store's row for it (kb.content.refresh)
+    kept: bool = False  # taken from the content store as it was, not parsed (kb.content.refresh)
 
 
 @dataclass

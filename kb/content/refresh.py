@@ -47,7 +47,7 @@ def reparse_changed(loaded: Loaded, known_checks: set[str], db: sqlite3.Connecti
     """Fill ``loaded`` (its top-level part already taken from the store ``db`` was made with)
     with every entry file: unchanged ones from ``db``, the others parsed."""
     old_files = {row[0]: row for row in db.execute("SELECT name, stat, sha, entry, related, problems FROM files")}
-    old_rows = {row[1]: row for row in db.execute("SELECT id, file, applies, langs, digest, json FROM entries")}
+    old_rows = {row[1]: row for row in db.execute("SELECT id, file FROM entries")}
     results = []
     for path in entry_paths(loaded.kb.root):
         old = old_files.get(path.name)
@@ -62,5 +62,5 @@ def reparse_changed(loaded: Loaded, known_checks: set[str], db: sqlite3.Connecti
         if not isinstance(related, list) or not all(isinstance(r, str) for r in related):
             raise ValueError("related ids are not strings")
         results.append(FileResult(path, stat=stat, sha=old[2], entry_id=old[3], related=tuple(related),
-                                  problems=problems, row=row if old[3] is not None else None))
+                                  problems=problems, kept=True))
     finish(loaded, results)

@@ -13,6 +13,7 @@ import contextlib
 import hashlib
 import json
 import os
+import shutil
 import sqlite3
 import stat
 import tempfile
@@ -94,16 +95,15 @@ def load_kb_cached(root: Path, cache_dir: Path | None, known_checks: Iterable[st
 
         checks = list(known_ids())
     made = {"root": str(root), "checks": sorted(checks), "top": _listing(root), "entries": (root / "entries").is_dir()}
-    loaded = _reparse_changed(cache_dir, made, root, checks)
-    fresh = loaded is None
-    if loaded is None:
-        loaded = load_files(root, checks)
+    prior = _reparse_changed(cache_dir, made, root, checks)
+    loaded = prior[0] if prior is not None else load_files(root, checks)
+    fresh = prior is None
     with contextlib.suppress(OSError, sqlite3.Error):
         cache_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, tmp = tempfile.mkstemp(prefix=".kb-", dir=cache_dir)  # 0600
         os.close(fd)
         try:
-            _write_store(Path(tmp), loaded, made)
+            _write_store(Path(tmp), loaded, made, prior[1] if prior is not None else None)
             os.replace(tmp, path)
         finally:
             with contextlib.suppress(OSError):
@@ -116,7 +116,8 @@ def load_kb_cached(root: Path, cache_dir: Path | None, known_checks: Iterable[st
     return loaded.kb if fresh else load_kb(root, checks)
 
 
-def _reparse_changed(cache_dir: Path, made: dict[str, Any], root: Path, checks: list[str]) -> Loaded | None:
+def _reparse_changed(cache_dir: Path, made: dict[str, Any], root: Path,
+                     checks: list[str]) -> tuple[Loaded, Path] | None:
     """The content from the newest store made for this folder with the same top-level files
     and check ids, parsing only the entry files changed since; None when there is none."""
     try:
@@ -124,7 +125,7 @@ def _reparse_changed(cache_dir: Path, made: dict[str, Any], root: Path, checks: 
     except OSError:
         return None
     for candidate in stores[:_KEEP]:
-        db = _connect(candidate)
+        db = None if candidate.is_symlink() else _connect(candidate)
         if db is None:
             continue
         try:
@@ -138,7 +139,7 @@ def _reparse_changed(cache_dir: Path, made: dict[str, Any], root: Path, checks: 
                             known_tags=None if tags is None else set(map(str, tags)))
             del kb.problems[loaded.top_problems:]
             reparse_changed(loaded, set(checks), db)
-            return loaded
+            return loaded, candidate
         except Exception:  # noqa: BLE001 - a store that cannot be read is not used
             continue
         finally:
@@ -183,29 +184,48 @@ def open_store(path: Path, root: Path, known_checks: list[str] | None) -> Knowle
         return None
 
 
-def _write_store(path: Path, loaded: Loaded, made: dict[str, Any]) -> None:
-    rows = [r.row if r.entry is None else entry_row(r.entry, r.path.name) for r in loaded.accepted]
-    # Each distinct list decoded once: most entries share their languages and products.
-    used = {lang for langs in {row[3] for row in rows} for lang in json.loads(langs)}
-    header = {**_header(loaded.kb), **made, "count": len(rows), "languages": [lang for lang in LANGS if lang in used],
-              "applies": sorted({a for applies in {row[2] for row in rows} for a in json.loads(applies)}),
-              "top_shas": loaded.top, "top_problems": loaded.top_problems,
-              "known_tags": None if loaded.known_tags is None else sorted(loaded.known_tags)}
+def _write_store(path: Path, loaded: Loaded, made: dict[str, Any], prior: Path | None = None) -> None:
+    """The store at ``path``: written whole, or a copy of ``prior`` with the files that were
+    parsed again written over their rows (the others' rows stay as they were)."""
+    if prior is not None:
+        shutil.copyfile(prior, path)
     db = sqlite3.connect(str(path))
     try:
         # No journal: the file is written whole before it is renamed into place, and a
         # journal would be a second file in the cache folder.
         db.execute("PRAGMA journal_mode = OFF")
-        db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-        db.execute("CREATE TABLE header (json TEXT NOT NULL)")
-        db.execute("CREATE TABLE entries (ord INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, file TEXT NOT NULL, "
-                   "applies TEXT NOT NULL, langs TEXT NOT NULL, digest TEXT NOT NULL, json TEXT NOT NULL)")
-        db.execute("CREATE TABLE files (name TEXT PRIMARY KEY, stat TEXT, sha TEXT, entry TEXT, related TEXT NOT NULL, "
-                   "problems TEXT NOT NULL)")
-        db.execute("INSERT INTO header VALUES (?)", (json.dumps(header, ensure_ascii=False),))
+        db.execute("PRAGMA trusted_schema = OFF")
+        db.execute("PRAGMA temp_store = MEMORY")  # no temporary file outside the cache folder
+        if prior is None:
+            db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            db.execute("CREATE TABLE header (json TEXT NOT NULL)")
+            # Entries are listed in content order: by file name (kb.content.load.entry_paths).
+            db.execute("CREATE TABLE entries (ord INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, "
+                       "file TEXT NOT NULL UNIQUE, applies TEXT NOT NULL, langs TEXT NOT NULL, digest TEXT NOT NULL, "
+                       "json TEXT NOT NULL)")
+            db.execute("CREATE TABLE files (name TEXT PRIMARY KEY, stat TEXT, sha TEXT, entry TEXT, "
+                       "related TEXT NOT NULL, problems TEXT NOT NULL)")
+        results = loaded.results or []
+        db.execute("CREATE TEMP TABLE kept (name TEXT PRIMARY KEY)")
+        db.executemany("INSERT INTO kept VALUES (?)", ((r.path.name,) for r in results if r.kept))
+        db.execute("DELETE FROM files WHERE name NOT IN (SELECT name FROM kept)")
+        db.execute("DELETE FROM entries WHERE file NOT IN (SELECT name FROM kept)")
+        # A kept file whose entry is no longer taken (its id now another file's) loses its row.
+        accepted = {r.path.name for r in loaded.accepted}
+        db.executemany("DELETE FROM entries WHERE file = ?", ((r.path.name,) for r in results
+                                                              if r.kept and r.entry_id and r.path.name not in accepted))
+        db.executemany("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?)", (file_row(r) for r in results if not r.kept))
         db.executemany("INSERT INTO entries (id, file, applies, langs, digest, json) VALUES (?, ?, ?, ?, ?, ?)",
-                       rows)
-        db.executemany("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?)", map(file_row, loaded.results or []))
+                       (entry_row(r.entry, r.path.name) for r in loaded.accepted if r.entry is not None))
+        # Each distinct list decoded once: most entries share their languages and products.
+        used = {lang for (langs,) in db.execute("SELECT DISTINCT langs FROM entries") for lang in json.loads(langs)}
+        applies = {a for (row,) in db.execute("SELECT DISTINCT applies FROM entries") for a in json.loads(row)}
+        header = {**_header(loaded.kb), **made, "count": len(loaded.accepted),
+                  "languages": [lang for lang in LANGS if lang in used], "applies": sorted(applies),
+                  "top_shas": loaded.top, "top_problems": loaded.top_problems,
+                  "known_tags": None if loaded.known_tags is None else sorted(loaded.known_tags)}
+        db.execute("DELETE FROM header")
+        db.execute("INSERT INTO header VALUES (?)", (json.dumps(header, ensure_ascii=False),))
         db.commit()
     finally:
         db.close()

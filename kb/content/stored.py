@@ -116,7 +116,7 @@ class StoredEntries(Mapping[str, Entry]):
                 ids = list(self._all)
             else:
                 try:
-                    ids = [row[0] for row in self._db.execute("SELECT id FROM entries ORDER BY ord")]
+                    ids = [row[0] for row in self._db.execute("SELECT id FROM entries ORDER BY file")]
                 except sqlite3.Error:
                     ids = list(self._fall_back())
         return iter(ids)
@@ -166,7 +166,7 @@ class StoredEntries(Mapping[str, Entry]):
         with self._lock:
             if self._all is None:
                 try:
-                    rows = self._db.execute("SELECT id, json FROM entries ORDER BY ord").fetchall()
+                    rows = self._db.execute("SELECT id, json FROM entries ORDER BY file").fetchall()
                     everything = {}
                     for entry_id, text in rows:
                         entry = self._cache.get(entry_id) or decode_entry(json.loads(text))
