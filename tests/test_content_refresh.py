@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -107,3 +108,26 @@ def test_a_change_to_the_tags_or_the_check_ids_parses_everything(data_copy: Path
     _edit(first, "<!-- en -->\n", "<!-- en -->\nEdited.\n")
     stored = load_kb_cached(data_copy, cache, known_checks=[])  # other check ids: full parse
     assert parsed == [] and _problems(stored) == _problems(load_kb(data_copy, []))
+
+
+def test_an_index_update_after_an_edit_decodes_only_the_edited_entry(data_copy: Path, tmp_path: Path) -> None:
+    from kb.content.stored import StoredEntries, entry_digest
+    from kb.index import store, update
+
+    cache = tmp_path / "cache"
+    kb = load_kb_cached(data_copy, cache)
+    store.open_index(kb, cache)[0].close()
+    edited = sorted((data_copy / "entries").glob("*.md"))[2]
+    _edit(edited, "<!-- en -->\n", "<!-- en -->\nEdited for the test.\n")
+    kb = load_kb_cached(data_copy, cache)
+    assert isinstance(kb.entries, StoredEntries)
+    changes = update.plan(kb, cache / f"index-{store.cache_key(kb)}")
+    assert changes is not None and [e.id for e in changes.added] == [edited.stem] == changes.removed
+    assert kb.entries.decoded == 1  # the other entries' digests come from the store
+    ix, info = store.open_index(kb, cache)
+    ix.close()
+    assert info.updated == 1 and not info.built
+    # The record written from the stored digests is the one a fresh parse gives.
+    assert info.path is not None
+    record = json.loads((info.path / update.RECORD).read_text(encoding="utf-8"))["entries"]
+    assert {i: row[0] for i, row in record.items()} == {i: entry_digest(e) for i, e in load_kb(data_copy).entries.items()}
