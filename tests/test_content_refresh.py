@@ -85,8 +85,10 @@ def test_each_change_parses_only_its_files_and_matches_a_full_parse(data_copy: P
     _edit(entries / "added-1.md", 'id = "added-1"', 'id = "added-2"')
     (entries / "added-4.md").write_text("+++\nid = \"added-4\n+++\n", encoding="utf-8")
     (entries / "added-5.md").write_bytes(b"+++\nid = \"added-5\"\n\xff\xfe\n+++\n")
+    odd = os.fsdecode(b"odd-\xff.md")  # a file name that is not UTF-8
+    (entries / odd).write_text((entries / "added-6.md").read_text(encoding="utf-8"), encoding="utf-8")
     stored = _same_as_fresh(data_copy, cache)
-    assert sorted(parsed) == ["added-1.md", "added-4.md", "added-5.md"]
+    assert sorted(parsed) == ["added-1.md", "added-4.md", "added-5.md", odd]
     assert {"added-1", "added-4", "added-5"}.isdisjoint(stored.entries) and "added-2" in stored.entries
 
     parsed.clear()
@@ -94,6 +96,7 @@ def test_each_change_parses_only_its_files_and_matches_a_full_parse(data_copy: P
     (entries / "added-4.md").unlink()
     stored = _same_as_fresh(data_copy, cache)
     assert parsed == ["added-1.md"] and "added-1" in stored.entries
+    assert any("UTF-8" in p.message for p in stored.problems)  # the odd name, kept from the store
 
 
 def test_a_change_to_the_tags_or_the_check_ids_parses_everything(data_copy: Path, tmp_path: Path,

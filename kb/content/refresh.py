@@ -12,6 +12,7 @@ check ids, the folder's path) means a full parse: the store's header says what i
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from typing import Any
 
@@ -37,9 +38,9 @@ def entry_row(entry: Entry, name: str) -> tuple[str, str, str, str, str, str]:
             json.dumps(list(entry.text)), entry_digest(entry), json.dumps(encode_entry(entry), ensure_ascii=False))
 
 
-def file_row(result: FileResult) -> tuple[str, str | None, str | None, str | None, str, str]:
+def file_row(result: FileResult) -> tuple[bytes, str | None, str | None, str | None, str, str]:
     """A file's row in the store: name, stat line, digest, entry id, related ids, own problems."""
-    return (result.path.name, result.stat, result.sha, result.entry_id, json.dumps(list(result.related)),
+    return (os.fsencode(result.path.name), result.stat, result.sha, result.entry_id, json.dumps(list(result.related)),
             json.dumps([encode_problem(p) for p in result.problems], ensure_ascii=False))
 
 
@@ -50,7 +51,7 @@ def reparse_changed(loaded: Loaded, known_checks: set[str], db: sqlite3.Connecti
     old_rows = {row[1]: row for row in db.execute("SELECT id, file FROM entries")}
     results = []
     for path in entry_paths(loaded.kb.root):
-        old = old_files.get(path.name)
+        old = old_files.get(os.fsencode(path.name))
         stat = file_stat(path) if old is not None else None
         row = old_rows.get(path.name)
         # A file that was parsed but left out (a duplicate id) has no row: parsed again.

@@ -94,11 +94,13 @@ def load_kb_cached(root: Path, cache_dir: Path | None, known_checks: Iterable[st
         from kb.checks.registry import known_ids
 
         checks = list(known_ids())
-    made = {"root": str(root), "checks": sorted(checks), "top": _listing(root), "entries": (root / "entries").is_dir()}
+    # File names as bytes (hex, a digest): a name that is not UTF-8 has no place in JSON text.
+    top = hashlib.sha256(os.fsencode("\n".join(_listing(root)))).hexdigest()
+    made = {"root": os.fsencode(root).hex(), "checks": sorted(checks), "top": top, "entries": (root / "entries").is_dir()}
     prior = _reparse_changed(cache_dir, made, root, checks)
     loaded = prior[0] if prior is not None else load_files(root, checks)
     fresh = prior is None
-    with contextlib.suppress(OSError, sqlite3.Error):
+    with contextlib.suppress(OSError, sqlite3.Error, UnicodeError):
         cache_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, tmp = tempfile.mkstemp(prefix=".kb-", dir=cache_dir)  # 0600
         os.close(fd)
@@ -203,13 +205,13 @@ def _write_store(path: Path, loaded: Loaded, made: dict[str, Any], prior: Path |
             db.execute("CREATE TABLE entries (ord INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, "
                        "file TEXT NOT NULL UNIQUE, applies TEXT NOT NULL, langs TEXT NOT NULL, digest TEXT NOT NULL, "
                        "json TEXT NOT NULL)")
-            db.execute("CREATE TABLE files (name TEXT PRIMARY KEY, stat TEXT, sha TEXT, entry TEXT, "
+            db.execute("CREATE TABLE files (name BLOB PRIMARY KEY, stat TEXT, sha TEXT, entry TEXT, "
                        "related TEXT NOT NULL, problems TEXT NOT NULL)")
         results = loaded.results or []
-        db.execute("CREATE TEMP TABLE kept (name TEXT PRIMARY KEY)")
-        db.executemany("INSERT INTO kept VALUES (?)", ((r.path.name,) for r in results if r.kept))
+        db.execute("CREATE TEMP TABLE kept (name BLOB PRIMARY KEY)")
+        db.executemany("INSERT INTO kept VALUES (?)", ((os.fsencode(r.path.name),) for r in results if r.kept))
         db.execute("DELETE FROM files WHERE name NOT IN (SELECT name FROM kept)")
-        db.execute("DELETE FROM entries WHERE file NOT IN (SELECT name FROM kept)")
+        db.execute("DELETE FROM entries WHERE CAST(file AS BLOB) NOT IN (SELECT name FROM kept)")
         # A kept file whose entry is no longer taken (its id now another file's) loses its row.
         accepted = {r.path.name for r in loaded.accepted}
         db.executemany("DELETE FROM entries WHERE file = ?", ((r.path.name,) for r in results
