@@ -38,7 +38,7 @@ COLUMNS = [("corpus", 12, "s"), ("entries", 7, "d"), ("build_s", 8, ".2f"), ("pe
            ("fts_mb", 7, ".1f"), ("fts_p50", 8, ".2f"), ("fts_p95", 8, ".2f"), ("ratio_p95", 9, ".2f"),
            ("edit1_s", 8, ".3f"), ("add10_s", 8, ".3f"), ("same", 5, "s")]
 # Above this many entries the full rebuild the answers are compared with is left out (it would
-# be a second 100,000-entry build); tests/test_incremental.py compares them at any size.
+# be a second 100,000-entry build); tests/test_incremental.py compares them on smaller ones.
 SAME_UP_TO = 20000
 EDIT_QUESTIONS = ["virtual machine storage", "クラスター ノードのストレージ", "edited for the benchmark"]
 
