@@ -48,8 +48,8 @@ def test_20000_unknown_tags_read_the_entry_once_for_line_numbers(small_kb, monke
     tags = ", ".join(f'"t{n}"' for n in range(20_000))
     path.write_text(path.read_text(encoding="utf-8").replace("tags = [", f"tags = [{tags}, ", 1), encoding="utf-8")
     scans = []
-    real = load_module._quoted_lines
-    monkeypatch.setattr(load_module, "_quoted_lines", lambda text: scans.append(1) or real(text))
+    real = load_module.quoted_lines
+    monkeypatch.setattr(load_module, "quoted_lines", lambda text: scans.append(1) or real(text))
     kb = _within(120, load_kb, small_kb, set())
     unknown = [p for p in kb.problems if p.field == "tags" and p.path == str(path)]
     assert len(unknown) == 20_000 and "alpha" not in kb.entries

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from kb.content.files import read_limited
-from kb.content.load import FENCE
+from kb.content.front_matter import FENCE
 from kb.content.toml_text import ArraySpan, find_array
 from kb.errors import ContentError
 

@@ -11,15 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from kb.content import files
-from kb.content.entry import LANGS, Entry, GlossaryTerm, Localized, QuizItem, QuizText, Tag
+from kb.content.entry import LANGS, Entry, GlossaryTerm, Localized, Tag
+from kb.content.front_matter import line_of, quoted_lines, split_front_matter
 from kb.content.profile import PROFILE_FILE, Profile, parse_profile
-from kb.content.vocabulary import TOML_LINE as _TOML_LINE
-from kb.content.vocabulary import TOO_DEEP as _TOO_DEEP
-from kb.content.vocabulary import TOO_DEEP_JA as _TOO_DEEP_JA
+from kb.content.quiz_parse import parse_quiz
 from kb.content.vocabulary import parse_glossary, parse_tags
 from kb.errors import ContentError
 
-FENCE = "+++"
 _SECTION = re.compile(r"^<!--\s*(ja|en)\s*-->\s*$", re.MULTILINE)
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _ENTRY_KEYS = {"id", "tags", "related", "applies_to", "checks", "ja", "en", "quiz", "flags"}
@@ -98,6 +96,37 @@ def load_kb(root: Path, known_checks: Iterable[str] | None = None) -> KnowledgeB
     Entries with problems in their own file are left out; cross-entry problems
     (unknown related id, duplicate id) are reported and the entry is kept.
     """
+    return load_files(root, known_checks).kb
+
+
+@dataclass
+class FileResult:
+    """One entry file as parsed on its own: its problems, its entry, what it was on disk."""
+
+    path: Path
+    stat: str | None = None  # its stat line before it was read (kb.content.refresh)
+    sha: str | None = None  # the digest of its bytes; None when not read
+    entry_id: str | None = None
+    related: tuple[str, ...] = ()
+    problems: list[ContentError] = field(default_factory=list)
+    entry: Entry | None = None  # None for an entry kept in the content store
+    kept: bool = False  # taken from the content store as it was, not parsed (kb.content.refresh)
+
+
+@dataclass
+class Loaded:
+    """A knowledge base with how each file was parsed, for the content store."""
+
+    kb: KnowledgeBase
+    results: list[FileResult] | None = None  # None: no entries/ folder
+    accepted: list[FileResult] = field(default_factory=list)  # the entries', in content order
+    top: list[tuple[str, str]] = field(default_factory=list)  # kb.toml, tags, glossary: name, sha
+    top_problems: int = 0
+    known_tags: set[str] | None = None  # what entries' tags are checked against (None: not checked)
+
+
+def load_files(root: Path, known_checks: Iterable[str] | None = None) -> Loaded:
+    """``load_kb`` with each file's own result kept."""
     if known_checks is None:
         from kb.checks.registry import known_ids
 
@@ -106,14 +135,39 @@ def load_kb(root: Path, known_checks: Iterable[str] | None = None) -> KnowledgeB
     if not (root / "entries").is_dir():
         kb.problems.append(ContentError("no entries/ folder here", path=str(root),
                                         ja="ここに entries/ フォルダーがありません"))
-        return kb
-    digest = hashlib.sha256()
+        return Loaded(kb)
+    loaded = Loaded(kb)
+    known_tags = load_top(loaded)
+    paths = entry_paths(root)
+    checks = set(known_checks)
+    results = [parse_file(path, known_tags, checks) for path in paths]
+    finish(loaded, results)
+    loaded.kb.entries = {r.entry_id: r.entry for r in loaded.accepted if r.entry_id and r.entry}
+    return loaded
+
+
+def entry_paths(root: Path) -> list[Path]:
+    """Every ``entries/*.md`` in name order (what ``sorted(glob("*.md"))`` gives, without
+    comparing 10,000 Path objects)."""
+    folder = root / "entries"
+    try:
+        with os.scandir(folder) as listing:
+            names = sorted(e.name for e in listing if e.name.endswith(".md"))
+    except OSError:
+        return []
+    return [folder / name for name in names]
+
+
+def load_top(loaded: Loaded) -> set[str] | None:
+    """kb.toml, the tags and the glossary into ``loaded.kb``; returns the known tags (None:
+    entries are not checked against tags.toml)."""
+    kb, root = loaded.kb, loaded.kb.root
     if (root / PROFILE_FILE).is_file():
-        profile_text = _read(root / PROFILE_FILE, kb.problems, digest)
+        profile_text = _read(root / PROFILE_FILE, kb.problems, loaded.top)
         if profile_text is not None:
             kb.profile = parse_profile(profile_text, str(root / PROFILE_FILE), kb.problems)
-    tags_text = _read(root / "tags.toml", kb.problems, digest)
-    glossary_text = _read(root / "glossary.toml", kb.problems, digest)
+    tags_text = _read(root / "tags.toml", kb.problems, loaded.top)
+    glossary_text = _read(root / "glossary.toml", kb.problems, loaded.top)
     before = len(kb.problems)
     if tags_text is not None:
         kb.tags = parse_tags(tags_text, str(root / "tags.toml"), kb.problems)
@@ -122,46 +176,85 @@ def load_kb(root: Path, known_checks: Iterable[str] | None = None) -> KnowledgeB
     known_tags = set(kb.tags) if tags_text is not None and (len(kb.problems) == before or kb.tags) else None
     if glossary_text is not None:
         kb.glossary = parse_glossary(glossary_text, str(root / "glossary.toml"), kb.problems)
-    paths = sorted((root / "entries").glob("*.md"))
+    loaded.top_problems = len(kb.problems)
+    loaded.known_tags = known_tags
+    return known_tags
+
+
+def file_stat(path: Path) -> str | None:
+    """What a file is on disk (type, size, times, inode); None when it cannot be seen."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return f"{st.st_mode}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
+
+
+def parse_file(path: Path, known_tags: set[str] | None, known_checks: set[str]) -> FileResult:
+    """One entry file, read and parsed on its own (its stat taken before it is read)."""
+    result = FileResult(path, stat=file_stat(path))
+    if not files.name_is_text(path):
+        result.problems.append(ContentError("file name is not UTF-8; rename the file",
+                                            path=files.display_path(path),
+                                            ja="ファイル名が UTF-8 ではありません。ファイル名を変更してください"))
+        return result
+    shas: list[tuple[str, str]] = []
+    text = _read(path, result.problems, shas)
+    if shas:
+        result.sha = shas[0][1]
+    if text is None:
+        return result
+    entry, problems = parse_entry(text, str(path), known_tags, known_checks)
+    result.problems.extend(problems)
+    if entry is not None:
+        result.entry, result.entry_id, result.related = entry, entry.id, entry.related
+    return result
+
+
+def finish(loaded: Loaded, results: list[FileResult]) -> None:
+    """What the files say together: duplicate ids, unknown related ids, the content digest.
+
+    Each file's own result is all it needs (a file is read again only for a line number),
+    so results kept in the content store give the problems a full parse gives.
+    """
+    kb = loaded.kb
+    loaded.results = results
     # An entry that fails to load is still a known id: its own problem is reported once,
     # not again as an "unknown related id" in every entry that links to it.
-    named = {p.stem for p in paths}
-    entries: dict[str, Entry] = {}
-    kb.entries = entries
-    for path in paths:
-        if not files.name_is_text(path):
-            kb.problems.append(ContentError("file name is not UTF-8; rename the file", path=files.display_path(path),
-                                            ja="ファイル名が UTF-8 ではありません。ファイル名を変更してください"))
+    named = {r.path.stem for r in results}
+    digest = hashlib.sha256()
+    for name, sha in loaded.top:
+        digest.update(os.fsencode(name) + b"\0" + sha.encode() + b"\n")
+    first: dict[str, FileResult] = {}
+    for result in results:
+        kb.problems.extend(result.problems)
+        if result.sha is not None:
+            digest.update(os.fsencode(result.path.name) + b"\0" + result.sha.encode() + b"\n")
+        if result.entry_id is None:
             continue
-        text = _read(path, kb.problems, digest)
-        if text is None:
+        if result.entry_id in first:
+            where = first[result.entry_id].path
+            text = _read(result.path, [], []) or ""
+            kb.problems.append(ContentError(f"duplicate id {result.entry_id!r} (first in {where})",
+                                            path=str(result.path), line=line_of(text, "id"), field="id",
+                                            ja=f"id {result.entry_id!r} が重複しています (最初の定義: {where})"))
             continue
-        entry, problems = parse_entry(text, str(path), known_tags, set(known_checks))
-        kb.problems.extend(problems)
-        if entry is None:
-            continue
-        if entry.id in entries:
-            first = entries[entry.id].path
-            kb.problems.append(ContentError(f"duplicate id {entry.id!r} (first in {first})",
-                                            path=str(path), line=_line_of(text, "id"), field="id",
-                                            ja=f"id {entry.id!r} が重複しています (最初の定義: {first})"))
-            continue
-        entries[entry.id] = entry
-    for entry in entries.values():
-        unknown = [rel for rel in entry.related if rel not in entries and rel not in named]
+        first[result.entry_id] = result
+    loaded.accepted = list(first.values())
+    for result in loaded.accepted:
+        unknown = [rel for rel in result.related if rel not in first and rel not in named]
         if unknown:
             # The file is read again only here, once: keeping every file's text until the end
             # would double the memory of a big knowledge base.
-            lines = _quoted_lines(_read(Path(entry.path), [], hashlib.sha256()) or "")
+            lines = quoted_lines(_read(result.path, [], []) or "")
             for rel in unknown:
-                kb.problems.append(ContentError(f"unknown related id {rel!r}", path=entry.path,
+                kb.problems.append(ContentError(f"unknown related id {rel!r}", path=str(result.path),
                                                 line=lines.get(rel), field="related",
                                                 ja=f"関連項目の id {rel!r} は存在しません"))
     kb.digest = digest.hexdigest()
-    return kb
 
 
-def _read(path: Path, problems: list[ContentError], digest: Any) -> str | None:
+def _read(path: Path, problems: list[ContentError], shas: list[tuple[str, str]]) -> str | None:
     try:
         data = files.read_limited(path, error=ContentError)
     except ContentError as exc:
@@ -174,7 +267,7 @@ def _read(path: Path, problems: list[ContentError], digest: Any) -> str | None:
         problems.append(ContentError(f"cannot read: {exc.strerror}", path=str(path),
                                      ja=f"読み取れません: {exc.strerror}"))
         return None
-    digest.update(os.fsencode(path.name) + b"\0" + data + b"\0")
+    shas.append((path.name, hashlib.sha256(data).hexdigest()))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -183,62 +276,6 @@ def _read(path: Path, problems: list[ContentError], digest: Any) -> str | None:
                                      ja="UTF-8 のテキストではありません"))
         return None
     return text.replace("\r\n", "\n")
-
-
-_QUOTED = re.compile(r'"((?:[^"\\\n]|\\.)*)"|\'([^\'\n]*)\'')
-
-
-def _quoted_lines(text: str) -> dict[str, int]:
-    """Each quoted value in ``text`` (as written, escapes kept) with the first line holding it."""
-    lines: dict[str, int] = {}
-    for number, line in enumerate(text.split("\n"), start=1):
-        for match in _QUOTED.finditer(line):
-            value = match.group(1) if match.group(1) is not None else match.group(2)
-            lines.setdefault(value, number)
-    return lines
-
-
-def _line_of(text: str, key: str, value: str | None = None, start: int = 1) -> int | None:
-    """The first line (from ``start``) that sets ``key``, or holds ``"value"`` when given."""
-    key_re = re.compile(rf"^\s*({re.escape(key)}\s*=|\[{re.escape(key)}\])")
-    lines = text.split("\n")
-    for number, line in enumerate(lines[start - 1 :], start=start):
-        if value is not None:
-            if f'"{value}"' in line or f"'{value}'" in line:
-                return number
-        elif key_re.match(line):
-            return number
-    return None
-
-
-def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], str, int]:
-    """Split an entry file into its TOML metadata, its body and the body's first line number."""
-    lines = text.split("\n")
-    if not lines or lines[0].strip() != FENCE:
-        raise ContentError(f"must start with a {FENCE} line (TOML front matter)", path=path, line=1,
-                           ja=f"ファイルの先頭は {FENCE} の行 (TOML の front matter) でなければなりません")
-    try:
-        end = next(i for i in range(1, len(lines)) if lines[i].strip() == FENCE)
-    except StopIteration:
-        raise ContentError(f"front matter is not closed by a {FENCE} line", path=path,
-                           line=len(lines), ja=f"front matter が {FENCE} の行で閉じられていません") from None
-    front = "\n".join(lines[1:end])
-    deep = files.deep_nesting_line(front)
-    if deep is not None:
-        raise ContentError(_TOO_DEEP, path=path, line=deep + 1, ja=_TOO_DEEP_JA)
-    import tomllib  # only when a file is parsed: a start from the content store parses none
-    try:
-        meta = tomllib.loads(front)
-    except RecursionError:
-        raise ContentError(_TOO_DEEP, path=path, line=2, ja=_TOO_DEEP_JA) from None
-    except tomllib.TOMLDecodeError as exc:
-        match = _TOML_LINE.search(str(exc))
-        # "at end of document" has no line: the problem runs up to the closing fence.
-        line = int(match.group(1)) + 1 if match else end + 1
-        message = _TOML_LINE.sub("", str(exc)).replace("(, column", "(column").strip()
-        raise ContentError(f"front matter is not valid TOML: {message}", path=path, line=line,
-                           ja=f"front matter が有効な TOML ではありません: {message}") from None
-    return meta, "\n".join(lines[end + 1 :]), end + 2
 
 
 def parse_entry(text: str, path: str, known_tags: set[str] | None,
@@ -257,9 +294,9 @@ def parse_entry(text: str, path: str, known_tags: set[str] | None,
             # One pass over the file for all values: a look-up per value made 20,000 unknown
             # tags in one entry quadratic (lint took 94 s).
             if not quoted:
-                quoted.update(_quoted_lines(text))
+                quoted.update(quoted_lines(text))
             line = quoted.get(value)
-        where = line or _line_of(text, key.split(".")[-1]) or 1
+        where = line or line_of(text, key.split(".")[-1]) or 1
         problems.append(ContentError(message, path=path, line=where, field=key, ja=ja))
 
     for key in sorted(set(meta) - _ENTRY_KEYS):
@@ -325,7 +362,7 @@ def parse_entry(text: str, path: str, known_tags: set[str] | None,
             problems.append(ContentError(f"answer in {lang} has no [{lang}] table with its question",
                                          path=path, line=body_line, field=f"body.{lang}",
                                          ja=f"{lang} の回答に対応する [{lang}] テーブル (question) がありません"))
-    quiz = _parse_quiz(meta.get("quiz", []), entry_id, text, problem)
+    quiz = parse_quiz(meta.get("quiz", []), entry_id, text, problem)
     if draft and not texts and not problems:
         problem("a draft needs a question in at least one language",
                 "下書きにも、少なくとも 1 つの言語の question が必要です", "flags")
@@ -348,47 +385,3 @@ def _split_body(body: str) -> dict[str, str]:
     parts = _SECTION.split(body)
     # parts: [before, lang, text, lang, text, ...]
     return {parts[i]: parts[i + 1] for i in range(1, len(parts) - 1, 2)}
-
-
-def _parse_quiz(raw: Any, entry_id: str, text: str, problem: Any) -> list[QuizItem]:
-    if not isinstance(raw, list):
-        problem("quiz must be [[quiz]] tables", "quiz は [[quiz]] テーブルとして書いてください", "quiz")
-        return []
-    items: list[QuizItem] = []
-    quiz_lines = [i + 1 for i, line in enumerate(text.split("\n")) if line.strip() == "[[quiz]]"]
-    for n, item in enumerate(raw):
-        line = quiz_lines[n] if n < len(quiz_lines) else None
-        if not isinstance(item, dict):
-            problem("each quiz item must be a table", "クイズ項目はそれぞれテーブルでなければなりません",
-                    f"quiz[{n}]", line=line)
-            continue
-        texts = {}
-        written = [lang for lang in LANGS if lang in item]
-        if not written:
-            tables = " or ".join(f"[quiz.{lang}]" for lang in LANGS)
-            problem(f"quiz item needs a {tables} table", f"クイズ項目には {tables} テーブルが必要です",
-                    f"quiz[{n}]", line=line)
-        for lang in written:
-            t = item.get(lang)
-            if not isinstance(t, dict):
-                problem(f"[quiz.{lang}] must be a table", f"[quiz.{lang}] はテーブルでなければなりません",
-                        f"quiz[{n}].{lang}", line=line)
-                continue
-            choices = t.get("choices", [])
-            texts[lang] = QuizText(prompt=str(t.get("prompt", "")).strip(),
-                                   explanation=str(t.get("explanation", "")).strip(),
-                                   choices=tuple(str(c) for c in choices) if isinstance(choices, list) else ())
-        answer = item.get("answer")
-        tolerance = item.get("tolerance", 0)
-        if not isinstance(tolerance, int | float) or isinstance(tolerance, bool):
-            problem("tolerance must be a number", "tolerance は数値でなければなりません",
-                    f"quiz[{n}].tolerance", line=line)
-            tolerance = 0
-        complete = bool(texts) and len(texts) == len(written)
-        if complete and isinstance(answer, int | float | bool):
-            items.append(QuizItem(id=str(item.get("id", "")), entry=entry_id, kind=str(item.get("kind", "")),
-                                  answer=answer, text=texts, tolerance=float(tolerance), line=line))
-        elif complete:
-            problem("quiz answer is missing or not a number/true/false",
-                    "クイズの answer がないか、数値、true、false のいずれでもありません", f"quiz[{n}].answer", line=line)
-    return items

@@ -13,6 +13,7 @@ import contextlib
 import hashlib
 import json
 import os
+import shutil
 import sqlite3
 import stat
 import tempfile
@@ -21,16 +22,17 @@ from pathlib import Path
 from typing import Any
 
 from kb.content.entry import LANGS, GlossaryTerm, Tag
-from kb.content.load import KnowledgeBase, load_kb
+from kb.content.load import KnowledgeBase, Loaded, load_files, load_kb
 from kb.content.profile import Product, Profile
+from kb.content.refresh import decode_problem, encode_problem, entry_row, file_row, reparse_changed
 from kb.content.stored import StoredEntries, decode_entry, encode_entry
-from kb.errors import ContentError, ContentWarning
 
 # Bump when KnowledgeBase, Entry or the loader's output changes shape.
 # 2: content problems carry a Japanese message (``message_ja``). 3: JSON instead of a pickle.
 # 4: entries carry ``flags`` and may hold one language only; warnings kept apart from errors.
 # 5: kb.toml's profile is kept. 6: an SQLite store of entries by id, read on demand.
-SNAPSHOT_VERSION = "6"
+# 7: each file's stat line, digest and own problems, each entry's digest (kb.content.refresh).
+SNAPSHOT_VERSION = "7"
 FORMAT = "faq-assistant content snapshot"
 # Written into every store's SQLite header (PRAGMA application_id, bytes 68-71): pruning
 # deletes only files that carry it. "faq5" in ASCII.
@@ -59,16 +61,19 @@ def fingerprint(root: Path, known_checks: Iterable[str] | None = None) -> str:
     checks = ",".join(sorted(known_checks))
     digest = hashlib.sha256(f"{SNAPSHOT_VERSION}\0{checks}\0".encode() + os.fsencode(root.resolve()))
     for folder in (root, root / "entries"):
-        try:
-            with os.scandir(folder) as listing:
-                # One line per file, hashed at once: the per-file cost is the stat call alone,
-                # which matters at 100,000 files.
-                lines = sorted(f"{e.name}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\0"
-                               for e in listing if e.is_file() for st in (e.stat(),))
-        except OSError:
-            lines = []
-        digest.update(os.fsencode(folder.name) + b"/" + os.fsencode("\n".join(lines)) + b"\n")
+        digest.update(os.fsencode(folder.name) + b"/" + os.fsencode("\n".join(_listing(folder))) + b"\n")
     return digest.hexdigest()[:24]
+
+
+def _listing(folder: Path) -> list[str]:
+    try:
+        with os.scandir(folder) as listing:
+            # One line per file, hashed at once: the per-file cost is the stat call alone,
+            # which matters at 100,000 files.
+            return sorted(f"{e.name}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\0"
+                          for e in listing if e.is_file() for st in (e.stat(),))
+    except OSError:
+        return []
 
 
 def load_kb_cached(root: Path, cache_dir: Path | None, known_checks: Iterable[str] | None = None) -> KnowledgeBase:
@@ -85,23 +90,67 @@ def load_kb_cached(root: Path, cache_dir: Path | None, known_checks: Iterable[st
     stored = open_store(path, root, checks)
     if stored is not None:
         return stored
-    kb = load_kb(root, checks)
-    with contextlib.suppress(OSError, sqlite3.Error):
+    if checks is None:
+        from kb.checks.registry import known_ids
+
+        checks = list(known_ids())
+    # File names as bytes (hex, a digest): a name that is not UTF-8 has no place in JSON text.
+    top = hashlib.sha256(os.fsencode("\n".join(_listing(root)))).hexdigest()
+    made = {"root": os.fsencode(root).hex(), "checks": sorted(checks), "top": top, "entries": (root / "entries").is_dir()}
+    prior = _reparse_changed(cache_dir, made, root, checks)
+    loaded = prior[0] if prior is not None else load_files(root, checks)
+    fresh = prior is None
+    with contextlib.suppress(OSError, sqlite3.Error, UnicodeError):
         cache_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, tmp = tempfile.mkstemp(prefix=".kb-", dir=cache_dir)  # 0600
         os.close(fd)
         try:
-            _write_store(Path(tmp), kb)
+            _write_store(Path(tmp), loaded, made, prior[1] if prior is not None else None)
             os.replace(tmp, path)
         finally:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
         _prune(cache_dir, keep=path)
-    return kb
+        if not fresh:
+            stored = open_store(path, root, checks)
+            if stored is not None:
+                return stored
+    return loaded.kb if fresh else load_kb(root, checks)
 
 
-def open_store(path: Path, root: Path, known_checks: list[str] | None) -> KnowledgeBase | None:
-    """The knowledge base of a store, its entries read on demand; None when missing or not ours."""
+def _reparse_changed(cache_dir: Path, made: dict[str, Any], root: Path,
+                     checks: list[str]) -> tuple[Loaded, Path] | None:
+    """The content from the newest store made for this folder with the same top-level files
+    and check ids, parsing only the entry files changed since; None when there is none."""
+    try:
+        stores = sorted(cache_dir.glob("kb-*.sqlite3"), key=lambda p: p.stat().st_mtime, reverse=True)
+    except OSError:
+        return None
+    for candidate in stores[:_KEEP]:
+        db = None if candidate.is_symlink() else _connect(candidate)
+        if db is None:
+            continue
+        try:
+            header = json.loads(db.execute("SELECT json FROM header").fetchone()[0])
+            if not made["entries"] or any(header.get(key) != value for key, value in made.items()):
+                continue
+            kb = _decode_header(header, root)
+            tags = header["known_tags"]
+            loaded = Loaded(kb, top=[(str(n), str(h)) for n, h in header["top_shas"]],
+                            top_problems=int(header["top_problems"]),
+                            known_tags=None if tags is None else set(map(str, tags)))
+            del kb.problems[loaded.top_problems:]
+            reparse_changed(loaded, set(checks), db)
+            return loaded, candidate
+        except Exception:  # noqa: BLE001 - a store that cannot be read is not used
+            continue
+        finally:
+            db.close()
+    return None
+
+
+def _connect(path: Path) -> sqlite3.Connection | None:
+    """A store opened read-only; None when it is not a regular file of ours."""
     try:
         # Only a regular file: opening a FIFO put in its place would block.
         info = path.stat()
@@ -113,8 +162,20 @@ def open_store(path: Path, root: Path, known_checks: list[str] | None) -> Knowle
         return None
     try:
         db.execute("PRAGMA trusted_schema = OFF")
-        if db.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
-            raise ValueError("not our store")
+        if db.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID:
+            return db
+    except sqlite3.Error:
+        pass
+    db.close()
+    return None
+
+
+def open_store(path: Path, root: Path, known_checks: list[str] | None) -> KnowledgeBase | None:
+    """The knowledge base of a store, its entries read on demand; None when missing or not ours."""
+    db = _connect(path)
+    if db is None:
+        return None
+    try:
         header = json.loads(db.execute("SELECT json FROM header").fetchone()[0])
         kb = _decode_header(header, root)
         kb.entries = StoredEntries(db, int(header["count"]), lambda: load_kb(root, known_checks).entries,
@@ -125,20 +186,48 @@ def open_store(path: Path, root: Path, known_checks: list[str] | None) -> Knowle
         return None
 
 
-def _write_store(path: Path, kb: KnowledgeBase) -> None:
+def _write_store(path: Path, loaded: Loaded, made: dict[str, Any], prior: Path | None = None) -> None:
+    """The store at ``path``: written whole, or a copy of ``prior`` with the files that were
+    parsed again written over their rows (the others' rows stay as they were)."""
+    if prior is not None:
+        shutil.copyfile(prior, path)
     db = sqlite3.connect(str(path))
     try:
         # No journal: the file is written whole before it is renamed into place, and a
         # journal would be a second file in the cache folder.
         db.execute("PRAGMA journal_mode = OFF")
-        db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-        db.execute("CREATE TABLE header (json TEXT NOT NULL)")
-        db.execute("CREATE TABLE entries (ord INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, "
-                   "applies TEXT NOT NULL, json TEXT NOT NULL)")
-        db.execute("INSERT INTO header VALUES (?)", (json.dumps(_header(kb), ensure_ascii=False),))
-        db.executemany("INSERT INTO entries (id, applies, json) VALUES (?, ?, ?)",
-                       ((e.id, json.dumps(e.applies_to, ensure_ascii=False),
-                         json.dumps(encode_entry(e), ensure_ascii=False)) for e in kb.entries.values()))
+        db.execute("PRAGMA trusted_schema = OFF")
+        db.execute("PRAGMA temp_store = MEMORY")  # no temporary file outside the cache folder
+        if prior is None:
+            db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            db.execute("CREATE TABLE header (json TEXT NOT NULL)")
+            # Entries are listed in content order: by file name (kb.content.load.entry_paths).
+            db.execute("CREATE TABLE entries (ord INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, "
+                       "file TEXT NOT NULL UNIQUE, applies TEXT NOT NULL, langs TEXT NOT NULL, digest TEXT NOT NULL, "
+                       "json TEXT NOT NULL)")
+            db.execute("CREATE TABLE files (name BLOB PRIMARY KEY, stat TEXT, sha TEXT, entry TEXT, "
+                       "related TEXT NOT NULL, problems TEXT NOT NULL)")
+        results = loaded.results or []
+        db.execute("CREATE TEMP TABLE kept (name BLOB PRIMARY KEY)")
+        db.executemany("INSERT INTO kept VALUES (?)", ((os.fsencode(r.path.name),) for r in results if r.kept))
+        db.execute("DELETE FROM files WHERE name NOT IN (SELECT name FROM kept)")
+        db.execute("DELETE FROM entries WHERE CAST(file AS BLOB) NOT IN (SELECT name FROM kept)")
+        # A kept file whose entry is no longer taken (its id now another file's) loses its row.
+        accepted = {r.path.name for r in loaded.accepted}
+        db.executemany("DELETE FROM entries WHERE file = ?", ((r.path.name,) for r in results
+                                                              if r.kept and r.entry_id and r.path.name not in accepted))
+        db.executemany("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?)", (file_row(r) for r in results if not r.kept))
+        db.executemany("INSERT INTO entries (id, file, applies, langs, digest, json) VALUES (?, ?, ?, ?, ?, ?)",
+                       (entry_row(r.entry, r.path.name) for r in loaded.accepted if r.entry is not None))
+        # Each distinct list decoded once: most entries share their languages and products.
+        used = {lang for (langs,) in db.execute("SELECT DISTINCT langs FROM entries") for lang in json.loads(langs)}
+        applies = {a for (row,) in db.execute("SELECT DISTINCT applies FROM entries") for a in json.loads(row)}
+        header = {**_header(loaded.kb), **made, "count": len(loaded.accepted),
+                  "languages": [lang for lang in LANGS if lang in used], "applies": sorted(applies),
+                  "top_shas": loaded.top, "top_problems": loaded.top_problems,
+                  "known_tags": None if loaded.known_tags is None else sorted(loaded.known_tags)}
+        db.execute("DELETE FROM header")
+        db.execute("INSERT INTO header VALUES (?)", (json.dumps(header, ensure_ascii=False),))
         db.commit()
     finally:
         db.close()
@@ -182,22 +271,21 @@ def decode(data: dict[str, Any], root: Path) -> KnowledgeBase:
 
 def _header(kb: KnowledgeBase) -> dict[str, Any]:
     p = kb.profile
-    used = {lang for e in kb.entries.values() for lang in e.text}
+    used = {lang for e in kb.entries.values() for lang in e.text} if isinstance(kb.entries, dict) else set()
     return {
         "format": FORMAT,
         "version": SNAPSHOT_VERSION,
         "digest": kb.digest,
         "count": len(kb.entries),
         "languages": [lang for lang in LANGS if lang in used],
-        "applies": sorted({a for e in kb.entries.values() for a in e.applies_to}),
+        "applies": sorted({a for e in kb.entries.values() for a in e.applies_to}) if isinstance(kb.entries, dict) else [],
         "profile": {"name": p.name, "description": p.description, "not_about": p.not_about,
                     "abbreviations": p.abbreviations, "quiz_per_entry": p.quiz_per_entry,
                     "products": [{"name": x.name, "aliases": x.aliases, "versions": x.versions, "default": x.default}
                                  for x in p.products]},
         "glossary": [{"id": g.id, "names": g.names, "definition": g.definition} for g in kb.glossary.values()],
         "tags": [{"id": t.id, "label": t.label} for t in kb.tags.values()],
-        "problems": [{"message": p.message, "ja": p.message_ja, "path": p.path, "line": p.line, "field": p.field,
-                      "warning": isinstance(p, ContentWarning)} for p in kb.problems],
+        "problems": [encode_problem(p) for p in kb.problems],
     }
 
 
@@ -207,9 +295,7 @@ def _decode_header(data: dict[str, Any], root: Path) -> KnowledgeBase:
     glossary = {g["id"]: GlossaryTerm(g["id"], {k: tuple(v) for k, v in g["names"].items()}, g["definition"])
                 for g in data["glossary"]}
     tags = {t["id"]: Tag(t["id"], t["label"]) for t in data["tags"]}
-    problems = [(ContentWarning if p["warning"] else ContentError)(p["message"], ja=p["ja"], path=p["path"],
-                                                                  line=p["line"], field=p["field"])
-                for p in data["problems"]]
+    problems = [decode_problem(p) for p in data["problems"]]
     p = data["profile"]
     profile = Profile(name=dict(p["name"]), description=dict(p["description"]), not_about=tuple(p["not_about"]),
                       abbreviations=dict(p["abbreviations"]), quiz_per_entry=int(p["quiz_per_entry"]),

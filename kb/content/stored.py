@@ -8,6 +8,7 @@ from the files, as if there were no store.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 import threading
@@ -15,6 +16,14 @@ from collections.abc import Callable, ItemsView, Iterator, Mapping, ValuesView
 from typing import Any
 
 from kb.content.entry import Entry, Localized, QuizItem, QuizText
+
+
+def entry_digest(entry: Entry) -> str:
+    """What an entry's document is made of (the glossary and checks aside): its text, tags, checks."""
+    parts = [entry.id, "\0".join(entry.tags), "\0".join(entry.checks)]
+    for lang, loc in entry.text.items():
+        parts.extend((lang, loc.question, "\0".join(loc.alternates), loc.answer))
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:24]
 
 
 def encode_entry(e: Entry) -> dict[str, Any]:
@@ -107,7 +116,7 @@ class StoredEntries(Mapping[str, Entry]):
                 ids = list(self._all)
             else:
                 try:
-                    ids = [row[0] for row in self._db.execute("SELECT id FROM entries ORDER BY ord")]
+                    ids = [row[0] for row in self._db.execute("SELECT id FROM entries ORDER BY file")]
                 except sqlite3.Error:
                     ids = list(self._fall_back())
         return iter(ids)
@@ -141,12 +150,23 @@ class StoredEntries(Mapping[str, Entry]):
             self._applies[entry_id] = found
             return found
 
+    def digests(self) -> dict[str, str] | None:
+        """Every entry's digest (``entry_digest``) as stored, by id; None when the store cannot be read."""
+        with self._lock:
+            if self._all is not None:
+                return None
+            try:
+                found = dict(self._db.execute("SELECT id, digest FROM entries"))
+            except sqlite3.Error:
+                return None
+        return found if all(isinstance(v, str) for v in found.values()) else None
+
     def loaded(self) -> Mapping[str, Entry]:
         """Every entry, decoded (once), in content order."""
         with self._lock:
             if self._all is None:
                 try:
-                    rows = self._db.execute("SELECT id, json FROM entries ORDER BY ord").fetchall()
+                    rows = self._db.execute("SELECT id, json FROM entries ORDER BY file").fetchall()
                     everything = {}
                     for entry_id, text in rows:
                         entry = self._cache.get(entry_id) or decode_entry(json.loads(text))

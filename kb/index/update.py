@@ -36,6 +36,7 @@ from whoosh import index as whoosh_index
 
 from kb.content.entry import Entry
 from kb.content.load import KnowledgeBase
+from kb.content.stored import entry_digest
 from kb.index import cache_dir as ownership
 from kb.index import compat
 from kb.index.build import LENGTH_FIELDS, WRITER_MB, document_lengths, documents
@@ -52,23 +53,26 @@ FULL_MIN = 500
 _NOT_CLONED = ("READY", "CALIBRATION.json", RECORD, STATS, ownership.MARKER)
 
 
-def entry_digest(entry: Entry) -> str:
-    """What an entry's document is made of (the glossary and checks aside): its text, tags, checks."""
-    parts = [entry.id, "\0".join(entry.tags), "\0".join(entry.checks)]
-    for lang, loc in entry.text.items():
-        parts.extend((lang, loc.question, "\0".join(loc.alternates), loc.answer))
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:24]
-
-
 def glossary_signature(kb: KnowledgeBase) -> str:
     """The glossary as the documents see it: a change re-analyses every entry (a full build)."""
     text = repr(sorted((k, sorted(v.names.items())) for k, v in kb.glossary.items()))
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:24]
 
 
-def write_record(folder: Path, kb: KnowledgeBase, lengths: dict[str, list[int]], touched: int = 0) -> None:
+def entry_digests(kb: KnowledgeBase) -> Callable[[str], str]:
+    """Each entry's digest: the content store's where it keeps them (no entry decoded), else computed."""
+    stored = getattr(kb.entries, "digests", None)
+    known = stored() if stored is not None else None
+    if known is not None:
+        return lambda entry_id: known.get(entry_id) or entry_digest(kb.entries[entry_id])
+    return lambda entry_id: entry_digest(kb.entries[entry_id])
+
+
+def write_record(folder: Path, kb: KnowledgeBase, lengths: dict[str, list[int]], touched: int = 0,
+                 digest_of: Callable[[str], str] | None = None) -> None:
     """Record each entry's digest and lengths, and the totals a LiveSearcher uses."""
-    entries: dict[str, list[Any]] = {entry_id: [entry_digest(kb.entries[entry_id]), *lengths[entry_id]] for entry_id in sorted(lengths)}
+    digest_of = digest_of or entry_digests(kb)
+    entries: dict[str, list[Any]] = {entry_id: [digest_of(entry_id), *lengths[entry_id]] for entry_id in sorted(lengths)}
     record = {"version": VERSION, "glossary": glossary_signature(kb), "entries": entries}
     _write_new(folder / RECORD, json.dumps(record, ensure_ascii=False, separators=(",", ":")))
     totals = {name: sum(row[i + 1] for row in entries.values()) for i, name in enumerate(LENGTH_FIELDS)}
@@ -135,9 +139,10 @@ def plan(kb: KnowledgeBase, folder: Path) -> Changes | None:
                                                for row in old.values()):
         return None
     changes = Changes(entries=old, touched=touched)
+    digest_of = entry_digests(kb)
     for entry_id in sorted(kb.entries):
         before = old.get(entry_id)
-        if before is None or before[0] != entry_digest(kb.entries[entry_id]):
+        if before is None or before[0] != digest_of(entry_id):
             changes.added.append(kb.entries[entry_id])
             if before is not None:
                 changes.removed.append(entry_id)
