@@ -148,7 +148,7 @@ def test_an_index_replaced_between_two_questions_gives_the_same_confidences(real
 
 def test_a_searcher_whose_lengths_file_is_gone_is_refused_and_the_index_rebuilt(real_kb, tmp_path):
     """Whoosh reads a missing lengths file as 'every length is 1'; the index is not used so."""
-    from kb.index.searcher import open_searcher
+    from kb.index.live import open_searcher
     from kb.index.store import open_index
 
     ix, info = open_index(real_kb, tmp_path)

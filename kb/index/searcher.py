@@ -7,7 +7,7 @@ meantime, the stored fields are missing and the query fails (the engine heals), 
 missing lengths file is not an error to Whoosh: every length silently reads as the default,
 BM25 changes, and a borderline entry is answered that the same index does not answer. Files
 opened up front stay readable through a rename or a delete, so a searcher reads one index,
-whole, or fails at once.
+whole, or fails at once. kb.index.live.open_searcher pins every searcher it opens.
 """
 
 from __future__ import annotations
@@ -15,17 +15,6 @@ from __future__ import annotations
 from typing import Any
 
 _MISSING = -1  # not a length: what a lengths file that is gone reads as
-
-
-def open_searcher(ix: Any) -> Any:
-    """``ix.searcher()`` with every per-document file open; FileNotFoundError if one is gone."""
-    searcher = ix.searcher()
-    try:
-        pin_files(searcher)
-    except BaseException:
-        searcher.close()
-        raise
-    return searcher
 
 
 def pin_files(searcher: Any) -> None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kb.content.files import display_path, read_limited
+from kb.content.files import display_path, read_text_file
 from kb.errors import ContentError
 
 
@@ -68,20 +68,9 @@ class EvalReport:
 def read_cases(path: Path) -> list[Case]:
     """Read a JSON Lines file of ``{"q": ..., "expect": [ids]}``; errors name the line."""
     where = display_path(path)
-    try:
-        # A regular file of bounded size: a FIFO would block and /dev/zero fill memory.
-        data = read_limited(path, error=ContentError)
-    except FileNotFoundError:
-        raise ContentError("no such evaluation file", path=where, ja="評価ファイルがありません") from None
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise ContentError(f"cannot read evaluation file: {reason}", path=where,
-                           ja=f"評価ファイルを読み取れません: {reason}") from None
-    try:
-        lines = data.decode("utf-8").splitlines()
-    except UnicodeDecodeError as exc:
-        raise ContentError("not UTF-8 text", path=where, line=data[: exc.start].count(b"\n") + 1,
-                           ja="UTF-8 のテキストではありません") from None
+    # A regular file of bounded size (a FIFO would block and /dev/zero fill memory), UTF-8;
+    # every failure names the file (and the line, for bad UTF-8).
+    lines = read_text_file(path, error=ContentError, encoding="utf-8").splitlines()
     cases = []
     for number, line in enumerate(lines, start=1):
         if not line.strip() or line.lstrip().startswith("#"):
