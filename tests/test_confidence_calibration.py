@@ -70,3 +70,28 @@ def test_too_small_to_probe_gets_the_default(tmp_path: Path) -> None:
         library.close()
     assert calibration.probes < MIN_PROBES
     assert (calibration.w_raw, calibration.bias) == (Calibration().w_raw, Calibration().bias)
+
+
+def _fake_kb(ids: list[str], languages: tuple[str, ...] = ("ja", "en")):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(entries={i: SimpleNamespace(text={lang: SimpleNamespace(question=f"{i} {lang}?")
+                                                            for lang in languages}) for i in ids})
+
+
+def test_entries_added_at_the_front_of_the_id_order_do_not_take_the_probes() -> None:
+    from kb.retrieval.calibration import probe_questions
+
+    old = [f"topic-{n:03d}" for n in range(200)]
+    before = probe_questions(_fake_kb(old), MAX_ABSENT)
+    copies = [f"aaa-copy-{n}" for n in range(10)]  # near-copies whose ids sort before every other
+    after = probe_questions(_fake_kb(copies + old), MAX_ABSENT)
+    assert len(before) == len(after) == MAX_ABSENT
+    new = {i for i, _q in after if i in copies}
+    assert len(new) < len(copies)  # in id order all ten would be probed, and 10 of 30 entries
+    # The old entries still probed are the first of those probed before, in the same order:
+    # an addition only ever displaces the last probes, never reshuffles the rest.
+    kept = [p for p in after if p[0] not in new]
+    assert kept == before[: len(kept)]
+    # Both languages of each probed entry, together.
+    assert all(after[k][0] == after[k + 1][0] for k in range(0, MAX_ABSENT, 2))

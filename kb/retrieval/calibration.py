@@ -18,6 +18,7 @@ does not cover are turned away by the words it never uses, which weigh the most
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from typing import Any
@@ -26,7 +27,7 @@ from kb.retrieval.confidence import Calibration, Exclusion, Ranker
 from kb.retrieval.question import QuestionAnalyzer
 
 FILE = "CALIBRATION.json"
-VERSION = 3  # 2: the bar is the off-topic probes' median alone; 3: only those probes are made
+VERSION = 4  # 2: the bar is the off-topic probes' median alone; 3: only those probes are made; 4: entries in hash order
 MAX_ABSENT = 60  # entry-left-out probes: enough for their median
 FULL_PROBES_UP_TO = 2000  # above this many entries the probes shrink (probe_budget)
 LARGE_MIN_ABSENT = 20
@@ -71,14 +72,7 @@ def calibrate(analyzer: QuestionAnalyzer, ranker: Ranker) -> Calibration:
     kb = analyzer.kb
     budget = probe_budget(len(kb.entries))
     searcher = analyzer.searcher
-    # Each entry's question in each of its languages, entry by entry: a bilingual knowledge
-    # base cut at the budget is still probed in both. Only the entries probed are decoded.
-    probes: list[tuple[str, str]] = []
-    for entry_id in kb.entries:
-        if len(probes) >= budget:
-            break
-        probes.extend((entry_id, loc.question) for loc in kb.entries[entry_id].text.values())
-    probes = probes[:budget]
+    probes = probe_questions(kb, budget)
     docnums = {entry_id: searcher.document_number(id=entry_id) for entry_id, _text in probes}
     absent: list[float] = []  # best raw scores when the probe's entry is left out
     for entry_id, text in probes:
@@ -93,6 +87,25 @@ def calibrate(analyzer: QuestionAnalyzer, ranker: Ranker) -> Calibration:
         return Calibration(probes=len(absent))
     bar = _quantile(absent, 0.5)
     return Calibration(STEEPNESS, 0.0, -STEEPNESS * bar, len(absent))
+
+
+def probe_questions(kb: Any, budget: int) -> list[tuple[str, str]]:
+    """(entry id, question) probed: each entry's question in each of its languages, entry by
+    entry, so a bilingual knowledge base cut at the budget is still probed in both; only the
+    entries probed are decoded. Entries go in the order of a hash of their id, not of the
+    ids: entries added or edited elsewhere do not change which are probed, and ten near-copies
+    added at the front of the id order cannot take every probe (they moved the bar from 0.744
+    to 0.949 on the 10,000-entry corpus)."""
+    probes: list[tuple[str, str]] = []
+    for entry_id in sorted(kb.entries, key=_probe_order):
+        if len(probes) >= budget:
+            break
+        probes.extend((entry_id, loc.question) for loc in kb.entries[entry_id].text.values())
+    return probes[:budget]
+
+
+def _probe_order(entry_id: str) -> bytes:
+    return hashlib.blake2b(entry_id.encode("utf-8", "surrogatepass"), digest_size=8).digest()
 
 
 def _quantile(values: list[float], share: float) -> float:
