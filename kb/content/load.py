@@ -181,13 +181,18 @@ def load_top(loaded: Loaded) -> set[str] | None:
     return known_tags
 
 
+def stat_line(st: os.stat_result) -> str:
+    """What a file is on disk, as the content's change detection compares it: type, size,
+    times and inode (the change time and inode see edits whose modification time was put back)."""
+    return f"{st.st_mode}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
+
+
 def file_stat(path: Path) -> str | None:
-    """What a file is on disk (type, size, times, inode); None when it cannot be seen."""
+    """``stat_line`` of the file at ``path``; None when it cannot be seen."""
     try:
-        st = os.stat(path)
+        return stat_line(os.stat(path))
     except OSError:
         return None
-    return f"{st.st_mode}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
 
 
 def parse_file(path: Path, known_tags: set[str] | None, known_checks: set[str]) -> FileResult:

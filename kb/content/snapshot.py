@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from kb.content.entry import LANGS, GlossaryTerm, Tag
-from kb.content.load import KnowledgeBase, Loaded, load_files, load_kb
+from kb.content.load import KnowledgeBase, Loaded, load_files, load_kb, stat_line
 from kb.content.profile import Product, Profile
 from kb.content.refresh import decode_problem, encode_problem, entry_row, file_row, reparse_changed
 from kb.content.stored import StoredEntries, decode_entry, encode_entry
@@ -70,8 +70,7 @@ def _listing(folder: Path) -> list[str]:
         with os.scandir(folder) as listing:
             # One line per file, hashed at once: the per-file cost is the stat call alone,
             # which matters at 100,000 files.
-            return sorted(f"{e.name}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\0"
-                          for e in listing if e.is_file() for st in (e.stat(),))
+            return sorted(f"{e.name}\0{stat_line(e.stat())}\0" for e in listing if e.is_file())
     except OSError:
         return []
 
