@@ -131,6 +131,27 @@ def test_show_wraps_at_the_terminal_width_without_splitting_words(monkeypatch, c
     assert not any(line.lstrip(" •")[:1] in "、。」）)" for line in lines)
 
 
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_glossary_definitions_wrap_beside_the_names(monkeypatch, capsys, lang):
+    monkeypatch.setenv("COLUMNS", "50")
+    _, whole, _ = run(capsys, "--lang", lang, "--no-pager", "--data", "faq_data", "glossary", "--json")
+    code, out, _ = run(capsys, "--lang", lang, "--no-pager", "glossary")
+    assert code == 0
+    lines = out.splitlines()
+    assert max(cell_width(line) for line in lines) <= 50
+    starts = [i for i, line in enumerate(lines) if not line.startswith(" ")]
+    assert len(starts) == len(json.loads(whole))  # one name per term, continuation lines indented
+    hang = {len(line) - len(line.lstrip(" ")) for line in lines if line.startswith(" ")}
+    assert len(hang) == 1  # every continuation starts in the definition column
+    column = hang.pop()
+    terms = json.loads(whole)
+    for term, begin, end in zip(terms, starts, [*starts[1:], len(lines)], strict=True):
+        text = " ".join(line[column:] if i > begin else line for i, line in enumerate(lines[begin:end], begin))
+        if lang == "en":  # nothing lost or split: the words are the definition's words
+            words = term["definition"]["en"].split()
+            assert text.split()[-len(words):] == words
+
+
 @pytest.mark.parametrize(("text", "width", "expected"), [
     ("one two three", 7, ["one two", "three"]),
     ("Hyper-V runs here", 4, ["Hyper-V", "runs", "here"]),  # a long word stays whole

@@ -304,7 +304,10 @@ def cmd_glossary(args: argparse.Namespace) -> int:
             _out(style.bold(name) + (style.dim("  (" + ", ".join(others) + ")") if others else ""))
             _out(wrap_text(clean_line(_label(g.definition, args.lang, "")), style.width, "  "))
         else:
-            _out(f"{pad(name, width)}  {clean_line(_label(g.definition, args.lang, ''))}")
+            # The definition wraps under itself, beside the column of names.
+            hang = " " * (width + 2)
+            _out(wrap_text(clean_line(_label(g.definition, args.lang, "")), style.width,
+                           f"{pad(name, width)}  ", hang))
     return EXIT_OK
 
 
