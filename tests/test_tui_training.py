@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Button, Input, OptionList, Select, Static
+from textual.widgets import Button, Checkbox, Input, OptionList, Select, Static
 
 from kb.training import Rating, ReviewRecord, TrainingItem, open_store
 from tests.conftest import REAL_DATA
@@ -243,3 +243,26 @@ def test_start_view_layout_ja_small(snap_compare, app_for, monkeypatch: pytest.M
         await open_training(pilot)
 
     assert snap_compare(app_for(), terminal_size=(80, 24), run_before=opened)
+
+
+@run_async
+async def test_the_placement_box_shows_a_mark_only_when_checked_focused_or_not(app_for) -> None:
+    app = app_for()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_training(pilot)
+        box = screen.query_one("#tr-placement", Checkbox)
+
+        def mark() -> str:
+            return box.render().plain.split(t("tr_placement", "ja"))[0]
+
+        assert not box.value and "✓" not in mark() and "X" not in mark()
+        box.focus()
+        await pilot.pause()
+        assert "✓" not in mark() and "X" not in mark()  # focused but unchecked: still empty
+        await pilot.press("space")
+        await pilot.pause()
+        assert box.value and "✓" in mark()
+        assert screen.query_one("#tr-count", Input).disabled  # a placement quiz picks its own count
+        await pilot.press("space")
+        await pilot.pause()
+        assert not box.value and "✓" not in mark()

@@ -10,6 +10,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.content import Content
 from textual.widgets import Button, Checkbox, Input, Select, Static
 
 from kb.content.load import KnowledgeBase
@@ -29,6 +30,18 @@ from tui.app.widgets.training.view import TrainingView, local_time
 from tui.i18n import t
 from tui.safe import clean, clean_line
 
+
+class TickBox(Checkbox):
+    """A checkbox whose mark is there only when it is checked.
+
+    Textual draws an X in every checkbox and tells on from off by colour alone; focused, the
+    highlighted X reads as checked. Here an unchecked box is empty and a checked one holds ✓.
+    """
+
+    @property
+    def _button(self) -> Content:
+        self.BUTTON_INNER = "✓" if self.value else " "
+        return super()._button
 
 class SetupView(TrainingView):
     """Opens the progress file, shows what is due and new, and starts a session (SessionStarted)."""
@@ -60,7 +73,7 @@ class SetupView(TrainingView):
         with Horizontal(classes="tr-row"):
             yield Static(id="tr-tag-label", classes="tr-label")
             yield Select(self._tag_options(), id="tr-tag", compact=True, prompt=t("tr_all_tags", self.lang))
-        yield Checkbox(id="tr-placement", compact=True)
+        yield TickBox(id="tr-placement", compact=True)
         yield Static(id="tr-message")
         yield Button(id="tr-start-button", compact=True)
 
