@@ -20,8 +20,10 @@ from kb.retrieval.whoosh_compat import FixedOr
 from kb.text.analysis import (
     FRAMING,
     bigrams,
+    english_terms,
     is_dictionary_word,
     is_predicate,
+    morph_terms,
     normalize,
     stem_word,
 )
@@ -135,6 +137,7 @@ class QuestionAnalyzer:
         terms: list[tuple[int, Query, str | None]] = []
         features = question.features
         keys = [p for k in self.matcher.features(norm) for p in _split_run(k, df)]
+        keys = _whole_names(norm, keys, df)
         quantity = any(k.startswith("@qty-") for k in keys)
         for key in keys:
             if key.startswith("@qty-") and df(key) == 0:
@@ -286,6 +289,35 @@ class QuestionAnalyzer:
         idf = math.log(1 + (self.n_docs - n + 0.5) / (n + 0.5))
         # A glossary concept says "this is about our domain" even when every entry has it.
         return max(idf, CONCEPT_MIN_WEIGHT) if key.startswith("@") else idf
+
+
+# A name with a dot or underscore beside a letter ("core.autocrlf", "pg_hba.conf"; "0.1" is a number).
+_NAME = re.compile(r"(?<![0-9a-z_])[0-9a-z]+(?:[._]+[0-9a-z]+)+")
+_NAME_JOINT = re.compile(r"(?<=[a-z])[._]|[._](?=[a-z])")
+
+
+def _whole_names(norm: str, keys: list[str], df: Callable[[str], int]) -> list[str]:
+    """The question's words without the parts of the names the content writes whole.
+
+    A question is analysed both ways, so "core.autocrlf" is the name and also "core" and
+    "autocrlf", as the morphological analyser cuts it; English text in the index holds
+    only the name. A part that the content then never uses on its own is no unknown word
+    the question adds (it weighed the most of all and held every entry down): it is the
+    name, which is already a feature. A name the content lacks keeps its parts.
+    """
+    if "." not in norm and "_" not in norm:
+        return keys
+    names = [m.group() for m in _NAME.finditer(norm) if _NAME_JOINT.search(m.group())]
+    known = [(name, whole) for name in names for whole in english_terms(name)[:1] if df(whole)]
+    if not known:
+        return keys
+    rest = norm
+    for name, _whole in known:
+        rest = rest.replace(name, " ")
+    alone = set(content_words(rest))  # a part the question also writes on its own stays
+    drop = {p for name, whole in known for p in morph_terms(name)
+            if p != whole and p not in alone and not df(p)}
+    return [k for k in keys if k not in drop]
 
 
 def _split_run(key: str, df: Callable[[str], int]) -> list[str]:
