@@ -8,14 +8,12 @@ a person wiring FTS5 into a script would write.
 
 from __future__ import annotations
 
-import re
 import sqlite3
 import time
 from pathlib import Path
 
+from bench.fts5_ask import fts_query
 from kb.content.load import KnowledgeBase
-
-_SPLIT = re.compile(r"[\s\W\u3041-\u309f]+")
 
 
 def build_fts(kb: KnowledgeBase, path: Path) -> tuple[sqlite3.Connection, float]:
@@ -33,13 +31,6 @@ def build_fts(kb: KnowledgeBase, path: Path) -> tuple[sqlite3.Connection, float]
     db.executemany("INSERT INTO entries VALUES (?, ?)", rows)
     db.commit()
     return db, time.perf_counter() - start
-
-
-def fts_query(text: str) -> str | None:
-    runs = [r for r in _SPLIT.split(text) if len(r) >= 3]
-    if not runs:
-        return None
-    return " OR ".join('"' + r.replace('"', '""') + '"' for r in dict.fromkeys(runs))
 
 
 def search_fts(db: sqlite3.Connection, text: str, limit: int = 10) -> list[str]:
