@@ -29,8 +29,10 @@ VERSION = 1
 
 
 def file_for(cache_dir: Path, modules: Mapping[str, str]) -> Path:
-    """The file of the table of these check modules (id -> module), for this Python."""
-    key = hashlib.sha256(json.dumps([VERSION, sys.version, sorted(modules.items())]).encode()).hexdigest()[:16]
+    """The file of the table of these check modules (id -> module), for this Python and this
+    copy of the code (two checkouts sharing a cache keep a table each)."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    key = hashlib.sha256(json.dumps([VERSION, sys.version, here, sorted(modules.items())]).encode()).hexdigest()[:16]
     return cache_dir / f"{PREFIX}{key}.json"
 
 
