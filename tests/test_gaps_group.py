@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from kb.gaps.group import cluster, find_gaps, gap_reason, question_features, weighted_jaccard
-from kb.gaps.log import Accepted, Asked, LogContents, Opened
+from kb.gaps.records import Accepted, Asked, LogContents, Opened
 
 T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 

@@ -110,10 +110,12 @@ def test_ask_json_loads_nothing_it_does_not_use(tmp_path):
              "from tui.cli import main\n"
              "code = main(['ask', '--json', 'CSV は必須ですか'])\n"
              "names = ['markdown_it', 'textual', 'rich', 'urllib.request', 'asyncio', 'importlib.metadata',\n"
-             "         'whoosh.lang.morph_en', 'http.client', 'whoosh.qparser', 'multiprocessing', 'uuid']\n"
+             "         'whoosh.lang.morph_en', 'http.client', 'whoosh.qparser', 'multiprocessing', 'uuid',\n"
+             "         'kb.checks.spec', 'kb.checks.migration', 'subprocess', 'ctypes', 'html', 'queue']\n"
              "loaded = [n for n in names if n in sys.modules]\n"
-             "import urllib.request, asyncio\n"  # what was left out still imports for real afterwards
-             "real = hasattr(urllib.request, 'urlopen') and hasattr(asyncio, 'run')\n"
+             "import urllib.request, asyncio, html, whoosh.compat\n"  # what was left out still works afterwards
+             "real = hasattr(urllib.request, 'urlopen') and hasattr(asyncio, 'run') and html.escape('<') == '&lt;' \\\n"
+             "    and whoosh.compat.queue.Queue().empty() and whoosh.compat.htmlescape('&') == '&amp;'\n"
              "print(json.dumps({'code': code, 'loaded': loaded, 'real': real}), file=sys.stderr)\n")
     env = {**os.environ, "FAQ_CACHE_DIR": str(tmp_path / "cache"), "FAQ_DATA": str(REAL_DATA)}
     for _ in range(2):  # the first run builds the index; the second is the warm start measured

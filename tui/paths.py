@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import os
 from pathlib import Path
 
@@ -42,6 +41,8 @@ def progress_path(data_home: Path | None = None) -> Path:
 
 def default_profile() -> str:
     """The training profile named after the login user, made safe; "trainee" if there is no user name."""
+    import getpass
+
     from kb.training.store import profile_from_user  # the store loads FSRS: only for training
 
     try:

@@ -7,7 +7,6 @@ written and the file is replaced atomically, so a crash never leaves half a file
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import re
@@ -88,6 +87,8 @@ def config_path(env: Mapping[str, str] | None = None) -> Path:
 
 def _hint(key: str, lang: str) -> str:
     by_lower = {k.lower(): k for k in KEYS}
+    import difflib  # only for a mistyped key
+
     close = difflib.get_close_matches(key.lower(), list(by_lower), n=3, cutoff=0.6)
     if not close:  # a prefix is a strong hint too: "lang" -> language
         close = [k for k in by_lower if key and k.startswith(key.lower())][:3]

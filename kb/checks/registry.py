@@ -17,6 +17,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
@@ -39,6 +40,7 @@ class Registry:
     def __init__(self, builtin: Mapping[str, str] | None = None) -> None:
         self._pending = dict(builtin or {})  # id -> module, not imported yet
         self._checks: dict[str, Check] = {}
+        self._table: QuantityTable | None = None  # made once, until a check is (un)registered
 
     def _loaded(self) -> dict[str, Check]:
         # Registering loads these first, so the built-in checks keep their place in front.
@@ -70,11 +72,13 @@ class Registry:
         """Add ``check`` after the others; returns it."""
         self._loaded()
         self._add(check)
+        self._table = None
         return check
 
     def unregister(self, check_id: str) -> None:
         """Remove the check ``check_id`` (a KeyError when there is none)."""
         del self._loaded()[check_id]
+        self._table = None
 
     @contextmanager
     def registered(self, check: C) -> Iterator[C]:
@@ -117,6 +121,11 @@ class Registry:
 
     def quantity_table(self) -> QuantityTable:
         """The quantities of every check, for the glossary matcher and the index."""
+        if self._table is None:
+            self._table = self._make_table()[0]
+        return self._table
+
+    def _make_table(self) -> tuple[QuantityTable, dict[str, str], set[str], dict[str, tuple[str, ...]]]:
         from kb.text.glossary import QuantityTable
 
         patterns: dict[str, str] = {}
@@ -125,7 +134,29 @@ class Registry:
             for quantity in check.quantities:
                 patterns.setdefault(quantity.kind, quantity.pattern)
                 words.update(quantity.unit_words)
-        return QuantityTable.build(patterns, words, self.check_quantities())
+        by_check = self.check_quantities()
+        return QuantityTable.build(patterns, words, by_check), patterns, words, by_check
+
+    def keep_quantities(self, cache_dir: Path) -> QuantityTable:
+        """:meth:`quantity_table`, read from ``cache_dir`` while the check modules are unchanged
+        (kb.checks.quantity_file): a process that only answers questions imports no check.
+
+        ``cache_dir`` must be private to the user (the index cache). Checks registered at run
+        time, or already loaded, are not kept: the table is made from them as usual.
+        """
+        if self._table is not None or self._checks or not self._pending:
+            return self.quantity_table()
+        from kb.checks import quantity_file
+        from kb.text.glossary import QuantityTable
+
+        path = quantity_file.file_for(cache_dir, self._pending)
+        kept = quantity_file.read_table(path)
+        if kept is not None:
+            self._table = QuantityTable.build(*kept)
+            return self._table
+        self._table, patterns, words, by_check = self._make_table()
+        quantity_file.write_table(path, patterns, words, by_check)
+        return self._table
 
 
 REGISTRY = Registry(BUILTIN)
@@ -142,3 +173,4 @@ known_ids = REGISTRY.known_ids
 entries = REGISTRY.entries
 check_quantities = REGISTRY.check_quantities
 quantity_table = REGISTRY.quantity_table
+keep_quantities = REGISTRY.keep_quantities

@@ -16,7 +16,7 @@ from datetime import datetime
 
 from kb.content.entry import GlossaryTerm
 from kb.content.load import KnowledgeBase
-from kb.gaps.log import Asked, LogContents, Opened
+from kb.gaps.records import Asked, LogContents, Opened
 from kb.text.analysis import normalize
 from kb.text.glossary import concepts_in, phrase_features
 

@@ -30,13 +30,16 @@ import os
 import stat
 import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kb.content.files import read_limited
 from kb.errors import StoreError
+
+if TYPE_CHECKING:
+    from kb.gaps.records import Accepted, LogContents
 
 LOG_VERSION = 1
 FOLDER = "questions"
@@ -63,51 +66,6 @@ def log_paths(data_home: Path, kb_root: Path) -> LogPaths:
     folder = data_home / FOLDER
     return LogPaths(folder, folder / f"{key}.jsonl", folder / f"{key}.accepted.jsonl",
                     folder / f"{key}.dismissed.jsonl")
-
-
-@dataclass(frozen=True)
-class Asked:
-    """A question as it was asked: its answer (None: no confident one) and the closest entries."""
-
-    id: str
-    time: datetime
-    text: str
-    lang: str  # the question's own language, by its script
-    answer: str | None
-    confidence: float | None  # of the answer, or None
-    closest: tuple[tuple[str, float], ...]  # candidates best first, confident or not
-    source: str = "cli"  # "cli" or "app"
-
-
-@dataclass(frozen=True)
-class Opened:
-    """What the person opened after asking (the app only): ``rank`` 1 is the top result."""
-
-    ask: str
-    time: datetime
-    entry: str
-    rank: int | None  # None: opened from somewhere else than the results
-
-
-@dataclass(frozen=True)
-class Accepted:
-    """A phrasing an author added to an entry's alternates."""
-
-    question: str
-    entry: str
-    lang: str
-    time: datetime
-
-
-@dataclass
-class LogContents:
-    """Everything read from a log and its side files, and what was wrong with them."""
-
-    asked: list[Asked] = field(default_factory=list)
-    opened: list[Opened] = field(default_factory=list)
-    accepted: list[Accepted] = field(default_factory=list)
-    dismissed: list[str] = field(default_factory=list)  # questions, as asked
-    problems: list[StoreError] = field(default_factory=list)
 
 
 class QuestionLog:
@@ -191,6 +149,9 @@ class QuestionLog:
 
     def read(self, now: datetime) -> LogContents:
         """The log and its side files; a damaged file is set aside (see the module's docstring)."""
+        # Reading only: a process that appends a question (every `faq ask`) never makes these.
+        from kb.gaps.records import Accepted, Asked, LogContents, Opened
+
         contents = LogContents()
         for record in self._records(self.paths.questions, now, contents.problems):
             kind = record.get("kind")

@@ -88,6 +88,9 @@ def open_index(kb: KnowledgeBase, cache_dir: Path | None, rebuild: bool = False)
     refused = ownership.refusal(cache_dir)
     if refused is not None:
         return _build_in_memory(kb, start, *refused)
+    from kb.checks.registry import keep_quantities
+
+    keep_quantities(cache_dir)  # the checks' quantities without importing the checks
     target = cache_dir / f"index-{cache_key(kb)}"
     if not rebuild:
         for folder in (target, _beside(target)):

@@ -17,7 +17,6 @@ full build (a full build runs instead once that is a good share of the entries).
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import hashlib
 import json
 import os
@@ -219,6 +218,8 @@ def swap(tmp: Path, target: Path, proof: Callable[[Path], bool] | None = None) -
 
 
 def _exchange(a: Path, b: Path) -> bool:
+    import ctypes  # only to swap folders in place (an update), not to open the index
+
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         renameat2 = libc.renameat2

@@ -3,9 +3,12 @@
 ``whoosh.compat`` imports urllib.request (and with it http.client, ssl and email) for a
 download helper; the ``cached_property`` package Whoosh uses imports asyncio to test
 whether a method is a coroutine; ``whoosh.query`` imports an English morphology module that
-compiles dozens of patterns, for a query type we never build. Together about a sixth of
-`faq ask`'s start-up. While Whoosh is imported, each of these is a stand-in whose names
-load the real module when first used; afterwards the real module imports as usual.
+compiles dozens of patterns, for a query type we never build; ``whoosh.compat`` takes
+``html.escape`` (and with it a table of every HTML entity) for highlighting we never ask
+Whoosh for, and ``queue`` for its multiprocessing writer, which we do not use. Together
+about a sixth of `faq ask`'s start-up. While Whoosh is imported, each of these is a
+stand-in whose names load the real module when first used; afterwards the real module
+imports as usual.
 tests/test_index_compat.py checks that Whoosh still works, and what stays unloaded.
 """
 
@@ -49,6 +52,8 @@ def _stand_ins() -> dict[str, _StandIn]:
         "urllib.request": {"urlretrieve": _forward("urllib.request", "urlretrieve")},
         "asyncio": {"iscoroutinefunction": _iscoroutinefunction},
         "whoosh.lang.morph_en": {"variations": _forward("whoosh.lang.morph_en", "variations")},
+        "html": {"escape": _forward("html", "escape")},
+        "queue": {},  # whoosh.compat keeps the module itself: its names load the real one when used
     }
     stand_ins = {}
     for module, names in given.items():

@@ -12,7 +12,6 @@ import functools
 import io
 import os
 import shutil
-import subprocess
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -50,6 +49,8 @@ def show_text(text: str, no_pager: bool = False, env: Mapping[str, str] | None =
     pager_env = {**env, "LESS": env.get("LESS", "FRX"), "LV": env.get("LV", "-c")}
     try:
         # Through the shell, as git runs it: PAGER may be "less -S" or a pipeline.
+        import subprocess  # only to page: `faq ask --json` never starts a pager
+
         proc = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE, env=pager_env)  # noqa: S602
     except OSError:
         sys.stdout.write(text + "\n")

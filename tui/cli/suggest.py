@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 
@@ -15,6 +14,8 @@ def close_names(word: str, known: Iterable[str], n: int = 3) -> list[str]:
     """Known names that look like ``word``, closest first (case is ignored)."""
     known = list(known)
     by_lower = {k.lower(): k for k in known}
+    import difflib  # only on a mistake: not loaded by commands that go right
+
     matches = difflib.get_close_matches(word.lower(), list(by_lower), n=n, cutoff=0.6)
     if not matches:  # a prefix is a strong hint too: "con" -> concurrent-migrations
         matches = [k for k in by_lower if word and k.startswith(word.lower())][:n]

@@ -1,0 +1,94 @@
+"""The checks' quantity table kept in the cache folder, so answering a question loads no check.
+
+Every question is matched against the quantities the checks declare ("16 GB", "何秒"), and
+the index folder is named by them, so knowing them meant importing every check module (its
+parameters, drills and calculator) in each `faq ask`, about a tenth of its start-up. The
+table is plain data (patterns, unit words, the kinds each check computes with), so it is
+kept as JSON, with the stat line of every ``kb`` module file that was loaded when it was
+made: the check modules and all they import are among them. While none of those files
+changed and Python is the same, the table is what importing the checks would give; anything
+else (a missing, damaged or stale file) means importing them and writing it again. A
+planted file can at worst be a wrong table (the folder is the private index cache): it is
+data, never code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+PREFIX = "quantities-"
+VERSION = 1
+
+
+def file_for(cache_dir: Path, modules: Mapping[str, str]) -> Path:
+    """The file of the table of these check modules (id -> module), for this Python and this
+    copy of the code (two checkouts sharing a cache keep a table each)."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    key = hashlib.sha256(json.dumps([VERSION, sys.version, here, sorted(modules.items())]).encode()).hexdigest()[:16]
+    return cache_dir / f"{PREFIX}{key}.json"
+
+
+def read_table(path: Path) -> tuple[dict[str, str], list[str], dict[str, tuple[str, ...]]] | None:
+    """(patterns by kind, unit words, kinds by check) from ``path``; None unless it is whole,
+    of this version, and every module file it was made from is as it was."""
+    try:
+        with open(path, "rb") as handle:
+            data = json.loads(handle.read(1 << 20))
+        if not isinstance(data, dict) or data.get("version") != VERSION:
+            return None
+        files, patterns, words, by_check = data["files"], data["patterns"], data["unit_words"], data["by_check"]
+        if not (isinstance(files, dict) and files and isinstance(patterns, dict) and isinstance(words, list)
+                and isinstance(by_check, dict)):
+            return None
+        if any(_stat_line(name) != line for name, line in files.items()):
+            return None
+        texts = [*patterns, *patterns.values(), *words, *by_check, *(k for v in by_check.values() for k in v)]
+        if not all(isinstance(text, str) for text in texts) or not all(isinstance(v, list) for v in by_check.values()):
+            return None
+        for pattern in patterns.values():
+            re.compile(pattern)  # a damaged pattern: made again from the checks
+        return dict(patterns), list(words), {k: tuple(v) for k, v in by_check.items()}
+    except (OSError, ValueError, TypeError, KeyError, AttributeError, re.error, RecursionError):
+        return None
+
+
+def write_table(path: Path, patterns: Mapping[str, str], unit_words: set[str],
+                by_check: Mapping[str, tuple[str, ...]]) -> None:
+    """Keep the table at ``path`` (atomically, 0600), with the stat lines of the ``kb`` module
+    files loaded now; a folder that cannot be written means computing it next time too."""
+    files = {}
+    for name, module in list(sys.modules.items()):
+        origin = getattr(module, "__file__", None)
+        if (name == "kb" or name.startswith("kb.")) and isinstance(origin, str):
+            line = _stat_line(origin)
+            if line is None:
+                return  # a module whose file is gone: nothing to compare with later
+            files[origin] = line
+    body = json.dumps({"version": VERSION, "files": files, "patterns": dict(patterns),
+                       "unit_words": sorted(unit_words), "by_check": {k: list(v) for k, v in by_check.items()}},
+                      ensure_ascii=False).encode()
+    with contextlib.suppress(OSError):
+        fd, tmp = tempfile.mkstemp(prefix=f".{PREFIX}", dir=path.parent)  # 0600
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(body)
+            os.replace(tmp, path)
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def _stat_line(path: str) -> str | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
