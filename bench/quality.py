@@ -7,7 +7,9 @@ prints top-1 accuracy, MRR (top 3) and off-topic rejection for `faq ask` and for
 FTS5 has no notion of a confident answer, so any hit counts as an answer for it.
 
 `--kb NAME` runs one knowledge base, `--misses` lists our misses (with FTS5's first hit, marked
-where FTS5 was right), `--json` prints rows.
+where FTS5 was right), `--json` prints rows. `--alternates` adds a proxy for questions written
+by someone else: every alternate of a foreign knowledge base asked of its -bare copy, which
+does not hold them (no question file is read; the held-out sets stay closed).
 """
 
 from __future__ import annotations
@@ -127,6 +129,35 @@ def measure(label: str, folder: Path, files: list[Path], cache: Path) -> list[di
     return rows
 
 
+def measure_alternates(name: str, cache: Path) -> list[dict[str, Any]]:
+    """Each alternate of ``name``'s entries asked of ``name``-bare, beside FTS5 on the same copy."""
+    from kb.content.load import load_kb
+
+    full = load_kb(KBS / name)
+    cases = [Case(alt, (entry_id,), 0) for entry_id, entry in sorted(full.entries.items())
+             for loc in entry.text.values() for alt in loc.alternates]
+    label = f"{name}-bare"
+    library = open_kb(KBS / label, cache / f"{label}-alternates", snapshot=False)
+    db, _secs = build_fts(library.content, cache / f"{label}-alternates-fts.sqlite3")
+    ours = {"ja": Tally(), "en": Tally()}
+    peer = {"ja": Tally(), "en": Tally()}
+    try:
+        for case in cases:
+            result = library.engine.ask(case.question, top=TOP, run_checks=False)
+            best = result.candidates[0] if result.candidates else None
+            fts = search_fts(db, case.question, TOP)
+            extra = {"closest": best.id if best else None, "confidence": round(best.confidence, 3) if best else 0,
+                     "fts5": fts[0] if fts else None}
+            lang = language_of(case.question)
+            ours[lang].add(case, [a.id for a in result.answers], extra)
+            peer[lang].add(case, fts)
+    finally:
+        db.close()
+        library.close()
+    return [{"kb": label, "set": "alternates", "lang": lang, "ours": ours[lang].figures(),
+             "fts5": peer[lang].figures(), "misses": ours[lang].misses} for lang in ("ja", "en") if ours[lang].on]
+
+
 def _cell(value: float | int | None) -> str:
     return "   -  " if value is None else f"{value:6.3f}"
 
@@ -151,6 +182,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kb", action="append", help="only these knowledge bases (repeatable)")
     parser.add_argument("--misses", action="store_true", help="list every miss of ours")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--alternates", action="store_true",
+                        help="also ask each foreign knowledge base's alternates of its -bare copy")
     args = parser.parse_args(argv)
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -160,6 +193,10 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             path = grow_shipped(cache / "grown") if folder == "grown" else Path(folder)
             rows.extend(measure(label, path, files, cache))
+        if args.alternates:
+            for name in ("postgres", "git", "helpdesk"):
+                if not args.kb or f"{name}-bare" in args.kb:
+                    rows.extend(measure_alternates(name, cache))
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=1))
     else:

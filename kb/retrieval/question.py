@@ -19,6 +19,7 @@ from kb.retrieval.spelling import Speller
 from kb.retrieval.whoosh_compat import FixedOr
 from kb.text.analysis import (
     FRAMING,
+    adjacent_pairs,
     bigrams,
     english_terms,
     is_dictionary_word,
@@ -138,6 +139,7 @@ class QuestionAnalyzer:
         features = question.features
         keys = [p for k in self.matcher.features(norm) for p in _split_run(k, df)]
         keys = _whole_names(norm, keys, df)
+        keys = _joined(norm, keys, df)
         quantity = any(k.startswith("@qty-") for k in keys)
         for key in keys:
             if key.startswith("@qty-") and df(key) == 0:
@@ -318,6 +320,20 @@ def _whole_names(norm: str, keys: list[str], df: Callable[[str], int]) -> list[s
     drop = {p for name, whole in known for p in morph_terms(name)
             if p != whole and p not in alone and not df(p)}
     return [k for k in keys if k not in drop]
+
+
+def _joined(norm: str, keys: list[str], df: Callable[[str], int]) -> list[str]:
+    """Two neighbouring Japanese morphemes as the one word the content writes ("一時"), where
+    neither is a word (other than a number) the question counts on its own that the content uses."""
+    if norm.isascii():
+        return keys
+    out = list(keys)
+    for joined, parts in adjacent_pairs(norm):
+        if joined in out or not df(joined) or any(p in out and df(p) and not _DIGITS.match(p) for p in parts):
+            continue
+        out = [k for k in out if k not in parts]
+        out.append(joined)
+    return out
 
 
 def _split_run(key: str, df: Callable[[str], int]) -> list[str]:

@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from kb.text.analysis import english_terms
+from kb.text.analysis import english_terms, is_dictionary_word
 
 FUZZY_MIN_LENGTH = 5
 GLOSSARY_TYPO_CUTOFF = 0.85  # difflib ratio: "migraton" ~ "migration" 0.94, "explained" ~ nothing
@@ -63,7 +63,7 @@ class Speller:
         """
         if word not in self._fix_cache:
             best, best_df = word, 0
-            if len(word) >= FUZZY_MIN_LENGTH:
+            if len(word) >= FUZZY_MIN_LENGTH and not is_dictionary_word(word):
                 reader = self.searcher.reader()
                 maxdist = 1 if len(word) < 7 else 2
                 for candidate in reader.terms_within(ENGLISH_FIELD, word, maxdist, prefix=1):

@@ -171,6 +171,23 @@ def _morph_terms(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+@functools.lru_cache(maxsize=4096)
+def adjacent_pairs(norm: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each two neighbouring Japanese morphemes of normalized text, joined, with the terms
+    morph_terms makes of the two ("一時": ("1",) and nothing for "時").
+
+    The analyser cuts a run by its context: "一時アカウント" alone is "一" "時" "アカウント",
+    inside a sentence "一時" "アカウント"; the joined pair is the word the content may hold.
+    """
+    out = []
+    for run in _CJK_RUN.findall(norm):
+        tokens = [m for m in _tokenizer().tokenize(run) if m.part_of_speech()[0] not in _SKIP_POS]
+        for a, b in zip(tokens, tokens[1:], strict=False):
+            if a.end() == b.begin():
+                out.append((a.surface() + b.surface(), (*morph_terms(a.surface()), *morph_terms(b.surface()))))
+    return tuple(out)
+
+
 # Verbs, adjectives and adverbs name what a question does more than what it is about; the
 # analyser remembers the lemmas it saw as such ("聞く", "入れる"), so that one the content
 # never uses can weigh less than an unknown noun, which names a topic ("学生証", "SPSS").
