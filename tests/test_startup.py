@@ -127,6 +127,30 @@ def test_ask_json_loads_nothing_it_does_not_use(tmp_path):
     assert answer["answers"][0]["id"] == "csv-required"
 
 
+def test_with_a_second_thread_whoosh_imports_whole_and_html_stays_a_package():
+    # The app imports Whoosh in a worker while its screen may import markdown_it, which
+    # imports html.entities: a stand-in for html (no package) would break that import.
+    probe = ("import sys, threading, json\n"
+             "stop = threading.Event()\n"
+             "other = threading.Thread(target=stop.wait); other.start()\n"
+             "from kb.index.whoosh_import import import_whoosh_lightly, _StandIn\n"
+             "seen = []\n"
+             "class Watch:  # asked about every import while Whoosh imports: what would another thread meet?\n"
+             "    def find_spec(self, name, path=None, target=None):\n"
+             "        seen.extend(n for n, m in list(sys.modules.items()) if isinstance(m, _StandIn))\n"
+             "        return None\n"
+             "sys.meta_path.insert(0, Watch())\n"
+             "import_whoosh_lightly()\n"
+             "import html.entities, queue\n"
+             "stop.set(); other.join()\n"
+             "print(json.dumps({'html': hasattr(html, '__path__') and 'amp' in html.entities.name2codepoint,\n"
+             "                  'queue': type(queue).__name__ == 'module' and hasattr(queue, 'Empty'),\n"
+             "                  'stand_ins': sorted(set(seen))}))\n")
+    proc = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          check=False)
+    assert json.loads(proc.stdout) == {"html": True, "queue": True, "stand_ins": []}, proc.stderr
+
+
 @pytest.fixture(scope="module")
 def synth_engine(tmp_path_factory):
     """A generated knowledge base big enough for words too common to search by."""

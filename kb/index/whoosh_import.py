@@ -8,7 +8,7 @@ compiles dozens of patterns, for a query type we never build; ``whoosh.compat`` 
 Whoosh for, and ``queue`` for its multiprocessing writer, which we do not use. Together
 about a sixth of `faq ask`'s start-up. While Whoosh is imported, each of these is a
 stand-in whose names load the real module when first used; afterwards the real module
-imports as usual.
+imports as usual. Only a process with one thread gets them: no other thread can meet one.
 tests/test_index_compat.py checks that Whoosh still works, and what stays unloaded.
 """
 
@@ -67,6 +67,13 @@ def _stand_ins() -> dict[str, _StandIn]:
 def import_whoosh_lightly() -> None:
     """Import the Whoosh modules the index uses, leaving out what they load for nothing."""
     if "whoosh.query" in sys.modules:
+        return
+    threading = sys.modules.get("threading")
+    if threading is not None and threading.active_count() > 1:
+        # Another thread may import one of these modules meanwhile (the app opens the index in
+        # a worker while its screen imports markdown_it, which imports html.entities): it would
+        # get a stand-in that is no package. With company, import everything as it is.
+        importlib.import_module("whoosh.query")
         return
     stand_ins = _stand_ins()
     sys.modules.update(stand_ins)
