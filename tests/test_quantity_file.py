@@ -117,3 +117,50 @@ def test_answers_with_a_kept_table_equal_answers_made_from_the_checks(tmp_path):
         assert outputs[0] == outputs[1] and outputs[0]["answers"]
     # The second process for a question without checks loaded none (its answer links none).
     assert json.loads(proc.stderr.strip().splitlines()[-1]) is False
+
+
+def test_a_file_edited_while_the_process_imported_it_is_not_kept(tmp_path, monkeypatch):
+    import kb
+
+    monkeypatch.setattr(kb, "IMPORTED_NS", 0)  # every module file looks changed after the import began
+    assert _same(_fresh().keep_quantities(tmp_path), _fresh().quantity_table())
+    assert not list(tmp_path.glob(f"{quantity_file.PREFIX}*.json"))
+
+
+def test_a_cache_that_is_not_a_folder_still_gives_the_table(tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x", encoding="utf-8")  # writing into it fails for root too
+    assert _same(_fresh().keep_quantities(blocker), _fresh().quantity_table())
+    assert blocker.read_text(encoding="utf-8") == "x"
+
+
+def test_a_check_outside_kb_is_made_again_when_its_file_changes(tmp_path):
+    """A check module of the user's own (not under kb): editing it must not leave the old table."""
+    source = (ROOT / "tests" / "toy_check.py").read_text(encoding="utf-8")
+    module = tmp_path / "own_check.py"
+    probe = ("import sys, json\n"
+             "from kb.checks.registry import Registry\n"
+             "table = Registry({'toy-double': 'own_check'}).keep_quantities(__import__('pathlib').Path(sys.argv[1]))\n"
+             "print(json.dumps([table.kinds('12 widgets'), table.kinds('12 gadgets'),\n"
+             "                  'own_check' in sys.modules]))\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT)])}
+
+    def run() -> list:
+        proc = subprocess.run([sys.executable, "-c", probe, str(tmp_path / "cache")], env=env, cwd=ROOT,
+                              capture_output=True, text=True, timeout=120, check=True)
+        return json.loads(proc.stdout)
+
+    def write(text: str, age: int) -> None:
+        module.write_text(text, encoding="utf-8")
+        stamp = module.stat().st_mtime - age  # older than the next process: it may be kept
+        os.utime(module, (stamp, stamp))
+
+    (tmp_path / "cache").mkdir()
+    write(source, 20)
+    assert run() == [["qty-widgets"], [], True]  # made from the module
+    assert run() == [["qty-widgets"], [], False]  # kept: the module was not imported
+    edited = source.replace('r"widgets?\\b", ("widget",)', 'r"gadgets?\\b", ("gadget",)')
+    assert edited != source
+    write(edited, 10)
+    assert run() == [[], ["qty-widgets"], True]  # the edit is seen, not the old table
+    assert run() == [[], ["qty-widgets"], False]

@@ -21,11 +21,16 @@ import os
 import re
 import sys
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+
+from kb.content.files import read_limited
+from kb.errors import KbError
 
 PREFIX = "quantities-"
 VERSION = 1
+# File times come from a clock that may lag the one time.time_ns() reads by a tick or so.
+_CLOCK_SLACK_NS = 50_000_000
 
 
 def file_for(cache_dir: Path, modules: Mapping[str, str]) -> Path:
@@ -40,8 +45,7 @@ def read_table(path: Path) -> tuple[dict[str, str], list[str], dict[str, tuple[s
     """(patterns by kind, unit words, kinds by check) from ``path``; None unless it is whole,
     of this version, and every module file it was made from is as it was."""
     try:
-        with open(path, "rb") as handle:
-            data = json.loads(handle.read(1 << 20))
+        data = json.loads(read_limited(path, 1 << 20))  # a regular file, bounded: never a FIFO
         if not isinstance(data, dict) or data.get("version") != VERSION:
             return None
         files, patterns, words, by_check = data["files"], data["patterns"], data["unit_words"], data["by_check"]
@@ -56,22 +60,31 @@ def read_table(path: Path) -> tuple[dict[str, str], list[str], dict[str, tuple[s
         for pattern in patterns.values():
             re.compile(pattern)  # a damaged pattern: made again from the checks
         return dict(patterns), list(words), {k: tuple(v) for k, v in by_check.items()}
-    except (OSError, ValueError, TypeError, KeyError, AttributeError, re.error, RecursionError):
+    except (KbError, OSError, ValueError, TypeError, KeyError, AttributeError, re.error, RecursionError):
         return None
 
 
 def write_table(path: Path, patterns: Mapping[str, str], unit_words: set[str],
-                by_check: Mapping[str, tuple[str, ...]]) -> None:
+                by_check: Mapping[str, tuple[str, ...]], loaded: Iterable[str] = ()) -> None:
     """Keep the table at ``path`` (atomically, 0600), with the stat lines of the ``kb`` module
-    files loaded now; a folder that cannot be written means computing it next time too."""
+    files loaded now and of the modules named in ``loaded`` (those that making the table
+    imported: a check outside ``kb`` and what it imports); a folder that cannot be written
+    means computing it next time too. Nothing is kept if one of those files changed since
+    this process began importing ``kb``: the table made may be the old code's."""
+    import kb
+
+    wanted = set(loaded)
     files = {}
     for name, module in list(sys.modules.items()):
         origin = getattr(module, "__file__", None)
-        if (name == "kb" or name.startswith("kb.")) and isinstance(origin, str):
-            line = _stat_line(origin)
-            if line is None:
+        if (name == "kb" or name.startswith("kb.") or name in wanted) and isinstance(origin, str):
+            try:
+                st = os.stat(origin)
+            except OSError:
                 return  # a module whose file is gone: nothing to compare with later
-            files[origin] = line
+            if st.st_mtime_ns >= kb.IMPORTED_NS - _CLOCK_SLACK_NS:
+                return  # written while (or just before) this process imported it
+            files[origin] = _line(st)
     body = json.dumps({"version": VERSION, "files": files, "patterns": dict(patterns),
                        "unit_words": sorted(unit_words), "by_check": {k: list(v) for k, v in by_check.items()}},
                       ensure_ascii=False).encode()
@@ -88,7 +101,10 @@ def write_table(path: Path, patterns: Mapping[str, str], unit_words: set[str],
 
 def _stat_line(path: str) -> str | None:
     try:
-        st = os.stat(path)
+        return _line(os.stat(path))
     except OSError:
         return None
+
+
+def _line(st: os.stat_result) -> str:
     return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"

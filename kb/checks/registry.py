@@ -15,6 +15,7 @@ knowing the ids (lint, the content snapshot's key) costs no import.
 from __future__ import annotations
 
 import importlib
+import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -154,8 +155,9 @@ class Registry:
         if kept is not None:
             self._table = QuantityTable.build(*kept)
             return self._table
+        before, modules = set(sys.modules), set(self._pending.values())
         self._table, patterns, words, by_check = self._make_table()
-        quantity_file.write_table(path, patterns, words, by_check)
+        quantity_file.write_table(path, patterns, words, by_check, loaded=modules | (set(sys.modules) - before))
         return self._table
 
 
