@@ -220,10 +220,13 @@ def _write_store(path: Path, loaded: Loaded, made: dict[str, Any], prior: Path |
             db.execute("CREATE TABLE files (name BLOB PRIMARY KEY, stat TEXT, sha TEXT, entry TEXT, "
                        "related TEXT NOT NULL, problems TEXT NOT NULL)")
         results = loaded.results or []
-        db.execute("CREATE TEMP TABLE kept (name BLOB PRIMARY KEY)")
-        db.executemany("INSERT INTO kept VALUES (?)", ((os.fsencode(r.path.name),) for r in results if r.kept))
-        db.execute("DELETE FROM files WHERE name NOT IN (SELECT name FROM kept)")
-        db.execute("DELETE FROM entries WHERE CAST(file AS BLOB) NOT IN (SELECT name FROM kept)")
+        # Only the rows of files not kept as they were are deleted (and those parsed written
+        # again): after one edit, two statements, not a pass over every row.
+        kept = {os.fsencode(r.path.name) for r in results if r.kept}
+        db.executemany("DELETE FROM files WHERE name = ?",
+                       [(name,) for (name,) in db.execute("SELECT name FROM files") if name not in kept])
+        db.executemany("DELETE FROM entries WHERE file = ?",
+                       [(name,) for (name,) in db.execute("SELECT file FROM entries") if os.fsencode(name) not in kept])
         # A kept file whose entry is no longer taken (its id now another file's) loses its row.
         accepted = {r.path.name for r in loaded.accepted}
         db.executemany("DELETE FROM entries WHERE file = ?", ((r.path.name,) for r in results
