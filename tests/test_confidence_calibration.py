@@ -95,3 +95,50 @@ def test_entries_added_at_the_front_of_the_id_order_do_not_take_the_probes() -> 
     assert kept == before[: len(kept)]
     # Both languages of each probed entry, together.
     assert all(after[k][0] == after[k + 1][0] for k in range(0, MAX_ABSENT, 2))
+
+
+def test_probes_find_what_the_plain_ranker_finds(tmp_path: Path) -> None:
+    """The probes' ranker (their common features' terms counted, a probe's weights kept) finds
+    each probe's best entry and score exactly as the ranker `ask` uses, on an updated index
+    (deleted documents in its first segment) as on a full build."""
+    from bench.synth import generate_corpus
+    from kb.retrieval.calibration import (
+        HELD_MAX_SHARE,
+        ProbeRanker,
+        _df_without,
+        held_terms,
+        probe_questions,
+    )
+    from kb.retrieval.confidence import Exclusion, Ranker
+
+    root = tmp_path / "kb"
+    generate_corpus(root, 160, seed=4)
+    for updated in (False, True):
+        if updated:
+            for name in sorted(p.name for p in (root / "entries").glob("*.md"))[:3]:
+                path = root / "entries" / name
+                path.write_text(path.read_text(encoding="utf-8").replace("<!-- en -->\n", "<!-- en -->\nquorum. ", 1),
+                                encoding="utf-8")
+        library = open_kb(root, tmp_path / "cache", snapshot=False)
+        engine = library.engine
+        assert library.index_info is not None and library.index_info.updated == (3 if updated else 0)
+        reader = engine.searcher.reader()
+        leaves = [(reader, 0)] if reader.is_atomic() else reader.leaf_readers()
+        assert updated == any(leaf.has_deletions() for leaf, _offset in leaves)
+        analyzer, searcher = engine.analyzer, engine.searcher
+        plain, probe = Ranker(searcher, engine.scope, analyzer.weight), ProbeRanker(analyzer, engine.ranker)
+        tightened = 0
+        for entry_id, text in probe_questions(library.content, 10_000):
+            docnum = searcher.document_number(id=entry_id)
+            exclusion = Exclusion(entry_id, gone=frozenset(searcher.stored_fields(docnum).get("vocab", ())))
+            df = _df_without(analyzer, exclusion.gone)
+            question = analyzer.analyze(text, df_override=df)
+            best, best3 = plain.rank(question, 1, exclusion, df), plain.rank(question, 3, exclusion, df)
+            # Every feature's terms counted (at this size the default share leaves them common).
+            for share in (HELD_MAX_SHARE, 1.0):
+                held = held_terms(analyzer, question, share)
+                tightened += held.common_weight < question.common_weight
+                assert probe.rank(held, 1, exclusion, df) == best, entry_id
+                assert probe.rank(held, 3, exclusion, df) == best3, entry_id
+        assert tightened > 20  # most probes' bounds were tightened: the comparison says something
+        library.close()

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from bench.synth import generate_corpus, generate_queries
-from kb.index import store
+from kb.index import compat, store
+from kb.index.live import VOCAB_FIELDS
 from kb.library import Library, open_kb
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -138,7 +139,7 @@ def test_updates_answer_exactly_as_a_full_rebuild(content: Path, tmp_path: Path)
     library.close()
 
 
-def test_live_statistics_equal_a_full_builds(content: Path, tmp_path: Path) -> None:
+def test_live_statistics_equal_a_full_builds(content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The corrected statistics themselves: document frequencies, idf and average lengths."""
     library = open_kb(content, tmp_path / "cache", snapshot=False)
     library.engine  # noqa: B018 - builds
@@ -148,6 +149,10 @@ def test_live_statistics_equal_a_full_builds(content: Path, tmp_path: Path) -> N
     updated = open_kb(content, tmp_path / "cache", snapshot=False).engine.searcher
     fresh = _full(content, tmp_path / "full").engine.searcher
     assert updated.doc_count() == fresh.doc_count()
+    # Most frequencies are taken without reading postings: no deleted document's vocabulary has the term.
+    slow: list[tuple[str, str]] = []
+    counted = compat.live_doc_frequency
+    monkeypatch.setattr(compat, "live_doc_frequency", lambda r, f, t: slow.append((f, t)) or counted(r, f, t))
     for field in ("text_ja", "text_en", "bigram", "concepts"):
         assert updated.avg_field_length(field) == fresh.avg_field_length(field)
         terms = list(fresh.reader().field_terms(field))
@@ -158,6 +163,24 @@ def test_live_statistics_equal_a_full_builds(content: Path, tmp_path: Path) -> N
         # Terms only the deleted documents had count for nothing.
         gone = set(updated.reader().field_terms(field)) - set(terms)
         assert all(updated.doc_frequency(field, t) == 0 for t in gone)
+    assert updated._deleted_vocab  # the deleted documents' vocabularies were read
+    assert {f for f, _t in slow} >= {"text_ja", "bigram"}  # both ways of counting were taken
+    asked = sum(1 for field in VOCAB_FIELDS for _t in updated.reader().field_terms(field))
+    assert len({x for x in slow if x[0] in VOCAB_FIELDS}) < asked / 2
+
+
+def test_a_documents_vocabulary_lists_every_term_of_its_text_and_concepts(content: Path, tmp_path: Path) -> None:
+    """What the live statistics rely on (kb.index.live.VOCAB_FIELDS): a term a deleted document's
+    vocabulary lacks is not in that document."""
+    reader = _full(content, tmp_path / "full").engine.searcher.reader()
+    vocab = {d: set(reader.stored_fields(d)["vocab"]) for d in range(reader.doc_count_all())}
+    held = 0
+    for field, prefix in VOCAB_FIELDS.items():
+        for text in reader.field_terms(field):
+            for docnum in reader.postings(field, text).all_ids():
+                assert prefix + text in vocab[docnum], (field, text, docnum)
+                held += 1
+    assert held > 1000
 
 
 def test_a_glossary_or_version_change_builds_afresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

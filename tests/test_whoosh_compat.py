@@ -85,3 +85,24 @@ def test_live_frequencies_read_the_segment_matcher_before_deletions():
     assert compat.live_doc_frequency(reader, "body", "rare") == 7
     assert compat.live_doc_frequency(reader, "body", "common") == 48
     assert compat.live_doc_frequency(reader, "body", "w8") == 0
+
+
+def test_live_frequencies_over_many_blocks_count_each_deleted_holder_once():
+    """Deleted documents in the first, a middle and the last block of a long posting list, and
+    beside a rare term's span: counted as Whoosh's filtered postings count the live ones."""
+    from kb.index import compat
+
+    ix = _index(1000)
+    gone = [0, 1, 7, 300, 301, 343, 640, 998, 999]
+    with ix.writer() as w:
+        for i in gone:
+            w.delete_by_term("id", str(i))
+    reader = ix.reader()
+    assert reader.has_deletions()
+    leaf = reader.postings("body", "common").child  # under Whoosh's filter of the deleted ones
+    assert callable(leaf._next_block) and leaf.block_max_id() < 300  # several blocks: headers are skipped
+    for term in ("common", "rare", "w300", "w5", "w999"):
+        live = sum(1 for _ in reader.postings("body", term).all_ids())
+        assert compat.live_doc_frequency(reader, "body", term) == live, term
+    assert compat.live_doc_frequency(reader, "body", "common") == 1000 - len(gone)
+    assert compat.live_doc_frequency(reader, "body", "rare") == 143 - 4  # 0, 7, 301 and 343 held it

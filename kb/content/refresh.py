@@ -44,16 +44,24 @@ def file_row(result: FileResult) -> tuple[bytes, str | None, str | None, str | N
             json.dumps([encode_problem(p) for p in result.problems], ensure_ascii=False))
 
 
-def reparse_changed(loaded: Loaded, known_checks: set[str], db: sqlite3.Connection) -> None:
+def reparse_changed(loaded: Loaded, known_checks: set[str], db: sqlite3.Connection,
+                    stats: dict[str, str | None] | None = None) -> None:
     """Fill ``loaded`` (its top-level part already taken from the store ``db`` was made with)
-    with every entry file: unchanged ones from ``db``, the others parsed."""
+    with every entry file: unchanged ones from ``db``, the others parsed. ``stats`` holds the
+    stat lines of the folder's files as just seen (the fingerprint's scan): those are not
+    taken again."""
+    stats = stats or {}
     old_files = {row[0]: row for row in db.execute("SELECT name, stat, sha, entry, related, problems FROM files")}
     old_rows = {row[1]: row for row in db.execute("SELECT id, file FROM entries")}
     results = []
-    for path in entry_paths(loaded.kb.root):
-        old = old_files.get(os.fsencode(path.name))
-        stat = file_stat(path) if old is not None else None
-        row = old_rows.get(path.name)
+    folder = loaded.kb.root / "entries"
+    # The scan's names are entry_paths' (every name ending in .md, in name order), without a second listing.
+    names = sorted(n for n in stats if n.endswith(".md")) if stats else [p.name for p in entry_paths(loaded.kb.root)]
+    for name in names:
+        path = folder / name
+        old = old_files.get(os.fsencode(name))
+        stat = (stats.get(name) or file_stat(path)) if old is not None else None
+        row = old_rows.get(name)
         # A file that was parsed but left out (a duplicate id) has no row: parsed again.
         if old is None or stat is None or old[1] != stat or (old[3] is not None and (row is None or row[0] != old[3])):
             results.append(parse_file(path, loaded.known_tags, known_checks))

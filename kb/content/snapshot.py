@@ -44,7 +44,8 @@ _KEEP = 4
 MAX_SNAPSHOT_BYTES = 4 * 1024 * 1024 * 1024  # ours, so only a bound against a device put in its place
 
 
-def fingerprint(root: Path, known_checks: Iterable[str] | None = None) -> str:
+def fingerprint(root: Path, known_checks: Iterable[str] | None = None,
+                scanned: dict[Path, dict[str, str | None]] | None = None) -> str:
     """What the content folder looks like on disk: names, sizes, times and inodes.
 
     Stat calls only, so it costs milliseconds even for 100,000 files. The change time and
@@ -52,7 +53,8 @@ def fingerprint(root: Path, known_checks: Iterable[str] | None = None) -> str:
     rsync -t, cp -p) changes neither size nor mtime; the kernel sets ctime on every change
     and nobody can set it back, and a rename into place (rsync) gives a new inode. The check
     ids known when parsing (the registry's by default) count too: an entry linking an
-    unknown check is left out, and is back once a check of that id exists.
+    unknown check is left out, and is back once a check of that id exists. ``scanned``, when
+    given, receives each folder's scan (``_scan``), so that a refresh stats no file twice.
     """
     if known_checks is None:
         from kb.checks.registry import known_ids
@@ -61,18 +63,27 @@ def fingerprint(root: Path, known_checks: Iterable[str] | None = None) -> str:
     checks = ",".join(sorted(known_checks))
     digest = hashlib.sha256(f"{SNAPSHOT_VERSION}\0{checks}\0".encode() + os.fsencode(root.resolve()))
     for folder in (root, root / "entries"):
-        digest.update(os.fsencode(folder.name) + b"/" + os.fsencode("\n".join(_listing(folder))) + b"\n")
+        scan = _scan(folder)
+        if scanned is not None:
+            scanned[folder] = scan
+        digest.update(os.fsencode(folder.name) + b"/" + os.fsencode("\n".join(_listing(scan))) + b"\n")
     return digest.hexdigest()[:24]
 
 
-def _listing(folder: Path) -> list[str]:
+def _scan(folder: Path) -> dict[str, str | None]:
+    """Each name in ``folder`` with its stat line, None for what is not a file; empty when the
+    folder (or a file in it) cannot be read."""
     try:
         with os.scandir(folder) as listing:
-            # One line per file, hashed at once: the per-file cost is the stat call alone,
-            # which matters at 100,000 files.
-            return sorted(f"{e.name}\0{stat_line(e.stat())}\0" for e in listing if e.is_file())
+            # The per-file cost is the stat call alone, which matters at 100,000 files.
+            return {e.name: stat_line(e.stat()) if e.is_file() else None for e in listing}
     except OSError:
-        return []
+        return {}
+
+
+def _listing(scan: dict[str, str | None]) -> list[str]:
+    """One line per file, hashed at once."""
+    return sorted(f"{name}\0{stat}\0" for name, stat in scan.items() if stat is not None)
 
 
 def load_kb_cached(root: Path, cache_dir: Path | None, known_checks: Iterable[str] | None = None) -> KnowledgeBase:
@@ -85,7 +96,8 @@ def load_kb_cached(root: Path, cache_dir: Path | None, known_checks: Iterable[st
     checks = None if known_checks is None else list(known_checks)
     if cache_dir is None:
         return load_kb(root, checks)
-    path = cache_dir / f"kb-{fingerprint(root, checks)}.sqlite3"
+    scanned: dict[Path, dict[str, str | None]] = {}
+    path = cache_dir / f"kb-{fingerprint(root, checks, scanned)}.sqlite3"
     stored = open_store(path, root, checks)
     if stored is not None:
         return stored
@@ -94,9 +106,9 @@ def load_kb_cached(root: Path, cache_dir: Path | None, known_checks: Iterable[st
 
         checks = list(known_ids())
     # File names as bytes (hex, a digest): a name that is not UTF-8 has no place in JSON text.
-    top = hashlib.sha256(os.fsencode("\n".join(_listing(root)))).hexdigest()
+    top = hashlib.sha256(os.fsencode("\n".join(_listing(scanned[root])))).hexdigest()
     made = {"root": os.fsencode(root).hex(), "checks": sorted(checks), "top": top, "entries": (root / "entries").is_dir()}
-    prior = _reparse_changed(cache_dir, made, root, checks)
+    prior = _reparse_changed(cache_dir, made, root, checks, scanned[root / "entries"])
     loaded = prior[0] if prior is not None else load_files(root, checks)
     fresh = prior is None
     with contextlib.suppress(OSError, sqlite3.Error, UnicodeError):
@@ -117,10 +129,11 @@ def load_kb_cached(root: Path, cache_dir: Path | None, known_checks: Iterable[st
     return loaded.kb if fresh else load_kb(root, checks)
 
 
-def _reparse_changed(cache_dir: Path, made: dict[str, Any], root: Path,
-                     checks: list[str]) -> tuple[Loaded, Path] | None:
+def _reparse_changed(cache_dir: Path, made: dict[str, Any], root: Path, checks: list[str],
+                     stats: dict[str, str | None]) -> tuple[Loaded, Path] | None:
     """The content from the newest store made for this folder with the same top-level files
-    and check ids, parsing only the entry files changed since; None when there is none."""
+    and check ids, parsing only the entry files changed since; None when there is none.
+    ``stats``: the entry files' stat lines as the fingerprint saw them."""
     try:
         stores = sorted(cache_dir.glob("kb-*.sqlite3"), key=lambda p: p.stat().st_mtime, reverse=True)
     except OSError:
@@ -139,7 +152,7 @@ def _reparse_changed(cache_dir: Path, made: dict[str, Any], root: Path,
                             top_problems=int(header["top_problems"]),
                             known_tags=None if tags is None else set(map(str, tags)))
             del kb.problems[loaded.top_problems:]
-            reparse_changed(loaded, set(checks), db)
+            reparse_changed(loaded, set(checks), db, stats)
             return loaded, candidate
         except Exception:  # noqa: BLE001 - a store that cannot be read is not used
             continue
@@ -207,10 +220,13 @@ def _write_store(path: Path, loaded: Loaded, made: dict[str, Any], prior: Path |
             db.execute("CREATE TABLE files (name BLOB PRIMARY KEY, stat TEXT, sha TEXT, entry TEXT, "
                        "related TEXT NOT NULL, problems TEXT NOT NULL)")
         results = loaded.results or []
-        db.execute("CREATE TEMP TABLE kept (name BLOB PRIMARY KEY)")
-        db.executemany("INSERT INTO kept VALUES (?)", ((os.fsencode(r.path.name),) for r in results if r.kept))
-        db.execute("DELETE FROM files WHERE name NOT IN (SELECT name FROM kept)")
-        db.execute("DELETE FROM entries WHERE CAST(file AS BLOB) NOT IN (SELECT name FROM kept)")
+        # Only the rows of files not kept as they were are deleted (and those parsed written
+        # again): after one edit, two statements, not a pass over every row.
+        kept = {os.fsencode(r.path.name) for r in results if r.kept}
+        db.executemany("DELETE FROM files WHERE name = ?",
+                       [(name,) for (name,) in db.execute("SELECT name FROM files") if name not in kept])
+        db.executemany("DELETE FROM entries WHERE file = ?",
+                       [(name,) for (name,) in db.execute("SELECT file FROM entries") if os.fsencode(name) not in kept])
         # A kept file whose entry is no longer taken (its id now another file's) loses its row.
         accepted = {r.path.name for r in loaded.accepted}
         db.executemany("DELETE FROM entries WHERE file = ?", ((r.path.name,) for r in results

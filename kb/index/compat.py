@@ -107,10 +107,20 @@ def _deleted_holding(leaf: Any, fieldname: str, text: Any) -> int:
         # A future Whoosh: count the live postings through the public (filtered) matcher.
         live = sum(1 for _ in leaf.postings(fieldname, text).all_ids())
         return int(leaf.doc_frequency(fieldname, text)) - live
+    info = leaf.term_info(fieldname, text)
+    low, high = info.min_id(), info.max_id()
+    deleted = [d for d in deleted if low <= d <= high]  # outside the postings' span: none holds it
+    if not deleted:
+        return 0
     # The segment's own matcher, before Whoosh filters the deleted documents out of it.
     matcher = terms.matcher(fieldname, leaf._text_to_bytes(fieldname, text), leaf.schema[fieldname].format)
+    by_header = callable(getattr(matcher, "block_max_id", None)) and callable(getattr(matcher, "_next_block", None))
     count = 0
     for docnum in deleted:
+        # Blocks wholly before the document are passed on their headers: only the block that
+        # may hold it is decoded (each decoding unpickles a block).
+        while by_header and matcher.is_active() and matcher.block_max_id() < docnum:
+            matcher._next_block()
         if not matcher.is_active():
             break
         if matcher.id() < docnum:

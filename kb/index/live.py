@@ -25,6 +25,13 @@ from kb.index import compat
 from kb.index.searcher import pin_files
 from kb.index.update import live_lengths
 
+# The fields whose terms a document's stored ``vocab`` lists (kb.index.build.entry_document:
+# every word of both text fields, every concept with "@"), with the prefix they carry there.
+VOCAB_FIELDS = {"text_ja": "", "text_en": "", "concepts": "@"}
+# Up to this many deleted documents their vocabularies are read (a few ms) so that a term
+# none of them holds needs no look at its posting list to be counted.
+DELETED_VOCAB_UP_TO = 256
+
 
 def pristine(reader: Any) -> bool:
     """One segment and nothing deleted: what a full build writes (documents in id order)."""
@@ -38,6 +45,8 @@ class LiveSearcher(Searcher):  # type: ignore[misc]
         super().__init__(reader, **kwargs)
         self._lengths = lengths if lengths is not None and kwargs.get("parent") is None else None
         self._live_df: dict[tuple[str, str], int] = {}
+        self._deleted_vocab: frozenset[str] | None = None
+        self._vocab_read = False
         if self._lengths is not None:
             self.doc_frequency = self._doc_frequency  # Whoosh copies the reader's onto the instance
 
@@ -45,8 +54,23 @@ class LiveSearcher(Searcher):  # type: ignore[misc]
         key = (fieldname, text)
         found = self._live_df.get(key)
         if found is None:
-            found = self._live_df[key] = compat.live_doc_frequency(self.ixreader, fieldname, text)
+            if self._no_deleted_holds(fieldname, text):
+                found = int(self.ixreader.doc_frequency(fieldname, text))  # the deleted ones are none of them
+            else:
+                found = compat.live_doc_frequency(self.ixreader, fieldname, text)
+            self._live_df[key] = found
         return found
+
+    def _no_deleted_holds(self, fieldname: str, text: Any) -> bool:
+        """Whether no deleted document holds the term, as their stored vocabularies say (False
+        when they cannot tell: another field, too many deleted documents, no vocabulary)."""
+        prefix = VOCAB_FIELDS.get(fieldname)
+        if prefix is None or not isinstance(text, str):
+            return False
+        if not self._vocab_read:
+            self._vocab_read = True
+            self._deleted_vocab = _deleted_vocabulary(self.ixreader)
+        return self._deleted_vocab is not None and prefix + text not in self._deleted_vocab
 
     def field_length(self, fieldname: str) -> int:
         if self._lengths is None:
@@ -70,6 +94,22 @@ class LiveSearcher(Searcher):  # type: ignore[misc]
             # Whoosh's WeightingModel.idf, with the live document count and frequency.
             cache[term] = math.log(self.doc_count() / (self.doc_frequency(fieldname, text) + 1)) + 1
         return float(cache[term])
+
+
+def _deleted_vocabulary(reader: Any) -> frozenset[str] | None:
+    """Every key in the stored vocabularies of the deleted documents; None when there are
+    more than DELETED_VOCAB_UP_TO of them or one has none."""
+    leaves = [(reader, 0)] if reader.is_atomic() else reader.leaf_readers()
+    deleted = [(leaf, docnum) for leaf, _offset in leaves if leaf.has_deletions() for docnum in leaf.deleted_docs_set]
+    if len(deleted) > DELETED_VOCAB_UP_TO:
+        return None
+    keys: set[str] = set()
+    for leaf, docnum in deleted:
+        vocab = leaf.stored_fields(docnum).get("vocab")
+        if not isinstance(vocab, list | tuple | set | frozenset):
+            return None
+        keys.update(vocab)
+    return frozenset(keys)
 
 
 def open_searcher(ix: Any) -> Any:

@@ -114,6 +114,8 @@ class Changes:
     added: list[Entry] = field(default_factory=list)  # entries to write (new or edited)
     entries: dict[str, list[Any]] = field(default_factory=dict)  # the record before
     touched: int = 0
+    ids: set[str] = field(default_factory=set)  # the content's entry ids
+    digest_of: Callable[[str], str] | None = None  # each entry's digest (entry_digests)
 
     @property
     def count(self) -> int:
@@ -137,15 +139,16 @@ def plan(kb: KnowledgeBase, folder: Path) -> Changes | None:
     if not isinstance(touched, int) or not all(isinstance(row, list) and len(row) == 1 + len(LENGTH_FIELDS)
                                                for row in old.values()):
         return None
-    changes = Changes(entries=old, touched=touched)
     digest_of = entry_digests(kb)
-    for entry_id in sorted(kb.entries):
+    # The ids listed once: a content store answers each membership test with a query.
+    changes = Changes(entries=old, touched=touched, ids=set(kb.entries), digest_of=digest_of)
+    for entry_id in sorted(changes.ids):
         before = old.get(entry_id)
         if before is None or before[0] != digest_of(entry_id):
             changes.added.append(kb.entries[entry_id])
             if before is not None:
                 changes.removed.append(entry_id)
-    changes.removed.extend(sorted(set(old) - set(kb.entries)))
+    changes.removed.extend(sorted(set(old) - changes.ids))
     if changes.touched + changes.count > max(FULL_MIN, FULL_SHARE * len(kb.entries)):
         return None
     return changes
@@ -188,9 +191,10 @@ def apply(kb: KnowledgeBase, folder: Path, changes: Changes) -> int:
         ix.close()
     else:
         lengths = {}
-    merged = {entry_id: row[1:] for entry_id, row in changes.entries.items() if entry_id in kb.entries}
+    ids = changes.ids or set(kb.entries)
+    merged = {entry_id: row[1:] for entry_id, row in changes.entries.items() if entry_id in ids}
     merged.update(lengths)
-    write_record(folder, kb, merged, changes.touched + changes.count)
+    write_record(folder, kb, merged, changes.touched + changes.count, changes.digest_of)
     return changes.count
 
 

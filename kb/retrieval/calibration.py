@@ -18,13 +18,15 @@ does not cover are turned away by the words it never uses, which weigh the most
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Callable
 from typing import Any
 
-from kb.retrieval.confidence import Calibration, Exclusion, Ranker
-from kb.retrieval.question import QuestionAnalyzer
+from kb.retrieval.confidence import POSTINGS_CACHE, Calibration, Exclusion, Ranker
+from kb.retrieval.question import TEXT_EN, TEXT_JA, Question, QuestionAnalyzer
+from kb.retrieval.whoosh_compat import read_postings, reads_blocks
 
 FILE = "CALIBRATION.json"
 VERSION = 4  # 2: the bar is the off-topic probes' median alone; 3: only those probes are made; 4: entries in hash order
@@ -32,7 +34,8 @@ MAX_ABSENT = 60  # entry-left-out probes: enough for their median
 FULL_PROBES_UP_TO = 2000  # above this many entries the probes shrink (probe_budget)
 LARGE_MIN_ABSENT = 20
 MIN_PROBES = 12
-STEEPNESS = 12.0  # confidence 0.27 / 0.73 at 0.08 below / above the bar
+STEEPNESS = 12.0
+HELD_MAX_SHARE = 0.2  # features held by more entries stay common (reading their lists costs more than it saves)
 
 
 def load_calibration(storage: Any) -> Calibration | None:
@@ -72,6 +75,7 @@ def calibrate(analyzer: QuestionAnalyzer, ranker: Ranker) -> Calibration:
     kb = analyzer.kb
     budget = probe_budget(len(kb.entries))
     searcher = analyzer.searcher
+    ranker = ProbeRanker(analyzer, ranker)
     probes = probe_questions(kb, budget)
     docnums = {entry_id: searcher.document_number(id=entry_id) for entry_id, _text in probes}
     absent: list[float] = []  # best raw scores when the probe's entry is left out
@@ -81,7 +85,8 @@ def calibrate(analyzer: QuestionAnalyzer, ranker: Ranker) -> Calibration:
             continue
         exclusion = Exclusion(entry_id, gone=frozenset(searcher.stored_fields(docnum).get("vocab", ())))
         df = _df_without(analyzer, exclusion.gone)
-        ranked = ranker.rank(analyzer.analyze(text, df_override=df), 1, exclusion, df)
+        question = held_terms(analyzer, analyzer.analyze(text, df_override=df))
+        ranked = ranker.rank(question, 1, exclusion, df)
         absent.append(ranked[0].raw if ranked else 0.0)
     if len(absent) < MIN_PROBES:
         return Calibration(probes=len(absent))
@@ -121,3 +126,89 @@ def _df_without(analyzer: QuestionAnalyzer, gone: frozenset[str]) -> Callable[[s
         return n - 1 if key in gone and n > 0 else n
 
     return df
+
+
+class ProbeRanker(Ranker):
+    """``Ranker`` as probes use it: the same scores, found sooner.
+
+    A probe leaves its entry out, so every candidate's phrasings weigh that entry's words
+    with the probe's own document frequencies: computed once per probe and word here, not
+    once per phrasing. Posting lists (held_terms gives a probe the long ones of its common
+    features) are read a block at a time, deleted documents taken out.
+    """
+
+    def __init__(self, analyzer: QuestionAnalyzer, ranker: Ranker) -> None:
+        super().__init__(ranker.searcher, ranker.scope, self._probe_weight)
+        self._analyzer = analyzer
+        self._probe_df: Callable[[str], int] | None = None
+        self._probe_weights: dict[str, float] = {}
+
+    def _probe_weight(self, key: str, df: Callable[[str], int] | None = None) -> float:
+        if df is None:
+            return self._analyzer.weight(key)
+        if df is not self._probe_df:  # another probe
+            self._probe_df, self._probe_weights = df, {}
+        found = self._probe_weights.get(key)
+        if found is None:
+            found = self._probe_weights[key] = self._analyzer.weight(key, df)
+        return found
+
+    def _docs(self, fieldname: str, text: str) -> Any:
+        key = (fieldname, text)
+        docs = self._postings.get(key)
+        if docs is None:
+            if len(self._postings) > POSTINGS_CACHE:
+                self._postings.clear()
+            docs = self._postings[key] = live_documents(self.searcher, fieldname, text)
+        return docs
+
+
+def held_terms(analyzer: QuestionAnalyzer, question: Question, max_share: float = HELD_MAX_SHARE) -> Question:
+    """The question with the terms of every feature some entry holds, so the ranker bounds
+    each candidate by the features it has rather than by all those the query leaves out.
+
+    The ranker bounds a candidate by the weight of the features whose terms it matched plus
+    ``common_weight`` (those the query cannot show, too common to search by). An off-topic
+    probe is mostly common words, so that bound is above the best score for hundreds of
+    candidates, each then scored. Here each such feature's terms (the same ones
+    QuestionAnalyzer checks to call a feature searched: an entry holding it matches one of
+    them) count where they match, and only what cannot be placed, or is held by more than
+    ``max_share`` of the entries (a long list to read for little weight), stays common. The query,
+    and so the candidates and their scores, are unchanged: the best one found is the same.
+    """
+    if question.alternatives or question.query is None:
+        return question
+    terms = dict(question.term_features)
+    rest = 0.0
+    for key, weight in question.features.items():
+        if key.startswith("@"):
+            needed = [("concepts", key[1:])]
+        else:
+            needed = [(f, key) for f in (TEXT_JA, TEXT_EN) if analyzer.df_field(f, key) > 0]
+        if all(terms.get(term) == key for term in needed):
+            continue  # searched, or held by no entry
+        if key.startswith("~") or any(terms.get(term, key) != key for term in needed) \
+                or sum(analyzer.df_field(*term) for term in needed) > max_share * analyzer.n_docs:
+            rest += weight
+            continue
+        terms.update((term, key) for term in needed)
+    return dataclasses.replace(question, term_features=terms, common_weight=rest)
+
+
+def live_documents(searcher: Any, fieldname: str, text: str) -> frozenset[int]:
+    """The documents holding a term, deleted ones left out, as the searcher numbers them."""
+    reader = searcher.reader()
+    leaves = [(reader, 0)] if reader.is_atomic() else reader.leaf_readers()
+    found: list[int] = []
+    for leaf, offset in leaves:
+        if fieldname not in leaf.schema or not leaf.doc_frequency(fieldname, text):
+            continue
+        matcher = leaf.postings(fieldname, text)
+        deleted = leaf.deleted_docs_set if leaf.has_deletions() else frozenset()
+        inner = getattr(matcher, "child", matcher) if deleted else matcher
+        if reads_blocks(inner):
+            ids, _weights = read_postings(inner)
+            found.extend(d + offset for d in ids if d not in deleted)
+        else:
+            found.extend(d + offset for d in matcher.all_ids())
+    return frozenset(found)
