@@ -5,12 +5,9 @@ The front door is :func:`open_kb`; the CLI, the app, bench and the tests all go 
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING, Any
 
-# When this copy of the code began to be imported: a module file changed after this may not be
-# what this process runs (caches keyed by module files check it; kb.checks.quantity_file).
-IMPORTED_NS = time.time_ns()
+from kb import started as _started  # noqa: F401  (the time the import began, taken first)
 
 if TYPE_CHECKING:
     from kb.library import Library, open_kb

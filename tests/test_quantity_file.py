@@ -120,9 +120,9 @@ def test_answers_with_a_kept_table_equal_answers_made_from_the_checks(tmp_path):
 
 
 def test_a_file_edited_while_the_process_imported_it_is_not_kept(tmp_path, monkeypatch):
-    import kb
+    from kb import started
 
-    monkeypatch.setattr(kb, "IMPORTED_NS", 0)  # every module file looks changed after the import began
+    monkeypatch.setattr(started, "IMPORTED_NS", 0)  # every module file looks changed after the import began
     assert _same(_fresh().keep_quantities(tmp_path), _fresh().quantity_table())
     assert not list(tmp_path.glob(f"{quantity_file.PREFIX}*.json"))
 

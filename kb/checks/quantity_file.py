@@ -24,6 +24,7 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from kb import started
 from kb.content.files import read_limited
 from kb.errors import KbError
 
@@ -71,8 +72,6 @@ def write_table(path: Path, patterns: Mapping[str, str], unit_words: set[str],
     imported: a check outside ``kb`` and what it imports); a folder that cannot be written
     means computing it next time too. Nothing is kept if one of those files changed since
     this process began importing ``kb``: the table made may be the old code's."""
-    import kb
-
     wanted = set(loaded)
     files = {}
     for name, module in list(sys.modules.items()):
@@ -82,7 +81,7 @@ def write_table(path: Path, patterns: Mapping[str, str], unit_words: set[str],
                 st = os.stat(origin)
             except OSError:
                 return  # a module whose file is gone: nothing to compare with later
-            if st.st_mtime_ns >= kb.IMPORTED_NS - _CLOCK_SLACK_NS:
+            if st.st_mtime_ns >= started.IMPORTED_NS - _CLOCK_SLACK_NS:
                 return  # written while (or just before) this process imported it
             files[origin] = _line(st)
     body = json.dumps({"version": VERSION, "files": files, "patterns": dict(patterns),
