@@ -11,6 +11,7 @@ import json
 import re
 import sqlite3
 import sys
+from pathlib import Path
 
 _SPLIT = re.compile(r"[\s\W\u3041-\u309f]+")  # split at spaces, punctuation and hiragana
 
@@ -24,13 +25,16 @@ def fts_query(text: str) -> str | None:
 
 
 def main() -> int:
+    if len(sys.argv) != 3:
+        print(__doc__.strip().splitlines()[2].strip(), file=sys.stderr)
+        return 2
     table, question = sys.argv[1], sys.argv[2]
     query = fts_query(question)
     ids: list[str] = []
     if query is not None:
-        db = sqlite3.connect(f"file:{table}?mode=ro", uri=True)
+        db = sqlite3.connect(Path(table).resolve().as_uri() + "?mode=ro", uri=True)
         ids = [row[0] for row in db.execute(
-            "SELECT id FROM entries WHERE entries MATCH ? ORDER BY bm25(entries) LIMIT 5", (query,))]
+            "SELECT id FROM entries WHERE entries MATCH ? ORDER BY bm25(entries) LIMIT 10", (query,))]
     print(json.dumps(ids))
     return 0
 

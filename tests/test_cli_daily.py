@@ -142,7 +142,7 @@ def test_glossary_definitions_wrap_beside_the_names(monkeypatch, capsys, lang):
     starts = [i for i, line in enumerate(lines) if not line.startswith(" ")]
     assert len(starts) == len(json.loads(whole))  # one name per term, continuation lines indented
     hang = {len(line) - len(line.lstrip(" ")) for line in lines if line.startswith(" ")}
-    assert len(hang) == 1  # every continuation starts in the definition column
+    assert len(hang) == 1  # some definition wraps, and every continuation starts in its column
     column = hang.pop()
     terms = json.loads(whole)
     for term, begin, end in zip(terms, starts, [*starts[1:], len(lines)], strict=True):

@@ -62,6 +62,10 @@ def test_a_part_also_written_on_its_own_stays(library) -> None:
     # "proxy" is a word of the content, and the question writes it outside the name too.
     features = library.engine.analyzer.analyze("http.proxy or another proxy").features
     assert {"http.proxi", "proxi"} <= set(features)
+    # "autocrlf" is no word of the content on its own: it stays because the question writes
+    # it alone beside the name (and is left out when only the name holds it, above).
+    features = library.engine.analyzer.analyze("core.autocrlf or autocrlf").features
+    assert "core.autocrlf" in features and "autocrlf" in features
 
 
 def test_a_name_the_content_lacks_keeps_its_parts(library) -> None:

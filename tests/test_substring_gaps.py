@@ -39,7 +39,7 @@ def bare(tmp_path_factory):
         library.close()
 
 
-def test_a_joined_word_finds_its_entry(bare) -> None:
+def test_two_morphemes_the_content_writes_as_one_word_are_one_feature(bare) -> None:
     features = bare("helpdesk-bare").engine.analyzer.analyze("一時アカウント").features
     assert "一時" in features
 

@@ -10,7 +10,6 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.content import Content
 from textual.widgets import Button, Checkbox, Input, Select, Static
 
 from kb.content.load import KnowledgeBase
@@ -35,13 +34,16 @@ class TickBox(Checkbox):
     """A checkbox whose mark is there only when it is checked.
 
     Textual draws an X in every checkbox and tells on from off by colour alone; focused, the
-    highlighted X reads as checked. Here an unchecked box is empty and a checked one holds ✓.
+    highlighted X reads as checked. Here an unchecked box is empty and a checked one holds ✓
+    (``BUTTON_INNER`` is Textual's public knob for the mark).
     """
 
-    @property
-    def _button(self) -> Content:
-        self.BUTTON_INNER = "✓" if self.value else " "
-        return super()._button
+    BUTTON_INNER = " "
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        self.BUTTON_INNER = "✓" if event.value else " "
+        self.refresh()
+
 
 class SetupView(TrainingView):
     """Opens the progress file, shows what is due and new, and starts a session (SessionStarted)."""
