@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import getpass
 import io
 import json
 import os
@@ -19,7 +20,6 @@ from kb.training.item import TrainingItem
 from kb.training.items import collect_items
 from kb.training.session import build_queue
 from kb.training.store import open_store
-from tui import paths
 from tui.cli import training as cmd_training
 from tui.cli.parser import main
 
@@ -169,7 +169,7 @@ def test_a_corrupt_progress_file_is_reported_with_where_it_went(
 
 def test_default_profile_comes_from_the_user_name(home: Path, monkeypatch: pytest.MonkeyPatch,
                                                    capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr(paths.getpass, "getuser", lambda: "Taro Yamada")
+    monkeypatch.setattr(getpass, "getuser", lambda: "Taro Yamada")  # imported by paths when used
     _quiz(monkeypatch, capsys, "2\n")
     assert _stored(home, "Taro-Yamada") == [("alpha/a1", 3, True, "2")]
 
