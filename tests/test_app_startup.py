@@ -78,3 +78,23 @@ async def test_the_app_lists_every_tag_without_decoding_the_entries(data_copy: P
         node.expand()
         await pilot.pause()
         assert [n.data[1] for n in node.children if n.data] == [i for i, e in parsed.entries.items() if tag in e.tags]
+
+
+@run_async
+async def test_the_palette_names_entries_without_decoding_them_all(data_copy: Path, tmp_path: Path) -> None:
+    from tui.app.screens.commands import KnowledgeCommands
+
+    for _ in range(2):  # the first run writes the store and builds the index; the second reads the store
+        app = make_app(data_copy, lang="ja", cache_dir=tmp_path / "cache", data_home=tmp_path / "home",
+                       cursor_blink=False)
+        async with app.run_test(size=(100, 30)) as pilot:
+            while app.state.engine is None and app.state.engine_error is None:
+                await pilot.pause(0.05)
+            await wait_for_workers(app)
+            entries = app.state.content.entries if app.state.content is not None else None
+            before = entries.decoded if isinstance(entries, StoredEntries) else 0
+            provider = KnowledgeCommands(app.screen)
+            hits = [hit async for hit in provider.search("chimney")]  # the English name, the app in Japanese
+    assert isinstance(entries, StoredEntries)
+    assert [hit.text for hit in hits][:1] == [load_kb(data_copy).entries["tcp-chimney"].question("ja")]
+    assert entries.decoded - before <= len(hits) < len(entries)
