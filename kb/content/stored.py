@@ -161,6 +161,43 @@ class StoredEntries(Mapping[str, Entry]):
                 return None
         return found if all(isinstance(v, str) for v in found.values()) else None
 
+    def tags_by_entry(self) -> dict[str, tuple[str, ...]] | None:
+        """Every entry's tags by id, in content order, read without decoding an entry.
+
+        None when the store cannot be read or holds a row of another shape (``loaded`` then
+        decodes or reparses the entries, as a lookup would).
+        """
+        with self._lock:
+            if self._all is not None:
+                return {entry_id: entry.tags for entry_id, entry in self._all.items()}
+            try:
+                rows = self._db.execute("SELECT id, json_extract(json, '$.tags') FROM entries ORDER BY file")
+                found = {entry_id: tuple(json.loads(tags)) for entry_id, tags in rows}
+            except (sqlite3.Error, ValueError, TypeError):
+                return None
+        if not all(isinstance(tag, str) for tags in found.values() for tag in tags):
+            return None
+        return found
+
+    def questions(self) -> dict[str, dict[str, str]] | None:
+        """Every entry's question in each language it is written in (in the entry's order), by id
+        in content order, read without decoding an entry; None as for ``tags_by_entry``."""
+        with self._lock:
+            if self._all is not None:
+                return {entry_id: {lang: loc.question for lang, loc in entry.text.items()}
+                        for entry_id, entry in self._all.items()}
+            found: dict[str, dict[str, str]] = {}
+            try:
+                for entry_id, lang, question in self._db.execute(
+                        "SELECT e.id, t.key, json_extract(t.value, '$.question') FROM entries e, "
+                        "json_each(e.json, '$.text') t ORDER BY e.file, t.id"):
+                    if not isinstance(question, str):
+                        return None
+                    found.setdefault(entry_id, {})[lang] = question
+            except sqlite3.Error:
+                return None
+        return found if len(found) == self._count else None
+
     def loaded(self) -> Mapping[str, Entry]:
         """Every entry, decoded (once), in content order."""
         with self._lock:
@@ -199,3 +236,18 @@ class StoredEntries(Mapping[str, Entry]):
             self._db.close()
         except sqlite3.Error:
             pass
+
+
+def tags_by_entry(entries: Mapping[str, Entry]) -> dict[str, tuple[str, ...]]:
+    """Every entry's tags by id, in content order; entries in the store are not decoded for it."""
+    found = entries.tags_by_entry() if isinstance(entries, StoredEntries) else None
+    return found if found is not None else {entry_id: entry.tags for entry_id, entry in entries.items()}
+
+
+def questions(entries: Mapping[str, Entry]) -> dict[str, dict[str, str]]:
+    """Every entry's question in each of its languages, by id in content order (``Entry.question``
+    falls back to the first of them); entries in the store are not decoded for it."""
+    found = entries.questions() if isinstance(entries, StoredEntries) else None
+    if found is not None:
+        return found
+    return {entry_id: {lang: loc.question for lang, loc in entry.text.items()} for entry_id, entry in entries.items()}

@@ -8,7 +8,7 @@ import subprocess
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import App, SuspendNotSupported, SystemCommand
@@ -37,7 +37,6 @@ from tui.app.messages import (
     LanguageChanged,
     QuestionSettled,
 )
-from tui.app.question_tracker import QuestionTracker
 from tui.app.screens import screen_available
 from tui.app.screens.commands import KnowledgeCommands
 from tui.app.screens.gaps_command import GapsCommands
@@ -46,9 +45,11 @@ from tui.app.state import DEBOUNCE_SECONDS, AppState, Settings
 from tui.app.widgets.line_breaks import enable_cjk_line_breaks
 from tui.app.widgets.messages import EntrySelected, TermSelected
 from tui.i18n import t
-from tui.question_log import AskLogger, open_question_log
 from tui.safe import clean_line
 from tui.settings import ConfigError, config_path, save_setting
+
+if TYPE_CHECKING:
+    from tui.app.question_tracker import QuestionTracker
 
 __all__ = ["FaqApp", "Settings", "make_app", "run_app"]
 
@@ -66,15 +67,28 @@ class FaqApp(App[int]):
         super().__init__()
         self.settings = settings
         self.state = AppState(settings=settings, lang=settings.lang)
-        # The questions people settle on, for `faq gaps` (logging nothing when it is off).
-        self.questions = QuestionTracker(AskLogger(
-            open_question_log(settings.kb_root, settings.data_home, enabled=settings.log_questions), source="app"))
+        self._questions: QuestionTracker | None = None
         self.set_reactive(FaqApp.lang, settings.lang)
         self.main = MainScreen()
         from kb.content.load import read_profile
 
         self.profile = read_profile(settings.kb_root)
         self.title = self.profile.title(settings.lang, t("app_title", settings.lang))
+
+    @property
+    def questions(self) -> QuestionTracker:
+        """The questions people settle on, for `faq gaps` (logging nothing when it is off).
+
+        Made when the first question settles: the log's modules load after the first screen.
+        """
+        if self._questions is None:
+            from tui.app.question_tracker import QuestionTracker
+            from tui.question_log import AskLogger, open_question_log
+
+            settings = self.settings
+            self._questions = QuestionTracker(AskLogger(
+                open_question_log(settings.kb_root, settings.data_home, enabled=settings.log_questions), source="app"))
+        return self._questions
 
     def get_default_screen(self) -> Screen[Any]:
         return self.main

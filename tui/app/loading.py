@@ -34,8 +34,6 @@ def load_content(settings: Settings, post: Callable[[Message], object]) -> None:
             path=str(settings.kb_root))]), settings.cache_dir)
     bookmarks, problem = load_bookmarks(settings.bookmarks_path)
     post(ContentLoaded(library, bookmarks, problem))
-    # What the first entry opened needs, loaded here rather than when the person waits for it.
-    import textual.widgets._markdown  # noqa: F401
 
 
 def open_engine(library: Library, engine_lock: threading.Lock, post: Callable[[Message], object]) -> None:
@@ -57,8 +55,11 @@ def open_engine(library: Library, engine_lock: threading.Lock, post: Callable[[M
                        top=1, run_checks=False)
     except Exception as exc:  # noqa: BLE001 - a broken index must not take the app down
         post(EngineFailed(f"{type(exc).__name__}: {exc}"))
-        return
-    post(EngineReady(engine, library.index_info))
+    else:
+        post(EngineReady(engine, library.index_info))
+    # What the first entry opened needs (markdown-it), loaded here rather than when the person
+    # waits for it; only now, so that it takes no time from opening the index.
+    import textual.widgets._markdown  # noqa: F401
 
 
 def start_resource_tracker() -> None:

@@ -14,6 +14,7 @@ from textual.fuzzy import Matcher
 from textual.markup import escape
 
 from kb.content.entry import LANGS
+from kb.content.load import KnowledgeBase
 from tui.app.state import AppState, state_of
 from tui.app.widgets.messages import EntrySelected, TermSelected
 from tui.i18n import t
@@ -37,9 +38,21 @@ def highlight(matcher: Matcher, text: str) -> Content:
 class KnowledgeCommands(Provider):
     """Entries by their question and glossary terms by any spelling, both languages."""
 
+    _made: tuple[KnowledgeBase, dict[str, dict[str, str]]] | None = None  # the questions, for this content
+
     @property
     def state(self) -> AppState:
         return state_of(self.app)
+
+    def _questions(self, kb: KnowledgeBase) -> dict[str, dict[str, str]]:
+        """Every entry's question by language, read once per palette from the store's text
+        (kb.content.stored): a big knowledge base's entries are not all decoded to be named."""
+        made = self._made
+        if made is None or made[0] is not kb:
+            from kb.content.stored import questions
+
+            made = self._made = (kb, questions(kb.entries))
+        return made[1]
 
     def _open_entry(self, entry_id: str) -> None:
         self.app.post_message(EntrySelected(entry_id))
@@ -67,16 +80,16 @@ class KnowledgeCommands(Provider):
         matcher = self.matcher(query)
         scored: list[tuple[float, str, str]] = []
         lang = state.lang
-        for entry in kb.entries.values():
+        for entry_id, by_lang in self._questions(kb).items():
             best, matched = 0.0, ""
             for other in LANGS:
-                if other in entry.text:
-                    name = clean_line(entry.text[other].question)
+                if other in by_lang:
+                    name = clean_line(by_lang[other])
                     score = matcher.match(name)
                     if score > best:
                         best, matched = score, name
             if best > 0:
-                scored.append((best, matched, entry.id))
+                scored.append((best, matched, entry_id))
         scored.sort(key=lambda s: -s[0])
         for score, matched, entry_id in scored[:MAX_HITS]:
             shown = clean_line(kb.entries[entry_id].question(lang))

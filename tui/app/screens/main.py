@@ -62,7 +62,9 @@ class MainScreen(Screen[None]):
         self.question.cursor_blink = self.state.settings.cursor_blink
         self.query_one(ClusterReport).show_hint(self.state.lang)
         self.question.focus()
-        self.app.post_message(messages.ContentRequested())  # only now: what loads is shown on this screen
+        # Only now (what loads is shown on this screen), and once it is drawn: reading the
+        # content in a thread would take turns with drawing the first screen.
+        self.call_after_refresh(self.app.post_message, messages.ContentRequested())
 
     # -- parts ------------------------------------------------------------------------------
 

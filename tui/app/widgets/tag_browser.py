@@ -45,6 +45,7 @@ class TagBrowser(Tree[NodeData]):
         self._bookmarks: list[str] = []
         self._filter = ""
         self._by_tag: dict[str, list[str]] = {}  # each tag's entries in content order
+        self._by_tag_of: KnowledgeBase | None = None  # the content _by_tag was made for
         # (id, question, folded) for the content and language they were made for, on the first filter.
         self._questions: list[tuple[str, str, str]] | None = None
         self._questions_of: tuple[KnowledgeBase, str] | None = None
@@ -65,17 +66,38 @@ class TagBrowser(Tree[NodeData]):
         self._add_entries(marks, [b for b in bookmarks if b in kb.entries])
         if not bookmarks:
             marks.add_leaf(Text(t("no_bookmarks", lang), style="dim"), data=("none", ""))
-        self._by_tag = {}
-        for entry in kb.entries.values():
-            for tag in entry.tags:
-                self._by_tag.setdefault(tag, []).append(entry.id)
-        counts = {tag: len(ids) for tag, ids in self._by_tag.items()}
-        for tag_id, tag_def in kb.tags.items():
-            if counts.get(tag_id):
-                label = clean_line(tag_def.label.get(lang) or tag_id)
-                self.root.add(Text(f"{label} ({counts[tag_id]})"), data=("tag", tag_id),
-                              allow_expand=True)
         self.cursor_line = 0
+        self._generation += 1
+        if self._by_tag_of is kb:
+            self._add_tags(self._by_tag)
+        else:  # read in a worker: a big knowledge base takes a moment, and the index opens meanwhile
+            self._index_tags(kb, self._generation)
+
+    @work(thread=True, exclusive=True, group="tags", exit_on_error=False)
+    def _index_tags(self, kb: KnowledgeBase, generation: int) -> None:
+        """Each tag's entries, from the tags alone (kb.content.stored decodes no entry for them)."""
+        from kb.content.stored import tags_by_entry  # sqlite3: not needed before the first screen
+
+        by_tag: dict[str, list[str]] = {}
+        for entry_id, tags in tags_by_entry(kb.entries).items():
+            for tag in tags:
+                by_tag.setdefault(tag, []).append(entry_id)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._tags_indexed, kb, by_tag, generation)
+
+    def _tags_indexed(self, kb: KnowledgeBase, by_tag: dict[str, list[str]], generation: int) -> None:
+        self._by_tag, self._by_tag_of = by_tag, kb
+        if generation == self._generation and kb is self._kb:  # not filtered or repopulated meanwhile
+            self._add_tags(by_tag)
+
+    def _add_tags(self, by_tag: dict[str, list[str]]) -> None:
+        """A closed branch per tag with entries, in the order of tags.toml, under the bookmarks."""
+        assert self._kb is not None
+        for tag_id, tag_def in self._kb.tags.items():
+            if by_tag.get(tag_id):
+                label = clean_line(tag_def.label.get(self._lang) or tag_id)
+                self.root.add(Text(f"{label} ({len(by_tag[tag_id])})"), data=("tag", tag_id),
+                              allow_expand=True)
 
     def set_filter(self, typed: str) -> None:
         """Show only the entries matching ``typed`` (fuzzily, best first); empty: the branches again.
@@ -97,7 +119,10 @@ class TagBrowser(Tree[NodeData]):
         questions = self._questions
         made_for = self._questions_of
         if questions is None or made_for is None or made_for[0] is not kb or made_for[1] != lang:
-            questions = [(e.id, q, fold(q)) for e in kb.entries.values() for q in [clean_line(e.question(lang))]]
+            from kb.content.stored import questions as stored_questions
+
+            questions = [(entry_id, q, fold(q)) for entry_id, by_lang in stored_questions(kb.entries).items()
+                         for q in [clean_line(by_lang[lang] if lang in by_lang else next(iter(by_lang.values())))]]
             self._questions, self._questions_of = questions, (kb, lang)
         if generation != self._generation:
             return  # typed on meanwhile

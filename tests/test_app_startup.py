@@ -1,0 +1,100 @@
+"""The app's first screen does not grow with the knowledge base: the Browse tab's tags and the
+filter's questions come from the content store without decoding the entries, and say what the
+entries say (a damaged store is not trusted)."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from kb.content.load import load_kb
+from kb.content.snapshot import load_kb_cached
+from kb.content.stored import StoredEntries, questions, tags_by_entry
+from tests.tui_support import run_async, wait_for_workers
+from tui.app.app import make_app
+from tui.app.widgets.tag_browser import TagBrowser
+
+
+def _stored(data: Path, cache: Path) -> StoredEntries:
+    load_kb_cached(data, cache)  # the first run writes the store
+    entries = load_kb_cached(data, cache).entries
+    assert isinstance(entries, StoredEntries)
+    return entries
+
+
+def test_tags_and_questions_come_from_the_store_as_the_entries_say(data_copy: Path, tmp_path: Path) -> None:
+    parsed = load_kb(data_copy).entries
+    stored = _stored(data_copy, tmp_path)
+    tags, asked = tags_by_entry(stored), questions(stored)
+    assert stored.decoded == 0
+    assert list(tags) == list(asked) == list(parsed)  # content order
+    assert tags == {i: e.tags for i, e in parsed.items()}
+    assert asked == {i: {lang: loc.question for lang, loc in e.text.items()} for i, e in parsed.items()}
+    # Entry.question's fallback is the first language written: the order of the languages is kept.
+    assert all(list(asked[i]) == list(e.text) for i, e in parsed.items())
+    # A plain dict of entries (no store) gives the same.
+    assert tags_by_entry(parsed) == tags and questions(parsed) == asked
+
+
+def test_a_damaged_row_is_not_trusted_for_tags_or_questions(data_copy: Path, tmp_path: Path) -> None:
+    parsed = load_kb(data_copy).entries
+    _stored(data_copy, tmp_path)
+    [store] = tmp_path.glob("kb-*.sqlite3")
+    victim = next(iter(parsed))
+    with sqlite3.connect(store) as db:
+        db.execute("UPDATE entries SET json = json_set(json, '$.tags', 5) WHERE id = ?", (victim,))
+        db.execute("UPDATE entries SET json = json_remove(json, '$.text.ja.question') WHERE id = ?", (victim,))
+    entries = load_kb_cached(data_copy, tmp_path).entries
+    assert tags_by_entry(entries) == {i: e.tags for i, e in parsed.items()}
+    entries = load_kb_cached(data_copy, tmp_path).entries
+    assert questions(entries)[victim] == {lang: loc.question for lang, loc in parsed[victim].text.items()}
+
+
+@run_async
+async def test_the_app_lists_every_tag_without_decoding_the_entries(data_copy: Path, tmp_path: Path) -> None:
+    parsed = load_kb(data_copy)
+    app = make_app(data_copy, lang="en", cache_dir=tmp_path / "cache", data_home=tmp_path / "home",
+                   cursor_blink=False)
+    async with app.run_test(size=(100, 30)) as pilot:  # the first run writes the store and builds the index
+        while app.state.engine is None and app.state.engine_error is None:
+            await pilot.pause(0.05)
+    app = make_app(data_copy, lang="en", cache_dir=tmp_path / "cache", data_home=tmp_path / "home",
+                   cursor_blink=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        while app.state.engine is None and app.state.engine_error is None:
+            await pilot.pause(0.05)
+        await wait_for_workers(app)
+        await pilot.pause()
+        entries = app.state.content.entries if app.state.content is not None else None
+        assert isinstance(entries, StoredEntries)
+        assert entries.decoded <= 2 < len(entries)  # the index's warm-up reads the first entry
+        tree = app.main.query_one(TagBrowser)
+        shown = {n.data[1]: str(n.label) for n in tree.root.children if n.data and n.data[0] == "tag"}
+        counts = {tag: sum(tag in e.tags for e in parsed.entries.values()) for tag in parsed.tags}
+        assert shown == {tag: f"{parsed.tags[tag].label.get('en') or tag} ({n})" for tag, n in counts.items() if n}
+        # Opening a tag lists its entries in content order.
+        tag = next(iter(shown))
+        node = next(n for n in tree.root.children if n.data == ("tag", tag))
+        node.expand()
+        await pilot.pause()
+        assert [n.data[1] for n in node.children if n.data] == [i for i, e in parsed.entries.items() if tag in e.tags]
+
+
+@run_async
+async def test_the_palette_names_entries_without_decoding_them_all(data_copy: Path, tmp_path: Path) -> None:
+    from tui.app.screens.commands import KnowledgeCommands
+
+    for _ in range(2):  # the first run writes the store and builds the index; the second reads the store
+        app = make_app(data_copy, lang="ja", cache_dir=tmp_path / "cache", data_home=tmp_path / "home",
+                       cursor_blink=False)
+        async with app.run_test(size=(100, 30)) as pilot:
+            while app.state.engine is None and app.state.engine_error is None:
+                await pilot.pause(0.05)
+            await wait_for_workers(app)
+            entries = app.state.content.entries if app.state.content is not None else None
+            before = entries.decoded if isinstance(entries, StoredEntries) else 0
+            provider = KnowledgeCommands(app.screen)
+            hits = [hit async for hit in provider.search("chimney")]  # the English name, the app in Japanese
+    assert isinstance(entries, StoredEntries)
+    assert [hit.text for hit in hits][:1] == [load_kb(data_copy).entries["tcp-chimney"].question("ja")]
+    assert entries.decoded - before <= len(hits) < len(entries)
