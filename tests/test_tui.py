@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events
 from textual.pilot import Pilot
@@ -614,3 +615,25 @@ async def test_a_question_with_numbers_shows_the_computed_figure_in_the_results(
         await settle(pilot)
         first = app.main.results.get_option_at_index(0).prompt
         assert "最大 5 個" in first.plain
+
+
+@run_async
+async def test_browse_cuts_a_long_question_with_an_ellipsis_inside_the_window(app_for) -> None:
+    app = app_for(lang="en")
+    async with app.run_test(size=(60, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("escape", "3")
+        tree = app.main.query_one(TagBrowser)
+        for branch in tree.root.children:
+            if branch.data and branch.data[0] == "tag":
+                branch.expand()
+        await pilot.pause()
+        right = tree.scrollable_content_region.width
+        lines = [tree.render_line(y).text.rstrip() for y in range(tree.scrollable_content_region.height)]
+        cut = [line for line in lines if line.endswith("…")]
+        assert cut  # some English question is longer than this narrow list
+        assert all(cell_len(line) <= right for line in lines)
+        whole = {str(n.label) for b in tree.root.children for n in b.children}
+        for line in cut:  # what is shown is the start of a real question
+            shown = line.strip().rstrip("…")
+            assert any(q.startswith(shown.split(" ", 1)[-1][:10]) for q in whole)

@@ -6,6 +6,7 @@ order, best first, the matched characters marked.
 
 from __future__ import annotations
 
+from rich.style import Style
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -54,6 +55,27 @@ class TagBrowser(Tree[NodeData]):
     @property
     def filter_text(self) -> str:
         return self._filter
+
+    def _room(self, node: TreeNode[NodeData]) -> int:
+        """Cells left for ``node``'s label beside its guides (the root is not shown)."""
+        depth, parent = 0, node.parent
+        while parent is not None and parent is not self.root:
+            depth, parent = depth + 1, parent.parent
+        return self.scrollable_content_region.width - 1 - depth * self.guide_depth
+
+    def render_label(self, node: TreeNode[NodeData], base_style: Style, style: Style) -> Text:
+        """The label, cut with "…" where the line would run past the edge (Textual scrolls
+        sideways and cuts it without a sign)."""
+        label = super().render_label(node, base_style, style)
+        room = self._room(node)
+        if room > 2 and label.cell_len > room:
+            label.truncate(room, overflow="ellipsis")
+        return label
+
+    def get_label_width(self, node: TreeNode[NodeData]) -> int:
+        room = self._room(node)
+        width = super().get_label_width(node)
+        return min(width, room) if room > 2 else width
 
     def populate(self, kb: KnowledgeBase, lang: str, bookmarks: list[str]) -> None:
         """Rebuild the branches (closed) for ``kb`` in ``lang``, or the filtered list if one is typed."""
