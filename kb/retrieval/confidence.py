@@ -17,8 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from kb.retrieval.question import Question
+from kb.retrieval.question import TEXT_EN, TEXT_JA, Question
 from kb.retrieval.scope import Scope
+from kb.retrieval.whoosh_compat import term_scores, union_scores
 
 PHRASE_WEIGHT = 0.5
 SCORE_DAMPING = 0.25
@@ -26,6 +27,7 @@ MISMATCH_FACTOR = 0.3
 DEFAULT_FACTOR = 0.7
 POSTINGS_CACHE = 2000
 STORED_CACHE = 2000  # entries' stored fields (vocabulary, phrasings) kept decoded  # posting sets of query terms kept (rare terms: short sets)
+SCORES_CACHE = 2000  # query terms whose every posting's BM25 score is kept
 _SLACK = 1 + 1e-9  # a bound is never below a score it bounds for rounding's sake
 THRESHOLD = 0.5  # calibrated: an answer is confident when it is more likely right than not
 
@@ -77,31 +79,24 @@ class Ranker:
         self._mass: dict[tuple[str, ...], float] = {}
         self._postings: dict[tuple[str, str], frozenset[int]] = {}
         self._stored: dict[int, dict[str, Any]] = {}
+        self._scores: dict[tuple[str, str, float], dict[int, float]] = {}
 
     def rank(self, question: Question, keep: int, exclusion: Exclusion | None = None,
              df: Callable[[str], int] | None = None) -> list[Scored]:
         """The ``keep`` best entries by raw score, best first."""
         if question.query is None or question.total <= 0:
             return []
-        hits = self.searcher.search(question.query, limit=None)
-        if not len(hits):
+        top_n = self._matches(question.query)
+        if not top_n:
             return []
-        best_bm25 = hits.top_n[0][0] or 1.0
+        best_bm25 = max(score for score, _d in top_n) or 1.0
         total = question.total
-        mass: dict[int, float] = {}
-        features = question.features
-        seen: set[tuple[str, str]] = set()
-        for (fieldname, text), key in question.term_features.items():
-            weight = features[key]
-            for docnum in self._docs(fieldname, text):
-                if (key, docnum) not in seen:  # hypothetical double count across fields
-                    seen.add((key, docnum))  # noqa: B038
-                    mass[docnum] = mass.get(docnum, 0.0) + weight
+        mass = self._held_mass(question, {d for _s, d in top_n})
         # The bound includes BM25's damping (``raw`` multiplies by it too): the many weak
         # matches of a common concept then stop the walk early instead of each being scored.
-        bounded = sorted(((_bound(min(mass.get(d, 0.0) + question.common_weight, total), total)
+        bounded = sorted(((_bound(min(mass.get(d, 0.0), total), total)
                            * (1 - SCORE_DAMPING * (1 - float(score) / best_bm25)) * _SLACK, score, d)
-                          for score, d in hits.top_n), key=lambda x: (-x[0], -x[1]))
+                          for score, d in top_n), key=lambda x: (-x[0], -x[1]))
         found: list[Scored] = []  # the best ``keep`` so far, best first
         for bound, score, docnum in bounded:
             if len(found) >= keep and found[keep - 1].raw > bound:
@@ -116,6 +111,42 @@ class Ranker:
             if len(found) < keep or _order(scored) < _order(found[-1]):
                 insort(found, scored, key=_order)
                 del found[keep:]
+        return found
+
+    def _held_mass(self, question: Question, docs: set[int]) -> dict[int, float]:
+        """Per matched document, the weight of the question's features it holds: no less than
+        the weight ``raw`` can find it covering, since a feature is covered only by an entry
+        whose vocabulary has it (or one of its completions), and an entry's vocabulary is its
+        words in the text fields and its concepts, each of which is in that field's postings.
+        Features too common to search by count only where they are, not for every entry."""
+        mass: dict[int, float] = {}
+        for key, weight in question.features.items():
+            if weight <= 0:
+                continue
+            holders: set[int] = set()
+            for part in question.alternatives.get(key, (key,)):
+                places = (("concepts", part[1:]),) if part.startswith("@") else ((TEXT_JA, part), (TEXT_EN, part))
+                for fieldname, text in places:
+                    holders |= docs.intersection(self._docs(fieldname, text))
+            for docnum in holders:
+                mass[docnum] = mass.get(docnum, 0.0) + weight
+        return mass
+
+    def _matches(self, query: Any) -> list[tuple[float, int]]:
+        """(BM25 score, document number) of every document the query matches, as Whoosh's
+        unlimited search scores them; each term's scores are computed once and kept."""
+        scores = union_scores(self.searcher, query, self._term_scores)
+        if scores is None:
+            return list(self.searcher.search(query, limit=None).top_n)
+        return sorted(((s, d) for d, s in scores.items()), key=lambda x: (-x[0], x[1]))
+
+    def _term_scores(self, term: Any) -> dict[int, float]:
+        key = (term.fieldname, term.text, term.boost)
+        found = self._scores.get(key)
+        if found is None:
+            if len(self._scores) > SCORES_CACHE:
+                self._scores.clear()
+            found = self._scores[key] = term_scores(self.searcher, term)
         return found
 
     def _fields(self, docnum: int) -> dict[str, Any]:
