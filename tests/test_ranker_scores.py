@@ -198,27 +198,26 @@ def test_the_bounded_walk_returns_what_scoring_every_match_returns(which: str,
     assert _walk_differs(engine, keeps=(1, 2, 3, 5)) == []
 
 
-def test_the_walk_stops_early(full: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The bound does its work: far fewer entries are read than match."""
-    walked = matched = 0
-    real_fields, real_matches = Ranker._fields, Ranker._matches
-
-    def counting_fields(self: Ranker, docnum: int) -> Any:
-        nonlocal walked
-        walked += 1
-        return real_fields(self, docnum)
-
-    def counting_matches(self: Ranker, query: Any) -> Any:
-        nonlocal matched
-        found = real_matches(self, query)
-        matched += len(found)
-        return found
-
-    monkeypatch.setattr(Ranker, "_fields", counting_fields)
-    monkeypatch.setattr(Ranker, "_matches", counting_matches)
+@pytest.mark.parametrize("which", ["full", "updated"])
+def test_the_bound_counts_exactly_the_features_each_match_covers(which: str,
+                                                                 request: pytest.FixtureRequest) -> None:
+    """What makes the walk short: a match's bound counts the question's features it holds,
+    which is what ``raw`` finds it covering, not every too-common feature for every match."""
+    engine = request.getfixturevalue(which)
+    ranker = engine.ranker
+    checked = 0
     for text, partial in _questions():
-        full.ranker.rank(full.analyzer.analyze(text, partial=partial), 3)
-    assert walked * 4 < matched
+        question = engine.analyzer.analyze(text, partial=partial)
+        if question.query is None:
+            continue
+        docs = {d for _s, d in ranker._matches(question.query)}
+        mass = ranker._held_mass(question, docs)
+        for docnum in docs:
+            vocab = ranker._fields(docnum)["vocab"]
+            covered = sum(w for k, w in question.features.items() if confidence._covers(question, k, vocab))
+            assert mass.get(docnum, 0.0) == pytest.approx(covered, rel=1e-12, abs=1e-12), text
+            checked += 1
+    assert checked > 5000
 
 
 def test_calibration_probes_walk_losslessly(full: Engine, monkeypatch: pytest.MonkeyPatch) -> None:

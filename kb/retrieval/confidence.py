@@ -12,6 +12,7 @@ far down BM25 the right entry may be.
 from __future__ import annotations
 
 import math
+import sys
 from bisect import insort
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,9 +26,12 @@ PHRASE_WEIGHT = 0.5
 SCORE_DAMPING = 0.25
 MISMATCH_FACTOR = 0.3
 DEFAULT_FACTOR = 0.7
-POSTINGS_CACHE = 2000
-STORED_CACHE = 2000  # entries' stored fields (vocabulary, phrasings) kept decoded  # posting sets of query terms kept (rare terms: short sets)
-SCORES_CACHE = 2000  # query terms whose every posting's BM25 score is kept
+# Kept between questions, each up to a size: posting sets of the question's features (common
+# words too: about 70 bytes a posting), every posting's BM25 score of query terms (about 100
+# bytes a posting), and entries' decoded vocabulary and phrasings (about 3 KB an entry).
+POSTINGS_BUDGET = 1_000_000
+SCORES_BUDGET = 400_000
+STORED_CACHE = 12000
 _SLACK = 1 + 1e-9  # a bound is never below a score it bounds for rounding's sake
 THRESHOLD = 0.5  # calibrated: an answer is confident when it is more likely right than not
 
@@ -80,6 +84,7 @@ class Ranker:
         self._postings: dict[tuple[str, str], frozenset[int]] = {}
         self._stored: dict[int, dict[str, Any]] = {}
         self._scores: dict[tuple[str, str, float], dict[int, float]] = {}
+        self._held = {"postings": 0, "scores": 0}
 
     def rank(self, question: Question, keep: int, exclusion: Exclusion | None = None,
              df: Callable[[str], int] | None = None) -> list[Scored]:
@@ -144,17 +149,27 @@ class Ranker:
         key = (term.fieldname, term.text, term.boost)
         found = self._scores.get(key)
         if found is None:
-            if len(self._scores) > SCORES_CACHE:
+            found = term_scores(self.searcher, term)
+            if self._held["scores"] + len(found) > SCORES_BUDGET:
                 self._scores.clear()
-            found = self._scores[key] = term_scores(self.searcher, term)
+                self._held["scores"] = 0
+            self._scores[key] = found
+            self._held["scores"] += len(found)
         return found
 
     def _fields(self, docnum: int) -> dict[str, Any]:
+        """What ``raw`` reads of an entry (its id, vocabulary and phrasings), decoded once: the
+        walk reads the same entries question after question (a word being typed), and
+        unpickling them was most of a question's time. Words are interned, so the many
+        entries kept share their strings (about 3 MB per 1,000 entries)."""
         fields = self._stored.get(docnum)
         if fields is None:
-            fields = self.searcher.stored_fields(docnum)
-            if len(self._stored) > STORED_CACHE:
-                self._stored.clear()
+            stored = self.searcher.stored_fields(docnum)
+            fields = {"id": stored["id"],
+                      "vocab": frozenset(sys.intern(k) for k in stored.get("vocab", ())),
+                      "phrasings": tuple(tuple(sys.intern(k) for k in p) for p in stored.get("phrasings", ()))}
+            if len(self._stored) >= STORED_CACHE:
+                del self._stored[next(iter(self._stored))]  # the longest kept
             self._stored[docnum] = fields
         return fields
 
@@ -165,9 +180,11 @@ class Ranker:
             reader = self.searcher.reader()
             docs = frozenset(reader.postings(fieldname, text).all_ids()) \
                 if reader.doc_frequency(fieldname, text) else frozenset()
-            if len(self._postings) > POSTINGS_CACHE:
+            if self._held["postings"] + len(docs) > POSTINGS_BUDGET or len(self._postings) > POSTINGS_BUDGET // 100:
                 self._postings.clear()
+                self._held["postings"] = 0
             self._postings[key] = docs
+            self._held["postings"] += len(docs)
         return docs
 
     def raw(self, question: Question, fields: dict[str, Any], relative: float,
