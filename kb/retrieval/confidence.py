@@ -3,10 +3,11 @@
 An entry's raw score is the idf-weighted share of the question it explains (coverage)
 mixed with how closely its best phrasing matches the question (weighted Dice), lightly
 damped by BM25 and held down when the entry is out of the question's scope (another
-version, a topic the knowledge base says it is not about). Candidates are taken in order
-of an upper bound of that score, computed from which query terms each one matched, and
-scoring stops only when no remaining candidate can reach the best ones: no cap on how
-far down BM25 the right entry may be.
+version, a topic the knowledge base says it is not about). Every entry the query matches
+is a candidate, with the BM25 score Whoosh gives it (computed term at a time); candidates
+are taken in order of an upper bound of that score, computed from which of the question's
+features each one holds, and scoring stops only when no remaining candidate can reach the
+best ones: no cap on how far down BM25 the right entry may be.
 """
 
 from __future__ import annotations
@@ -169,7 +170,7 @@ class Ranker:
                       "vocab": frozenset(sys.intern(k) for k in stored.get("vocab", ())),
                       "phrasings": tuple(tuple(sys.intern(k) for k in p) for p in stored.get("phrasings", ()))}
             if len(self._stored) >= STORED_CACHE:
-                del self._stored[next(iter(self._stored))]  # the longest kept
+                self._stored.pop(next(iter(self._stored)), None)  # the longest kept
             self._stored[docnum] = fields
         return fields
 
