@@ -141,7 +141,41 @@ def test_engine_search_gives_the_same_hits_either_way(synth_engine: Engine, monk
         return result
 
     monkeypatch.setattr(kb.retrieval.postings, "MIN_POSTINGS", 0)
+    monkeypatch.setattr(kb.retrieval.postings, "MIN_SMALL_POSTINGS", 0)
     monkeypatch.setattr(kb.retrieval.postings.ImpactCache, "search_and", spy)
     fast = [[(h.id, round(h.score, 9)) for h in synth_engine.search(t)] for t in texts]
     assert fast == slow
     assert taken and all(taken)  # every one of them went the fast way
+
+
+@pytest.mark.parametrize("limit", [1, 5, 20])
+def test_with_the_query_tree_the_scores_are_whooshs_to_the_last_bit(synth_engine: Engine, limit: int) -> None:
+    """Given the query as Whoosh runs it (fixed_order), each score is added up the same tree."""
+    from kb.retrieval.whoosh_compat import fixed_order
+
+    cache = ImpactCache(synth_engine.searcher)
+    compared = nested = 0
+    for text, terms in _queries(synth_engine):
+        tree = fixed_order(synth_engine._keywords.build(text))
+        fast = cache.search_and(terms, limit, min_postings=0, tree=tree)
+        whoosh = [(hit.docnum, hit.score) for hit in synth_engine.searcher.search(tree, limit=limit)]
+        assert fast == whoosh, text
+        compared += bool(whoosh)
+        nested += any(isinstance(q, And) for q in getattr(tree, "subqueries", ()))
+    assert compared >= 20 and nested >= 1
+
+
+def test_small_indexes_take_the_path_sooner() -> None:
+    class Reader:
+        def __init__(self, n: int) -> None:
+            self.n = n
+
+        def doc_count_all(self) -> int:
+            return self.n
+
+    cache = ImpactCache.__new__(ImpactCache)
+    sizes = {}
+    for n in (400, 9_000, 10_000, 100_000):
+        cache.reader = Reader(n)
+        sizes[n] = cache.min_postings()
+    assert sizes[400] == sizes[9_000] == 3_000 < sizes[10_000] < sizes[100_000] == 20_000

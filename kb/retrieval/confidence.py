@@ -3,29 +3,36 @@
 An entry's raw score is the idf-weighted share of the question it explains (coverage)
 mixed with how closely its best phrasing matches the question (weighted Dice), lightly
 damped by BM25 and held down when the entry is out of the question's scope (another
-version, a topic the knowledge base says it is not about). Candidates are taken in order
-of an upper bound of that score, computed from which query terms each one matched, and
-scoring stops only when no remaining candidate can reach the best ones: no cap on how
-far down BM25 the right entry may be.
+version, a topic the knowledge base says it is not about). Every entry the query matches
+is a candidate, with the BM25 score Whoosh gives it (computed term at a time); candidates
+are taken in order of an upper bound of that score, computed from which of the question's
+features each one holds, and scoring stops only when no remaining candidate can reach the
+best ones: no cap on how far down BM25 the right entry may be.
 """
 
 from __future__ import annotations
 
 import math
+import sys
 from bisect import insort
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from kb.retrieval.question import Question
+from kb.retrieval.question import TEXT_EN, TEXT_JA, Question
 from kb.retrieval.scope import Scope
+from kb.retrieval.whoosh_compat import term_scores, union_scores
 
 PHRASE_WEIGHT = 0.5
 SCORE_DAMPING = 0.25
 MISMATCH_FACTOR = 0.3
 DEFAULT_FACTOR = 0.7
-POSTINGS_CACHE = 2000
-STORED_CACHE = 2000  # entries' stored fields (vocabulary, phrasings) kept decoded  # posting sets of query terms kept (rare terms: short sets)
+# Kept between questions, each up to a size: posting sets of the question's features (common
+# words too: about 70 bytes a posting), every posting's BM25 score of query terms (about 100
+# bytes a posting), and entries' decoded vocabulary and phrasings (about 3 KB an entry).
+POSTINGS_BUDGET = 1_000_000
+SCORES_BUDGET = 400_000
+STORED_CACHE = 12000
 _SLACK = 1 + 1e-9  # a bound is never below a score it bounds for rounding's sake
 THRESHOLD = 0.5  # calibrated: an answer is confident when it is more likely right than not
 
@@ -77,31 +84,25 @@ class Ranker:
         self._mass: dict[tuple[str, ...], float] = {}
         self._postings: dict[tuple[str, str], frozenset[int]] = {}
         self._stored: dict[int, dict[str, Any]] = {}
+        self._scores: dict[tuple[str, str, float], dict[int, float]] = {}
+        self._held = {"postings": 0, "scores": 0}
 
     def rank(self, question: Question, keep: int, exclusion: Exclusion | None = None,
              df: Callable[[str], int] | None = None) -> list[Scored]:
         """The ``keep`` best entries by raw score, best first."""
         if question.query is None or question.total <= 0:
             return []
-        hits = self.searcher.search(question.query, limit=None)
-        if not len(hits):
+        top_n = self._matches(question.query)
+        if not top_n:
             return []
-        best_bm25 = hits.top_n[0][0] or 1.0
+        best_bm25 = max(score for score, _d in top_n) or 1.0
         total = question.total
-        mass: dict[int, float] = {}
-        features = question.features
-        seen: set[tuple[str, str]] = set()
-        for (fieldname, text), key in question.term_features.items():
-            weight = features[key]
-            for docnum in self._docs(fieldname, text):
-                if (key, docnum) not in seen:  # hypothetical double count across fields
-                    seen.add((key, docnum))  # noqa: B038
-                    mass[docnum] = mass.get(docnum, 0.0) + weight
+        mass = self._held_mass(question, {d for _s, d in top_n})
         # The bound includes BM25's damping (``raw`` multiplies by it too): the many weak
         # matches of a common concept then stop the walk early instead of each being scored.
-        bounded = sorted(((_bound(min(mass.get(d, 0.0) + question.common_weight, total), total)
+        bounded = sorted(((_bound(min(mass.get(d, 0.0), total), total)
                            * (1 - SCORE_DAMPING * (1 - float(score) / best_bm25)) * _SLACK, score, d)
-                          for score, d in hits.top_n), key=lambda x: (-x[0], -x[1]))
+                          for score, d in top_n), key=lambda x: (-x[0], -x[1]))
         found: list[Scored] = []  # the best ``keep`` so far, best first
         for bound, score, docnum in bounded:
             if len(found) >= keep and found[keep - 1].raw > bound:
@@ -118,12 +119,58 @@ class Ranker:
                 del found[keep:]
         return found
 
+    def _held_mass(self, question: Question, docs: set[int]) -> dict[int, float]:
+        """Per matched document, the weight of the question's features it holds: no less than
+        the weight ``raw`` can find it covering, since a feature is covered only by an entry
+        whose vocabulary has it (or one of its completions), and an entry's vocabulary is its
+        words in the text fields and its concepts, each of which is in that field's postings.
+        Features too common to search by count only where they are, not for every entry."""
+        mass: dict[int, float] = {}
+        for key, weight in question.features.items():
+            if weight <= 0:
+                continue
+            holders: set[int] = set()
+            for part in question.alternatives.get(key, (key,)):
+                places = (("concepts", part[1:]),) if part.startswith("@") else ((TEXT_JA, part), (TEXT_EN, part))
+                for fieldname, text in places:
+                    holders |= docs.intersection(self._docs(fieldname, text))
+            for docnum in holders:
+                mass[docnum] = mass.get(docnum, 0.0) + weight
+        return mass
+
+    def _matches(self, query: Any) -> list[tuple[float, int]]:
+        """(BM25 score, document number) of every document the query matches, as Whoosh's
+        unlimited search scores them; each term's scores are computed once and kept."""
+        scores = union_scores(self.searcher, query, self._term_scores)
+        if scores is None:
+            return list(self.searcher.search(query, limit=None).top_n)
+        return sorted(((s, d) for d, s in scores.items()), key=lambda x: (-x[0], x[1]))
+
+    def _term_scores(self, term: Any) -> dict[int, float]:
+        key = (term.fieldname, term.text, term.boost)
+        found = self._scores.get(key)
+        if found is None:
+            found = term_scores(self.searcher, term)
+            if self._held["scores"] + len(found) > SCORES_BUDGET:
+                self._scores.clear()
+                self._held["scores"] = 0
+            self._scores[key] = found
+            self._held["scores"] += len(found)
+        return found
+
     def _fields(self, docnum: int) -> dict[str, Any]:
+        """What ``raw`` reads of an entry (its id, vocabulary and phrasings), decoded once: the
+        walk reads the same entries question after question (a word being typed), and
+        unpickling them was most of a question's time. Words are interned, so the many
+        entries kept share their strings (about 3 MB per 1,000 entries)."""
         fields = self._stored.get(docnum)
         if fields is None:
-            fields = self.searcher.stored_fields(docnum)
-            if len(self._stored) > STORED_CACHE:
-                self._stored.clear()
+            stored = self.searcher.stored_fields(docnum)
+            fields = {"id": stored["id"],
+                      "vocab": frozenset(sys.intern(k) for k in stored.get("vocab", ())),
+                      "phrasings": tuple(tuple(sys.intern(k) for k in p) for p in stored.get("phrasings", ()))}
+            if len(self._stored) >= STORED_CACHE:
+                self._stored.pop(next(iter(self._stored)), None)  # the longest kept
             self._stored[docnum] = fields
         return fields
 
@@ -134,9 +181,11 @@ class Ranker:
             reader = self.searcher.reader()
             docs = frozenset(reader.postings(fieldname, text).all_ids()) \
                 if reader.doc_frequency(fieldname, text) else frozenset()
-            if len(self._postings) > POSTINGS_CACHE:
+            if self._held["postings"] + len(docs) > POSTINGS_BUDGET or len(self._postings) > POSTINGS_BUDGET // 100:
                 self._postings.clear()
+                self._held["postings"] = 0
             self._postings[key] = docs
+            self._held["postings"] += len(docs)
         return docs
 
     def raw(self, question: Question, fields: dict[str, Any], relative: float,

@@ -48,6 +48,8 @@ class Engine:
         self.ranker = Ranker(self.searcher, self.scope, self.analyzer.weight)
         self._keyword_search: KeywordSearch | None = None
         self._keyword_lock = threading.Lock()
+        # Tied entries' phrasings, analysed once each (Sudachi is most of a tied ask's cost).
+        self._wording_cache: dict[str, tuple[Any, list[frozenset[str]]]] = {}
         if calibration is None:
             calibration = load_calibration(ix.storage)
             if calibration is None:
@@ -81,7 +83,11 @@ class Engine:
         entry = self.kb.entries.get(entry_id)
         if entry is None:
             return []
-        return sentence_wordings(p for loc in entry.text.values() for p in (loc.question, *loc.alternates))
+        cached = self._wording_cache.get(entry_id)
+        if cached is None or cached[0] is not entry:
+            words = sentence_wordings(p for loc in entry.text.values() for p in (loc.question, *loc.alternates))
+            cached = self._wording_cache[entry_id] = (entry, words)
+        return cached[1]
 
     def close(self) -> None:
         self.searcher.close()

@@ -40,7 +40,7 @@ class KeywordSearch:
         query = fixed_order(query)  # scores that do not depend on the index's segments
         if words is not None:
             # An AND of plain words over long posting lists: same hits, far fewer Python steps.
-            fast = self._impacts.search_and(words, limit, tag_filter)
+            fast = self._impacts.search_and(words, limit, tag_filter, tree=query)
             if fast is not None:
                 found = [(self.searcher.stored_fields(docnum)["id"], score) for docnum, score in fast]
         if found is None:

@@ -24,10 +24,11 @@ from typing import Any
 from whoosh.query import And, Query, Term
 from whoosh.scoring import BM25F
 
-from kb.retrieval.whoosh_compat import read_postings, score_function
+from kb.retrieval.whoosh_compat import FixedAnd, read_postings, score_function
 
 # Only lists this long together are worth it; shorter ones Whoosh walks in a few ms.
 MIN_POSTINGS = 20_000
+MIN_SMALL_POSTINGS = 3_000  # on an index of up to 9,000 documents (see ImpactCache.min_postings)
 # Cached postings at most (document number 4 bytes + score 8 bytes each): about 36 MB.
 CACHE_POSTINGS = 3_000_000
 
@@ -69,19 +70,28 @@ class ImpactCache:
         return sum(len(ids) for ids, _impacts in self._lists.values())
 
     def search_and(self, terms: list[Term], limit: int, filter_query: Query | None = None,
-                   min_postings: int | None = None) -> list[tuple[int, float]] | None:
+                   min_postings: int | None = None, tree: Query | None = None) -> list[tuple[int, float]] | None:
         """(document number, score) of the best ``limit`` documents that have every term (and
         match ``filter_query``, a tag), best first, ties by document number as Whoosh orders
-        them; None to let Whoosh do it."""
+        them; None to let Whoosh do it. ``tree``: the query as Whoosh would run it (terms and
+        FixedAnds of them, kb.retrieval.whoosh_compat): each score is then added up its tree,
+        bit for bit Whoosh's; without it, rarest term first (equal to within rounding)."""
         if not self.usable or not terms:
             return None
         try:
             dfs = [self.reader.doc_frequency(t.fieldname, t.text) for t in terms]
-            if sum(dfs) < (MIN_POSTINGS if min_postings is None else min_postings):
+            if sum(dfs) < (self.min_postings() if min_postings is None else min_postings):
                 return None
             if min(dfs) == 0:
                 return []
             allowed = set(self.searcher.docs_for_query(filter_query)) if filter_query is not None else None
+            # Above MIN_POSTINGS this path has always added rarest first; it stays so, so
+            # that those searches score as before (a change of the last bits, for another time).
+            if tree is not None and sum(dfs) < MIN_POSTINGS:
+                found = self._tree_scores(tree)
+                if allowed is not None:
+                    found = {d: s for d, s in found.items() if d in allowed}
+                return heapq.nlargest(limit, found.items(), key=lambda item: (item[1], -item[0]))
             ordered = [t for _df, t in sorted(zip(dfs, terms, strict=True), key=lambda x: x[0])]
             scores: dict[int, float] | None = None
             for term in ordered:
@@ -102,6 +112,37 @@ class ImpactCache:
             return None
         assert scores is not None
         return heapq.nlargest(limit, scores.items(), key=lambda item: (item[1], -item[0]))
+
+    def min_postings(self) -> int:
+        """Postings (all terms together) from which this path beats Whoosh's walk: fewer on a
+        small index, where reading every document's field lengths once costs little."""
+        return max(MIN_SMALL_POSTINGS, min(MIN_POSTINGS, self.reader.doc_count_all() // 3))
+
+    def _tree_scores(self, node: Query) -> dict[int, float]:
+        """Every document matching ``node`` with its score added up as Whoosh's matcher tree
+        adds it: a Term's (boosted) scores; a FixedAnd's halves, left then right
+        (whoosh.util.make_binary_tree), of its subqueries in query order."""
+        if type(node) is Term:
+            ids, impacts = self._postings(node.fieldname, node.text)
+            boost = node.boost
+            return dict(zip(ids, impacts, strict=True)) if boost == 1.0 else \
+                {d: s * boost for d, s in zip(ids, impacts, strict=True)}
+        if type(node) is not FixedAnd or node.boost != 1.0 or not node.subqueries:
+            raise LookupError("not a tree of terms")
+        return self._and_of(list(node.subqueries))
+
+    def _and_of(self, subs: list[Query]) -> dict[int, float]:
+        if len(subs) == 1:
+            return self._tree_scores(subs[0])
+        half = len(subs) // 2
+        left = self._and_of(subs[:half])
+        if not left:
+            return {}
+        right = self._and_of(subs[half:])
+        if len(right) < len(left):
+            left, right = right, left  # a + b == b + a in floating point
+        get = right.get
+        return {d: s + other for d, s in left.items() if (other := get(d)) is not None}
 
     def _postings(self, fieldname: str, text: str) -> tuple[array[int], array[float]]:
         key = (fieldname, text)

@@ -70,7 +70,6 @@ class Question:
     term_features: dict[tuple[str, str], str] = field(default_factory=dict)
     # A partially typed last word: its key -> the completions, any of which covers it.
     alternatives: dict[str, frozenset[str]] = field(default_factory=dict)
-    common_weight: float = 0.0  # features left out of the query as too common
     mentions: list[Mention] = field(default_factory=list)
     outside: set[str] = field(default_factory=set)
     _lookup: dict[str, str] | None = field(default=None, repr=False)
@@ -190,23 +189,7 @@ class QuestionAnalyzer:
         # arrays of 2,048 slots per part, several ms for a handful of hits), in query order.
         question.query = FixedOr([t for t, _k in rare])
         question.term_features = {(t.fieldname, t.text): k for t, k in rare if k is not None}
-        # The ranker bounds an entry by the weight of the features whose query terms it
-        # matched, plus this for every entry: the features that some entry holds but the
-        # query cannot show (a term left out as too common, a field or a completion not
-        # searched). Too little here would skip an entry that belongs in the top.
-        question.common_weight = sum(w for k, w in features.items()
-                                     if self._held(k) and not self._searched(k, question))
         return question
-
-    def _searched(self, key: str, question: Question) -> bool:
-        """Whether every entry holding the feature matches one of the query's terms for it."""
-        needed: list[tuple[str, str]] = []
-        for part in question.alternatives.get(key, (key,)):
-            if part.startswith("@"):
-                needed.append(("concepts", part[1:]))
-            else:
-                needed.extend((f, part) for f in (TEXT_JA, TEXT_EN) if self.df_field(f, part) > 0)
-        return all(question.term_features.get(term) == key for term in needed)
 
     def _complete(self, norm: str, question: Question, df: Callable[[str], int]) -> str | None:
         """The half-typed last word's completions, as an alternative feature; returns that word."""
@@ -245,13 +228,6 @@ class QuestionAnalyzer:
                   for t in self.searcher.reader().expand_prefix(TEXT_EN, tail))
         fits = [t for t in longer if len(t) - len(tail) <= TAIL_SLACK and self.df_field(TEXT_EN, t)]
         return max(fits, key=lambda t: (self.df_field(TEXT_EN, t), t), default=None)
-    def _held(self, key: str) -> bool:
-        """Whether some entry's vocabulary may hold a feature (concepts, or words of either text field)."""
-        if key.startswith("~"):
-            return True
-        if key.startswith("@"):
-            return self.df_field("concepts", key[1:]) > 0
-        return any(self.df_field(f, key) > 0 for f in (TEXT_JA, TEXT_EN))
 
     def _terms(self, word: str, boost: float) -> list[Query]:
         # Only fields that hold the word: a matcher per empty field costs time and finds nothing.

@@ -1,5 +1,6 @@
 """Whoosh internals retrieval relies on, in one place (tests/test_whoosh_compat.py): the
-term-at-a-time path's block reads, and matcher trees in query order (FixedOr, FixedAnd).
+term-at-a-time path's block reads, matcher trees in query order (FixedOr, FixedAnd), and
+the order in which a FixedOr adds its terms' scores (union_scores).
 
 Reading a W3 posting list a block at a time, and BM25F's per-posting score function, are not
 public API. When an upgrade changes them, the public one-posting-at-a-time walk still works
@@ -19,7 +20,7 @@ from kb.index.whoosh_import import import_whoosh_lightly
 import_whoosh_lightly()  # before Whoosh's first import (see there)
 
 from whoosh.matching import CoordMatcher, IntersectionMatcher, UnionMatcher
-from whoosh.query import And, Or
+from whoosh.query import And, Or, Term
 from whoosh.query.compound import DefaultOr
 
 BLOCK_METHODS = ("_read_ids", "_read_weights", "_next_block")
@@ -90,3 +91,53 @@ def fixed_order(query: Any) -> Any:
     if type(query) in (Or, DefaultOr):
         return FixedOr(query.subqueries, boost=query.boost, minmatch=query.minmatch, scale=query.scale)
     return query
+
+
+def union_scores(searcher: Any, query: Any, leaf: Callable[[Any], dict[int, float]]) -> dict[int, float] | None:
+    """Every document a FixedOr of Terms (or one Term) matches, with the score Whoosh's own
+    search gives it, bit for bit; None for any other query (let Whoosh search it).
+
+    Whoosh scores such a query document by document through a binary tree of union matchers
+    in query order (FixedOr): a document's score is its terms' scores added up that tree,
+    the terms it lacks left out. Here each term's scores come from ``leaf(term)`` (see
+    term_scores; the caller may cache them) and are added up the same tree, once per term
+    instead of once per document and matcher: the same floats, in the same order.
+    """
+    if type(query) is Term:
+        terms = [query]
+    elif type(query) is FixedOr and query.boost == 1.0 and not query.scale \
+            and all(type(t) is Term for t in query.subqueries):
+        terms = list(query.subqueries)
+    else:
+        return None
+    if not terms:
+        return {}
+    return _tree_sum([leaf(t) for t in terms])
+
+
+def term_scores(searcher: Any, term: Any) -> dict[int, float]:
+    """Each live document's score for one term (boost included), as Whoosh's matcher gives it."""
+    out: dict[int, float] = {}
+    context = searcher.context()
+    for subsearcher, offset in searcher.leaf_searchers():
+        matcher = term.matcher(subsearcher, context)
+        while matcher.is_active():
+            out[matcher.id() + offset] = matcher.score()
+            matcher.next()
+    return out
+
+
+def _tree_sum(leaves: list[dict[int, float]]) -> dict[int, float]:
+    """Scores added up whoosh.util.make_binary_tree's tree (the left half, then the right)."""
+    if len(leaves) == 1:
+        return leaves[0]
+    half = len(leaves) // 2
+    left, right = _tree_sum(leaves[:half]), _tree_sum(leaves[half:])
+    if len(left) < len(right):
+        left, right = right, left  # a + b == b + a in floating point: merge the smaller in
+    out = dict(left)
+    get = out.get
+    for docnum, score in right.items():
+        prev = get(docnum)
+        out[docnum] = score if prev is None else prev + score
+    return out
