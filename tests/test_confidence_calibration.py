@@ -98,17 +98,11 @@ def test_entries_added_at_the_front_of_the_id_order_do_not_take_the_probes() -> 
 
 
 def test_probes_find_what_the_plain_ranker_finds(tmp_path: Path) -> None:
-    """The probes' ranker (their common features' terms counted, a probe's weights kept) finds
+    """The probes' ranker (a probe's weights kept, posting lists read by blocks) finds
     each probe's best entry and score exactly as the ranker `ask` uses, on an updated index
     (deleted documents in its first segment) as on a full build."""
     from bench.synth import generate_corpus
-    from kb.retrieval.calibration import (
-        HELD_MAX_SHARE,
-        ProbeRanker,
-        _df_without,
-        held_terms,
-        probe_questions,
-    )
+    from kb.retrieval.calibration import ProbeRanker, _df_without, probe_questions
     from kb.retrieval.confidence import Exclusion, Ranker
 
     root = tmp_path / "kb"
@@ -127,18 +121,15 @@ def test_probes_find_what_the_plain_ranker_finds(tmp_path: Path) -> None:
         assert updated == any(leaf.has_deletions() for leaf, _offset in leaves)
         analyzer, searcher = engine.analyzer, engine.searcher
         plain, probe = Ranker(searcher, engine.scope, analyzer.weight), ProbeRanker(analyzer, engine.ranker)
-        tightened = 0
+        probed = 0
         for entry_id, text in probe_questions(library.content, 10_000):
             docnum = searcher.document_number(id=entry_id)
             exclusion = Exclusion(entry_id, gone=frozenset(searcher.stored_fields(docnum).get("vocab", ())))
             df = _df_without(analyzer, exclusion.gone)
             question = analyzer.analyze(text, df_override=df)
             best, best3 = plain.rank(question, 1, exclusion, df), plain.rank(question, 3, exclusion, df)
-            # Every feature's terms counted (at this size the default share leaves them common).
-            for share in (HELD_MAX_SHARE, 1.0):
-                held = held_terms(analyzer, question, share)
-                tightened += held.common_weight < question.common_weight
-                assert probe.rank(held, 1, exclusion, df) == best, entry_id
-                assert probe.rank(held, 3, exclusion, df) == best3, entry_id
-        assert tightened > 20  # most probes' bounds were tightened: the comparison says something
+            assert probe.rank(question, 1, exclusion, df) == best, entry_id
+            assert probe.rank(question, 3, exclusion, df) == best3, entry_id
+            probed += bool(best)
+        assert probed > 20  # most probes find some entry: the comparison says something
         library.close()

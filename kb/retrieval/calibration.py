@@ -18,14 +18,13 @@ does not cover are turned away by the words it never uses, which weigh the most
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 from collections.abc import Callable
 from typing import Any
 
-from kb.retrieval.confidence import POSTINGS_CACHE, Calibration, Exclusion, Ranker
-from kb.retrieval.question import TEXT_EN, TEXT_JA, Question, QuestionAnalyzer
+from kb.retrieval.confidence import Calibration, Exclusion, Ranker
+from kb.retrieval.question import QuestionAnalyzer
 from kb.retrieval.whoosh_compat import read_postings, reads_blocks
 
 FILE = "CALIBRATION.json"
@@ -35,7 +34,6 @@ FULL_PROBES_UP_TO = 2000  # above this many entries the probes shrink (probe_bud
 LARGE_MIN_ABSENT = 20
 MIN_PROBES = 12
 STEEPNESS = 12.0
-HELD_MAX_SHARE = 0.2  # features held by more entries stay common (reading their lists costs more than it saves)
 
 
 def load_calibration(storage: Any) -> Calibration | None:
@@ -85,7 +83,7 @@ def calibrate(analyzer: QuestionAnalyzer, ranker: Ranker) -> Calibration:
             continue
         exclusion = Exclusion(entry_id, gone=frozenset(searcher.stored_fields(docnum).get("vocab", ())))
         df = _df_without(analyzer, exclusion.gone)
-        question = held_terms(analyzer, analyzer.analyze(text, df_override=df))
+        question = analyzer.analyze(text, df_override=df)
         ranked = ranker.rank(question, 1, exclusion, df)
         absent.append(ranked[0].raw if ranked else 0.0)
     if len(absent) < MIN_PROBES:
@@ -133,8 +131,8 @@ class ProbeRanker(Ranker):
 
     A probe leaves its entry out, so every candidate's phrasings weigh that entry's words
     with the probe's own document frequencies: computed once per probe and word here, not
-    once per phrasing. Posting lists (held_terms gives a probe the long ones of its common
-    features) are read a block at a time, deleted documents taken out.
+    once per phrasing. Posting lists (the ranker's bound reads those of every feature) are
+    read a block at a time, deleted documents taken out.
     """
 
     def __init__(self, analyzer: QuestionAnalyzer, ranker: Ranker) -> None:
@@ -153,46 +151,8 @@ class ProbeRanker(Ranker):
             found = self._probe_weights[key] = self._analyzer.weight(key, df)
         return found
 
-    def _docs(self, fieldname: str, text: str) -> Any:
-        key = (fieldname, text)
-        docs = self._postings.get(key)
-        if docs is None:
-            if len(self._postings) > POSTINGS_CACHE:
-                self._postings.clear()
-            docs = self._postings[key] = live_documents(self.searcher, fieldname, text)
-        return docs
-
-
-def held_terms(analyzer: QuestionAnalyzer, question: Question, max_share: float = HELD_MAX_SHARE) -> Question:
-    """The question with the terms of every feature some entry holds, so the ranker bounds
-    each candidate by the features it has rather than by all those the query leaves out.
-
-    The ranker bounds a candidate by the weight of the features whose terms it matched plus
-    ``common_weight`` (those the query cannot show, too common to search by). An off-topic
-    probe is mostly common words, so that bound is above the best score for hundreds of
-    candidates, each then scored. Here each such feature's terms (the same ones
-    QuestionAnalyzer checks to call a feature searched: an entry holding it matches one of
-    them) count where they match, and only what cannot be placed, or is held by more than
-    ``max_share`` of the entries (a long list to read for little weight), stays common. The query,
-    and so the candidates and their scores, are unchanged: the best one found is the same.
-    """
-    if question.alternatives or question.query is None:
-        return question
-    terms = dict(question.term_features)
-    rest = 0.0
-    for key, weight in question.features.items():
-        if key.startswith("@"):
-            needed = [("concepts", key[1:])]
-        else:
-            needed = [(f, key) for f in (TEXT_JA, TEXT_EN) if analyzer.df_field(f, key) > 0]
-        if all(terms.get(term) == key for term in needed):
-            continue  # searched, or held by no entry
-        if key.startswith("~") or any(terms.get(term, key) != key for term in needed) \
-                or sum(analyzer.df_field(*term) for term in needed) > max_share * analyzer.n_docs:
-            rest += weight
-            continue
-        terms.update((term, key) for term in needed)
-    return dataclasses.replace(question, term_features=terms, common_weight=rest)
+    def _read_docs(self, fieldname: str, text: str) -> frozenset[int]:
+        return live_documents(self.searcher, fieldname, text)
 
 
 def live_documents(searcher: Any, fieldname: str, text: str) -> frozenset[int]:

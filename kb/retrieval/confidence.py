@@ -178,15 +178,18 @@ class Ranker:
         key = (fieldname, text)
         docs = self._postings.get(key)
         if docs is None:
-            reader = self.searcher.reader()
-            docs = frozenset(reader.postings(fieldname, text).all_ids()) \
-                if reader.doc_frequency(fieldname, text) else frozenset()
+            docs = self._read_docs(fieldname, text)
             if self._held["postings"] + len(docs) > POSTINGS_BUDGET or len(self._postings) > POSTINGS_BUDGET // 100:
                 self._postings.clear()
                 self._held["postings"] = 0
             self._postings[key] = docs
             self._held["postings"] += len(docs)
         return docs
+
+    def _read_docs(self, fieldname: str, text: str) -> frozenset[int]:
+        reader = self.searcher.reader()
+        return frozenset(reader.postings(fieldname, text).all_ids()) \
+            if reader.doc_frequency(fieldname, text) else frozenset()
 
     def raw(self, question: Question, fields: dict[str, Any], relative: float,
             exclusion: Exclusion | None = None, df: Callable[[str], int] | None = None) -> float:
