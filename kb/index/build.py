@@ -33,7 +33,8 @@ from kb.text.glossary import ConceptMatcher, QuantityTable, matcher_for
 T = TypeVar("T")
 QUESTION_REPEAT = 3
 PARALLEL_MIN_ENTRIES = 2000
-BATCH = 1000
+BATCH = 1000  # entries per batch at most (a run of postings each, read back at the end)
+MIN_BATCH = 200
 MAX_WORKERS = 4
 # Whoosh's in-memory posting buffer before it flushes a segment; its Python objects take
 # several times this, so it is the main lever on peak memory while building.
@@ -220,7 +221,7 @@ def _in_workers(kb: KnowledgeBase, entries: Sequence[Entry], task: Callable[[Seq
     workers = _workers()
     # Small enough batches that the cores finish together, big enough that the final merge
     # reads few runs.
-    size = max(200, min(BATCH, len(entries) // (workers * 8)))
+    size = max(MIN_BATCH, min(BATCH, len(entries) // (workers * 8)))
     table = check_quantities()  # given to the workers: a fresh process knows only the built-ins
     with context.Pool(workers, initializer=_init_worker, initargs=(kb.glossary, table)) as pool:
         # A few batches in flight per worker, taken in order: memory holds only those.

@@ -9,7 +9,8 @@ batch's postings come back grouped by term. This process writes every document's
 fields and lengths as its batch arrives, keeps the batches' postings in the writer's
 temporary storage, and at the end writes each term's postings whole, block by block,
 through Whoosh's own block writer. The segment's files are byte for byte those Whoosh's
-writer makes from the same documents (tests/test_build_bulk.py compares them).
+writer makes from the same documents (tests/test_build_bulk.py compares them). The runs are
+marshalled, not pickled, and read back only by the build that wrote them, from its own folder.
 """
 
 # ruff: noqa: E402 - Whoosh is imported after import_whoosh_lightly()
