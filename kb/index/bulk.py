@@ -28,6 +28,7 @@ from kb.index.whoosh_import import import_whoosh_lightly
 import_whoosh_lightly()  # before Whoosh's first import (see there)
 
 from whoosh.fields import UnknownFieldError
+from whoosh.formats import Positions
 
 # One term's postings: (field name, term bytes, document numbers, weights, encoded values).
 Postings = tuple[str, bytes, list[int], list[float], list[bytes]]
@@ -58,7 +59,8 @@ def index_batch(schema: Any, documents: Iterable[dict[str, Any]], base: int) -> 
             length = 0
             if field.indexed:
                 scorable = field.scorable
-                for tbytes, freq, weight, vbytes in field.index(value):
+                plain = isinstance(value, list) and type(field.format) is Positions
+                for tbytes, freq, weight, vbytes in _positions(field.format, value) if plain else field.index(value):
                     if scorable:
                         length += freq
                     found = grouped.get((name, tbytes))
@@ -73,6 +75,22 @@ def index_batch(schema: Any, documents: Iterable[dict[str, Any]], base: int) -> 
     chunks = [marshal.dumps([(*key, *grouped[key]) for key in terms[i : i + CHUNK_TERMS]])
               for i in range(0, len(terms), CHUNK_TERMS)]
     return rows, chunks
+
+
+def _positions(format_: Any, terms: list[str]) -> Iterator[tuple[bytes, int, float, bytes]]:
+    """``field.index(terms)`` for a list of analysed terms and the Positions format: what
+    Whoosh's tokens of a list (positions 0, 1, ..., boost 1.0 each) make, without the tokens."""
+    places: dict[str, list[int]] = {}
+    for pos, term in enumerate(terms):
+        found = places.get(term)
+        if found is None:
+            places[term] = [pos]
+        else:
+            found.append(pos)
+    boost, encode = format_.field_boost, format_.encode
+    for term, found in places.items():
+        # Whoosh adds each token's boost of 1.0: the count, as a float.
+        yield term.encode("utf-8"), len(found), float(len(found)) * boost, encode(found)
 
 
 def plain_schema(schema: Any) -> bool:
