@@ -36,8 +36,8 @@ PARALLEL_MIN_ENTRIES = 2000
 BATCH = 1000  # entries per batch at most (a run of postings each, read back at the end)
 MIN_BATCH = 200
 MAX_WORKERS = 4
-# Whoosh's in-memory posting buffer before it flushes a segment; its Python objects take
-# several times this, so it is the main lever on peak memory while building.
+# Whoosh's in-memory posting buffer before it spills a sorted run (an update's writer; a full
+# build's postings go through kb.index.bulk, a batch's run at a time).
 WRITER_MB = 64
 # The scorable fields whose exact length totals an updated index keeps (kb.index.live).
 LENGTH_FIELDS = ("text_ja", "text_en", "bigram", "concepts")
