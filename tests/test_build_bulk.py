@@ -55,10 +55,10 @@ def _assert_same_index(kb: KnowledgeBase, tmp_path: Path) -> None:
 
 
 def test_many_small_batches_and_chunks_write_whooshs_segment(real_kb, tmp_path, monkeypatch):
-    # Batches of 4 entries and chunks of 7 terms: every term's postings come from several
+    # Batches of 4 entries and chunks of 7 postings: every term's postings come from several
     # runs and chunks, and the merge must put them back in document order.
     monkeypatch.setattr(build, "BATCH", 4)
-    monkeypatch.setattr(bulk, "CHUNK_TERMS", 7)
+    monkeypatch.setattr(bulk, "CHUNK_POSTINGS", 7)
     _assert_same_index(real_kb, tmp_path)
 
 

@@ -34,14 +34,15 @@ from whoosh.formats import Positions
 Postings = tuple[str, bytes, list[int], list[float], list[bytes]]
 # One document as the per-document writer takes it: (field name, stored value or None, length).
 Row = list[tuple[str, Any, int]]
-# Terms per marshalled chunk of a run: what the final merge holds in memory per batch.
-CHUNK_TERMS = 4000
+# Postings per marshalled chunk of a run (whole terms): the final merge holds one chunk per
+# batch in memory, so by postings, not terms (a batch's few bigrams hold most of its postings).
+CHUNK_POSTINGS = 5000
 
 
 def index_batch(schema: Any, documents: Iterable[dict[str, Any]], base: int) -> tuple[list[Row], list[bytes]]:
     """Documents numbered from ``base`` indexed as Whoosh's ``SegmentWriter.add_document``
     indexes them: each document's row, and the batch's postings sorted by term, marshalled in
-    chunks of CHUNK_TERMS terms."""
+    chunks of about CHUNK_POSTINGS postings."""
     rows: list[Row] = []
     grouped: dict[tuple[str, bytes], tuple[list[int], list[float], list[bytes]]] = {}
     for docnum, fields in enumerate(documents, base):
@@ -71,9 +72,16 @@ def index_batch(schema: Any, documents: Iterable[dict[str, Any]], base: int) -> 
                     found[2].append(vbytes)
             row.append((name, value if field.stored else None, length))
         rows.append(row)
-    terms = sorted(grouped)
-    chunks = [marshal.dumps([(*key, *grouped[key]) for key in terms[i : i + CHUNK_TERMS]])
-              for i in range(0, len(terms), CHUNK_TERMS)]
+    chunks, chunk, held = [], [], 0
+    for key in sorted(grouped):
+        postings = grouped[key]
+        chunk.append((*key, *postings))
+        held += len(postings[0])
+        if held >= CHUNK_POSTINGS:
+            chunks.append(marshal.dumps(chunk))
+            chunk, held = [], 0
+    if chunk:
+        chunks.append(marshal.dumps(chunk))
     return rows, chunks
 
 
