@@ -12,8 +12,9 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterator, Sequence
-from typing import Any
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, TypeVar
 
 from kb.index.whoosh_import import import_whoosh_lightly
 
@@ -24,17 +25,19 @@ from whoosh.filedb.filestore import FileStorage, RamStorage
 
 from kb.content.entry import Entry, GlossaryTerm
 from kb.content.load import KnowledgeBase
-from kb.index import compat
+from kb.index import bulk, compat
 from kb.index.tokenizers import BigramTokenizer, EnglishTokenizer, MorphTokenizer
 from kb.text.analysis import bigrams, english_terms, morph_terms, normalize
 from kb.text.glossary import ConceptMatcher, QuantityTable, matcher_for
 
+T = TypeVar("T")
 QUESTION_REPEAT = 3
 PARALLEL_MIN_ENTRIES = 2000
-BATCH = 2000
+BATCH = 1000  # entries per batch at most (a run of postings each, read back at the end)
+MIN_BATCH = 200
 MAX_WORKERS = 4
-# Whoosh's in-memory posting buffer before it flushes a segment; its Python objects take
-# several times this, so it is the main lever on peak memory while building.
+# Whoosh's in-memory posting buffer before it spills a sorted run (an update's writer; a full
+# build's postings go through kb.index.bulk, a batch's run at a time).
 WRITER_MB = 64
 # The scorable fields whose exact length totals an updated index keeps (kb.index.live).
 LENGTH_FIELDS = ("text_ja", "text_en", "bigram", "concepts")
@@ -144,13 +147,21 @@ def _write(ix: Any, kb: KnowledgeBase) -> dict[str, list[int]]:
     writer = compat.fast_lengths(ix.writer(limitmb=WRITER_MB, compound=False))
     lengths: dict[str, list[int]] = {}
     try:
-        for document in documents(kb, in_id_order(kb)):
-            lengths[document["id"]] = document_lengths(document)
-            writer.add_document(**document)
+        if not bulk.plain_schema(writer.schema):  # a field kind the bulk writer does not know
+            for document in documents(kb, in_id_order(kb)):
+                lengths[document["id"]] = document_lengths(document)
+                writer.add_document(**document)
+            writer.commit()
+            return lengths
+        target = bulk.BulkWriter(writer)
+        for batch_lengths, rows, chunks in indexed_batches(kb, in_id_order(kb)):
+            lengths.update(batch_lengths)
+            target.add_batch(rows, chunks)
+        target.commit()
     except BaseException:
-        writer.cancel()
+        if not writer.is_closed:
+            writer.cancel()
         raise
-    writer.commit()
     return lengths
 
 
@@ -165,43 +176,83 @@ def document_lengths(document: dict[str, Any]) -> list[int]:
 
 
 def documents(kb: KnowledgeBase, entries: Sequence[Entry]) -> Iterator[dict[str, Any]]:
-    """Analysed documents of ``entries`` in their order; many are analysed by worker
-    processes while this one writes, which is most of the build time on two cores."""
-    table = check_quantities()  # given to the workers: a fresh process knows only the built-ins
-    workers = min(os.cpu_count() or 1, MAX_WORKERS)
-    if len(entries) < PARALLEL_MIN_ENTRIES or workers < 2:
-        matcher = matcher_for(kb.glossary, table)
+    """Analysed documents of ``entries`` in their order (by worker processes when many)."""
+    if not _parallel(entries):
+        matcher = matcher_for(kb.glossary, check_quantities())
         for entry in entries:
             yield entry_document(entry, matcher)
         return
+    for docs in _in_workers(kb, entries, _analyse_only):
+        yield from docs
+
+
+# What one batch becomes: each entry's field lengths by id, then kb.index.bulk.index_batch's rows and postings.
+Indexed = tuple[dict[str, list[int]], list[bulk.Row], list[bytes]]
+
+
+def indexed_batches(kb: KnowledgeBase, entries: Sequence[Entry]) -> Iterator[Indexed]:
+    """``entries`` analysed and indexed in batches, in their order; with many, by worker
+    processes (one per core) while this one writes what they return."""
+    if not _parallel(entries):
+        matcher, schema = matcher_for(kb.glossary, check_quantities()), make_schema()
+        for base in range(0, len(entries), BATCH):
+            yield _index(matcher, schema, entries[base : base + BATCH], base)
+        return
+    yield from _in_workers(kb, entries, _analyse)
+
+
+def _workers() -> int:
+    return min(os.cpu_count() or 1, MAX_WORKERS)
+
+
+def _parallel(entries: Sequence[Entry]) -> bool:
+    return len(entries) >= PARALLEL_MIN_ENTRIES and _workers() >= 2
+
+
+def _in_workers(kb: KnowledgeBase, entries: Sequence[Entry], task: Callable[[Sequence[Entry], int], T]) -> Iterator[T]:
+    """``task(batch, first position)`` for consecutive batches of ``entries``, run by worker
+    processes (one per core); the results in batch order."""
     # forkserver/spawn, not fork: the app builds the index from a worker thread, and
     # forking a threaded process can deadlock.
     import multiprocessing  # here: only a big build uses it, and it costs every start to import
 
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    workers = _workers()
+    # Small enough batches that the cores finish together, big enough that the final merge
+    # reads few runs.
+    size = max(MIN_BATCH, min(BATCH, len(entries) // (workers * 8)))
+    table = check_quantities()  # given to the workers: a fresh process knows only the built-ins
     with context.Pool(workers, initializer=_init_worker, initargs=(kb.glossary, table)) as pool:
-        # Batches with one in flight: the workers analyse the next batch while this
-        # process writes the current one, and memory holds at most two batches.
-        batches = [entries[i : i + BATCH] for i in range(0, len(entries), BATCH)]
-        pending = pool.map_async(_analyse, batches[0], chunksize=50)
-        for following in [*batches[1:], None]:
-            done = pending.get()
-            if following is not None:
-                pending = pool.map_async(_analyse, following, chunksize=50)
-            yield from done
-            del done
+        # A few batches in flight per worker, taken in order: memory holds only those.
+        pending: deque[Any] = deque()
+        for base in range(0, len(entries), size):
+            pending.append(pool.apply_async(task, (entries[base : base + size], base)))
+            if len(pending) > 2 * workers:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
 
 
-_worker_matcher: ConceptMatcher | None = None
+def _index(matcher: ConceptMatcher, schema: Schema, entries: Sequence[Entry], base: int) -> Indexed:
+    docs = [entry_document(entry, matcher) for entry in entries]
+    rows, chunks = bulk.index_batch(schema, docs, base)
+    return {d["id"]: document_lengths(d) for d in docs}, rows, chunks
+
+
+_worker: tuple[ConceptMatcher, Schema] | None = None
 
 
 def _init_worker(glossary: dict[str, GlossaryTerm], table: QuantityTable) -> None:
-    global _worker_matcher
-    _worker_matcher = ConceptMatcher(glossary, table)
+    global _worker
+    _worker = ConceptMatcher(glossary, table), make_schema()
 
 
-def _analyse(entry: Entry) -> dict[str, Any]:
-    assert _worker_matcher is not None
-    return entry_document(entry, _worker_matcher)
+def _analyse(entries: Sequence[Entry], base: int) -> Indexed:
+    assert _worker is not None
+    return _index(*_worker, entries, base)
 
+
+def _analyse_only(entries: Sequence[Entry], _base: int) -> list[dict[str, Any]]:
+    assert _worker is not None
+    return [entry_document(entry, _worker[0]) for entry in entries]

@@ -7,6 +7,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from kb.content.entry import GlossaryTerm
 from kb.text.analysis import english_terms, morph_terms, normalize
@@ -206,10 +207,14 @@ class Spellings:
         self.whole_words = whole_words
         starts = "[" + "".join(re.escape(c) for c in sorted(self.lengths)) + "]"
         self._starts = re.compile(("(?<![a-z0-9])" if whole_words else "") + starts) if self.lengths else None
+        self._compiled: re.Pattern[str] | None = None
 
     def scan(self, subject: str) -> Iterator[str]:
         """The spellings in ``subject``, in order, none overlapping."""
         if self._starts is None:
+            return
+        if len(subject) >= LONG_TEXT:
+            yield from self._pattern().findall(subject)
             return
         search, keys, lengths, n = self._starts.search, self.keys, self.lengths, len(subject)
         pos = 0
@@ -225,6 +230,37 @@ class Spellings:
                 yield subject[at:end]
                 pos = end
                 break
+
+
+    def _pattern(self) -> re.Pattern[str]:
+        """The same search as one regular expression, for long texts (an entry's answers):
+        a trie of the spellings, longer continuations tried first, so the first match at a
+        place is the longest spelling there (that is a whole word, when ``whole_words``)."""
+        if self._compiled is None:
+            end = "(?![a-z0-9])" if self.whole_words else ""
+            trie: dict[str, Any] = {}
+            for key in self.keys:
+                node = trie
+                for char in key:
+                    node = node.setdefault(char, {})
+                node[""] = {}
+
+            def alternatives(node: dict[str, Any]) -> str:
+                options = [re.escape(char) + alternatives(child) for char, child in sorted(node.items()) if char]
+                if "" in node:
+                    options.append(end)  # the spelling ends here: after every longer one
+                if len(options) == 1 and "" not in node:
+                    return options[0]
+                return "(?:" + "|".join(options) + ")"
+
+            start = "(?<![a-z0-9])" if self.whole_words else ""
+            self._compiled = re.compile(start + alternatives(trie))
+        return self._compiled
+
+
+# Texts this long are searched with one regular expression (compiled the first time): the
+# per-place loop is quicker to start, the expression quicker over an answer's length.
+LONG_TEXT = 200
 
 
 def content_words(norm: str) -> list[str]:
