@@ -190,14 +190,20 @@ def test_a_query_whose_index_files_vanished_reopens_the_index_once(real_kb, tmp_
 
     engine, info = open_engine(real_kb, tmp_path / "cache")
     assert isinstance(engine, HealingEngine) and info.path is not None
-    expected = [a.id for a in engine.ask(QUESTIONS[0]).answers]
+    engine.ask(QUESTIONS[0])
+    other, _ = open_engine(real_kb, tmp_path / "cache")  # the answer, from an engine of its own
+    expected = [a.id for a in other.ask(QUESTIONS[3]).answers]
+    other.close()
+    assert expected
     shutil.rmtree(info.path)
 
     def gone(*_args, **_kwargs):
         raise FileNotFoundError(2, "No such file or directory", str(info.path / "MAIN_x.trm"))
 
-    engine.searcher.search = gone  # type: ignore[method-assign]
-    assert [a.id for a in engine.ask(QUESTIONS[0]).answers] == expected
+    # Every way a question reads the index (a question not asked before: nothing is kept).
+    for name in ("search", "leaf_searchers", "reader"):
+        setattr(engine.searcher, name, gone)
+    assert [a.id for a in engine.ask(QUESTIONS[3]).answers] == expected
     assert engine.reopened == 1 and info.path.is_dir()  # rebuilt in place
     assert engine.search("CSV") and engine.reopened == 1  # the new searcher serves from now on
     engine.close()
