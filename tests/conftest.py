@@ -61,3 +61,15 @@ def small_kb(tmp_path: Path) -> Path:
     target = tmp_path / "kb"
     shutil.copytree(FIXTURE_KB, target)
     return target
+
+
+def synth_engine_for(tmp_path_factory: pytest.TempPathFactory, size: int, seed: int):
+    """An engine over a generated knowledge base of ``size`` entries (bench/synth.py), for module fixtures."""
+    from bench.synth import generate_corpus
+    from kb.content.load import load_kb
+    from kb.retrieval.healing import open_engine
+
+    data = tmp_path_factory.mktemp(f"synth-{size}")
+    generate_corpus(data, size, seed=seed)
+    engine, _info = open_engine(load_kb(data), tmp_path_factory.mktemp("synth-cache"))
+    return engine

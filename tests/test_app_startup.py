@@ -7,11 +7,13 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from textual.pilot import Pilot
+
 from kb.content.load import load_kb
 from kb.content.snapshot import load_kb_cached
 from kb.content.stored import StoredEntries, questions, tags_by_entry
 from tests.tui_support import run_async, wait_for_workers
-from tui.app.app import make_app
+from tui.app.app import FaqApp, make_app
 from tui.app.widgets.tag_browser import TagBrowser
 
 
@@ -50,20 +52,26 @@ def test_a_damaged_row_is_not_trusted_for_tags_or_questions(data_copy: Path, tmp
     assert questions(entries)[victim] == {lang: loc.question for lang, loc in parsed[victim].text.items()}
 
 
+def _app(data: Path, tmp_path: Path, lang: str) -> FaqApp:
+    return make_app(data, lang=lang, cache_dir=tmp_path / "cache", data_home=tmp_path / "home", cursor_blink=False)
+
+
+async def _opened(app: FaqApp, pilot: Pilot) -> None:
+    """Until the index is open (or has failed), its workers done."""
+    while app.state.engine is None and app.state.engine_error is None:
+        await pilot.pause(0.05)
+    await wait_for_workers(app)
+
+
 @run_async
 async def test_the_app_lists_every_tag_without_decoding_the_entries(data_copy: Path, tmp_path: Path) -> None:
     parsed = load_kb(data_copy)
-    app = make_app(data_copy, lang="en", cache_dir=tmp_path / "cache", data_home=tmp_path / "home",
-                   cursor_blink=False)
+    app = _app(data_copy, tmp_path, "en")
     async with app.run_test(size=(100, 30)) as pilot:  # the first run writes the store and builds the index
-        while app.state.engine is None and app.state.engine_error is None:
-            await pilot.pause(0.05)
-    app = make_app(data_copy, lang="en", cache_dir=tmp_path / "cache", data_home=tmp_path / "home",
-                   cursor_blink=False)
+        await _opened(app, pilot)
+    app = _app(data_copy, tmp_path, "en")
     async with app.run_test(size=(100, 30)) as pilot:
-        while app.state.engine is None and app.state.engine_error is None:
-            await pilot.pause(0.05)
-        await wait_for_workers(app)
+        await _opened(app, pilot)
         await pilot.pause()
         entries = app.state.content.entries if app.state.content is not None else None
         assert isinstance(entries, StoredEntries)
@@ -85,12 +93,9 @@ async def test_the_palette_names_entries_without_decoding_them_all(data_copy: Pa
     from tui.app.screens.commands import KnowledgeCommands
 
     for _ in range(2):  # the first run writes the store and builds the index; the second reads the store
-        app = make_app(data_copy, lang="ja", cache_dir=tmp_path / "cache", data_home=tmp_path / "home",
-                       cursor_blink=False)
+        app = _app(data_copy, tmp_path, "ja")
         async with app.run_test(size=(100, 30)) as pilot:
-            while app.state.engine is None and app.state.engine_error is None:
-                await pilot.pause(0.05)
-            await wait_for_workers(app)
+            await _opened(app, pilot)
             entries = app.state.content.entries if app.state.content is not None else None
             before = entries.decoded if isinstance(entries, StoredEntries) else 0
             provider = KnowledgeCommands(app.screen)

@@ -5,19 +5,15 @@ from __future__ import annotations
 import pytest
 from whoosh.query import And, Or, Term
 
-from bench.synth import generate_corpus, generate_queries
-from kb.content.load import load_kb
+from bench.synth import generate_queries
 from kb.retrieval.engine import Engine
-from kb.retrieval.healing import open_engine
 from kb.retrieval.postings import ImpactCache, plain_terms
+from tests.conftest import synth_engine_for
 
 
 @pytest.fixture(scope="module")
 def synth_engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
-    data = tmp_path_factory.mktemp("synth-400")
-    generate_corpus(data, 400, seed=3)
-    engine, _info = open_engine(load_kb(data), tmp_path_factory.mktemp("synth-cache"))
-    return engine
+    return synth_engine_for(tmp_path_factory, 400, seed=3)
 
 
 def _queries(engine: Engine) -> list[tuple[str, list[Term]]]:

@@ -22,14 +22,12 @@ from kb.retrieval.confidence import Exclusion, Ranker, Scored, _order
 from kb.retrieval.engine import Engine
 from kb.retrieval.healing import open_engine
 from kb.retrieval.whoosh_compat import FixedOr, term_scores, union_scores
+from tests.conftest import synth_engine_for
 
 
 @pytest.fixture(scope="module")
 def full(tmp_path_factory: pytest.TempPathFactory) -> Engine:
-    data = tmp_path_factory.mktemp("synth-300")
-    generate_corpus(data, 300, seed=4)
-    engine, _info = open_engine(load_kb(data), tmp_path_factory.mktemp("cache"))
-    return engine
+    return synth_engine_for(tmp_path_factory, 300, seed=4)
 
 
 @pytest.fixture(scope="module")
