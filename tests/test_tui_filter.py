@@ -222,3 +222,26 @@ async def test_a_big_tag_opens_a_batch_at_a_time_and_its_last_line_adds_the_next
             await pilot.pause()
             assert tree.cursor_node is not None and tree.cursor_node.data[0] == "entry"  # the first one added
         assert [c.data[1] for c in branch.children] == expected  # each once, in content order
+
+
+@run_async
+async def test_the_footer_does_not_offer_q_to_quit_where_q_types_into_the_filter(
+        index_cache: Path, tmp_path: Path) -> None:
+    app = _app(index_cache, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("escape", "3")
+        tree = app.main.query_one(TagBrowser)
+        assert app.focused is tree
+        keys = set(app.screen.active_bindings)
+        assert "q" not in keys  # q goes to the filter here, so the footer must not say it quits
+        assert "ctrl+q" in keys and "j" in keys  # quitting and the list's own keys are still there
+        await pilot.press("4")
+        await pilot.pause()
+        terms = app.main.query_one(GlossaryBrowser).query_one(OptionList)
+        terms.focus()
+        await pilot.pause()
+        assert "q" not in set(app.screen.active_bindings)
+        await pilot.press("escape", "2")  # the entry tab: q quits there, and says so
+        await pilot.pause()
+        assert app.focused is not tree and "q" in set(app.screen.active_bindings)

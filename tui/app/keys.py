@@ -90,6 +90,13 @@ _LIST_KEEPS = frozenset({"j", "k", "g", "G", "space", "slash", "question_mark",
                          "left_square_bracket", "right_square_bracket", "1", "2", "3", "4", "5"})
 
 
+def typed_into_filter(key: str, character: str | None) -> bool:
+    """Whether a filtered list sends this key to its filter box (its ``check_consume_key``:
+    Textual then leaves the screen's and app's bindings of that key out of the footer, so
+    "q 終了" is not offered where q types a q)."""
+    return character is not None and character != "" and character.isprintable() and key not in _LIST_KEEPS
+
+
 def send_to_filter(event: events.Key, box: Input) -> bool:
     """Type the key ``event`` into the filter ``box`` (focusing it) unless the list keeps that key."""
     if not (event.is_printable and event.character) or event.key in _LIST_KEEPS:

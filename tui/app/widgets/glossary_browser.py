@@ -12,7 +12,7 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 from kb.content.entry import GlossaryTerm
 from kb.content.load import KnowledgeBase
 from tui.app.fuzzy import highlighted, rank
-from tui.app.keys import LIST_BINDINGS, send_to_filter
+from tui.app.keys import LIST_BINDINGS, send_to_filter, typed_into_filter
 from tui.i18n import t
 from tui.safe import clean, clean_line
 
@@ -53,6 +53,9 @@ class TermList(OptionList):
     """The terms; a letter typed here goes to the filter above, as in a file picker."""
 
     BINDINGS = LIST_BINDINGS
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        return typed_into_filter(key, character)
 
     def on_key(self, event: events.Key) -> None:
         send_to_filter(event, self.screen.query_one("#glossary-filter", Input))

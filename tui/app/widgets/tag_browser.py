@@ -17,7 +17,7 @@ from textual.worker import get_current_worker
 
 from kb.content.load import KnowledgeBase
 from tui.app.fuzzy import fitted, fold, rank
-from tui.app.keys import LIST_BINDINGS, send_to_filter
+from tui.app.keys import LIST_BINDINGS, send_to_filter, typed_into_filter
 from tui.app.widgets.messages import EntrySelected
 from tui.i18n import t
 from tui.safe import clean_line
@@ -170,6 +170,9 @@ class TagBrowser(Tree[NodeData]):
     def filtering(self) -> bool:
         """Whether a filter's matches are still being found (tests poll it)."""
         return any(w.group == "filter" and not w.is_finished for w in self.workers)
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        return typed_into_filter(key, character)
 
     def on_key(self, event: events.Key) -> None:
         send_to_filter(event, self.screen.query_one("#browse-filter", Input))
