@@ -66,8 +66,6 @@ class Question:
     text: str  # as typed, mended: what checks read their numbers from
     features: dict[str, float]
     query: Query | None
-    # (field, term) of the query -> the feature it stands for (absorbed words and bigrams: none)
-    term_features: dict[tuple[str, str], str] = field(default_factory=dict)
     # A partially typed last word: its key -> the completions, any of which covers it.
     alternatives: dict[str, frozenset[str]] = field(default_factory=dict)
     mentions: list[Mention] = field(default_factory=list)
@@ -134,7 +132,7 @@ class QuestionAnalyzer:
             tail = self._complete(norm, question, df)
             if tail is not None:
                 norm = norm[: -len(tail)]
-        terms: list[tuple[int, Query, str | None]] = []
+        terms: list[tuple[int, Query]] = []
         features = question.features
         keys = [p for k in self.matcher.features(norm) for p in _split_run(k, df)]
         keys = _whole_names(norm, keys, df)
@@ -145,7 +143,7 @@ class QuestionAnalyzer:
                 continue  # a quantity is a check's input; content with no such check has none
             if key.startswith("@"):
                 features[key] = self.weight(key, df)
-                terms.append((df(key), Term("concepts", key[1:], boost=CONCEPT_BOOST), key))
+                terms.append((df(key), Term("concepts", key[1:], boost=CONCEPT_BOOST)))
                 continue
             if df(key) == 0 and _ASCII.match(key) and not _DIGITS.match(key):
                 key = self.speller.correct(key)
@@ -153,7 +151,7 @@ class QuestionAnalyzer:
                 if parts:
                     for part in parts:
                         features[part] = self.weight(part, df)
-                        terms.extend((df(part), t, part) for t in self._terms(part, 1.0))
+                        terms.extend((df(part), t) for t in self._terms(part, 1.0))
                     continue
             if _DIGITS.match(key) and (df(key) == 0 or not _WORDLIKE_NUMBER.match(key) or quantity):
                 # A number the content never mentions, a lone digit, or one beside a
@@ -163,32 +161,31 @@ class QuestionAnalyzer:
                     features[key] = UNKNOWN_NUMBER_WEIGHT
                 continue
             features[key] = self.weight(key, df)
-            terms.extend((df(key), t, key) for t in self._terms(key, 1.0))
+            terms.extend((df(key), t) for t in self._terms(key, 1.0))
         for key, alternatives in question.alternatives.items():
             features[key] = min((self.weight(a, df) for a in alternatives), default=0.0)
             for alt in alternatives:
                 if alt.startswith("@"):
-                    terms.append((df(alt), Term("concepts", alt[1:], boost=CONCEPT_BOOST), key))
+                    terms.append((df(alt), Term("concepts", alt[1:], boost=CONCEPT_BOOST)))
                 else:
-                    terms.extend((df(alt), t, key) for t in self._terms(alt, 1.0))
+                    terms.extend((df(alt), t) for t in self._terms(alt, 1.0))
         # Words a concept absorbed still help ranking, so they join the query (not the features).
         for word in dict.fromkeys(content_words(norm)):
             if word not in features and not _DIGITS.match(word):
-                terms.extend((self.df(word), t, None) for t in self._terms(word, 0.5))
+                terms.extend((self.df(word), t) for t in self._terms(word, 0.5))
         grams = [(self.df_field("bigram", g), g) for g in dict.fromkeys(bigrams(norm))]
         limit = max(1, int(self.n_docs * BIGRAM_MAX_DF_RATIO))
         selective = sorted((n, g) for n, g in grams if 0 < n <= limit)[:MAX_BIGRAMS]
-        terms.extend((n, Term("bigram", g), None) for n, g in selective)
+        terms.extend((n, Term("bigram", g)) for n, g in selective)
         if not terms:
             return question
         common = max(COMMON_MIN_DF, int(self.n_docs * COMMON_DF_RATIO))
-        rare = [(t, k) for n, t, k in terms if n <= common]
+        rare = [t for n, t in terms if n <= common]
         if len(rare) < MIN_QUERY_TERMS:
-            rare = [(t, k) for _n, t, k in sorted(terms, key=lambda x: x[0])[:MIN_QUERY_TERMS + 1]]
+            rare = [t for _n, t in sorted(terms, key=lambda x: x[0])[:MIN_QUERY_TERMS + 1]]
         # A plain union of term matchers (Whoosh's automatic choice for small indexes preloads
         # arrays of 2,048 slots per part, several ms for a handful of hits), in query order.
-        question.query = FixedOr([t for t, _k in rare])
-        question.term_features = {(t.fieldname, t.text): k for t, k in rare if k is not None}
+        question.query = FixedOr(rare)
         return question
 
     def _complete(self, norm: str, question: Question, df: Callable[[str], int]) -> str | None:
