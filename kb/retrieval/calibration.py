@@ -25,7 +25,6 @@ from typing import Any
 
 from kb.retrieval.confidence import Calibration, Exclusion, Ranker
 from kb.retrieval.question import QuestionAnalyzer
-from kb.retrieval.whoosh_compat import read_postings, reads_blocks
 
 FILE = "CALIBRATION.json"
 VERSION = 4  # 2: the bar is the off-topic probes' median alone; 3: only those probes are made; 4: entries in hash order
@@ -131,8 +130,7 @@ class ProbeRanker(Ranker):
 
     A probe leaves its entry out, so every candidate's phrasings weigh that entry's words
     with the probe's own document frequencies: computed once per probe and word here, not
-    once per phrasing. Posting lists (the ranker's bound reads those of every feature) are
-    read a block at a time, deleted documents taken out.
+    once per phrasing.
     """
 
     def __init__(self, analyzer: QuestionAnalyzer, ranker: Ranker) -> None:
@@ -151,24 +149,3 @@ class ProbeRanker(Ranker):
             found = self._probe_weights[key] = self._analyzer.weight(key, df)
         return found
 
-    def _read_docs(self, fieldname: str, text: str) -> frozenset[int]:
-        return live_documents(self.searcher, fieldname, text)
-
-
-def live_documents(searcher: Any, fieldname: str, text: str) -> frozenset[int]:
-    """The documents holding a term, deleted ones left out, as the searcher numbers them."""
-    reader = searcher.reader()
-    leaves = [(reader, 0)] if reader.is_atomic() else reader.leaf_readers()
-    found: list[int] = []
-    for leaf, offset in leaves:
-        if fieldname not in leaf.schema or not leaf.doc_frequency(fieldname, text):
-            continue
-        matcher = leaf.postings(fieldname, text)
-        deleted = leaf.deleted_docs_set if leaf.has_deletions() else frozenset()
-        inner = getattr(matcher, "child", matcher) if deleted else matcher
-        if reads_blocks(inner):
-            ids, _weights = read_postings(inner)
-            found.extend(d + offset for d in ids if d not in deleted)
-        else:
-            found.extend(d + offset for d in matcher.all_ids())
-    return frozenset(found)

@@ -21,7 +21,7 @@ from typing import Any
 
 from kb.retrieval.question import TEXT_EN, TEXT_JA, Question
 from kb.retrieval.scope import Scope
-from kb.retrieval.whoosh_compat import term_scores, union_scores
+from kb.retrieval.whoosh_compat import live_documents, term_scores, union_scores
 
 PHRASE_WEIGHT = 0.5
 SCORE_DAMPING = 0.25
@@ -178,18 +178,13 @@ class Ranker:
         key = (fieldname, text)
         docs = self._postings.get(key)
         if docs is None:
-            docs = self._read_docs(fieldname, text)
+            docs = live_documents(self.searcher, fieldname, text)
             if self._held["postings"] + len(docs) > POSTINGS_BUDGET or len(self._postings) > POSTINGS_BUDGET // 100:
                 self._postings.clear()
                 self._held["postings"] = 0
             self._postings[key] = docs
             self._held["postings"] += len(docs)
         return docs
-
-    def _read_docs(self, fieldname: str, text: str) -> frozenset[int]:
-        reader = self.searcher.reader()
-        return frozenset(reader.postings(fieldname, text).all_ids()) \
-            if reader.doc_frequency(fieldname, text) else frozenset()
 
     def raw(self, question: Question, fields: dict[str, Any], relative: float,
             exclusion: Exclusion | None = None, df: Callable[[str], int] | None = None) -> float:

@@ -141,3 +141,22 @@ def _tree_sum(leaves: list[dict[int, float]]) -> dict[int, float]:
         prev = get(docnum)
         out[docnum] = score if prev is None else prev + score
     return out
+
+
+def live_documents(searcher: Any, fieldname: str, text: str) -> frozenset[int]:
+    """The documents holding a term, deleted ones left out, as the searcher numbers them."""
+    reader = searcher.reader()
+    leaves = [(reader, 0)] if reader.is_atomic() else reader.leaf_readers()
+    found: list[int] = []
+    for leaf, offset in leaves:
+        if fieldname not in leaf.schema or not leaf.doc_frequency(fieldname, text):
+            continue
+        matcher = leaf.postings(fieldname, text)
+        deleted = leaf.deleted_docs_set if leaf.has_deletions() else frozenset()
+        inner = getattr(matcher, "child", matcher) if deleted else matcher
+        if reads_blocks(inner):
+            ids, _weights = read_postings(inner)
+            found.extend(d + offset for d in ids if d not in deleted)
+        else:
+            found.extend(d + offset for d in matcher.all_ids())
+    return frozenset(found)
