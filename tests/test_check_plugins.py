@@ -196,3 +196,25 @@ async def test_the_app_shows_a_form_for_the_toy_check(toy, widgets_kb, tmp_path)
         box.value = "many"  # type: ignore[attr-defined]
         await pilot.pause()
         assert panel.result is None and box.has_class("-invalid")
+
+
+def test_faq_check_and_the_app_name_what_each_validator_checks_against(capsys, monkeypatch) -> None:
+    """`faq check --help` and the cluster tab's hint say what the registered validators check
+    against in the validators' own words: a toy validator's phrase appears beside the shipped
+    one's, and without any validator a generic phrase stands in."""
+    from kb.bilingual import Bilingual
+    from kb.checks import registry
+    from kb.checks.spec import Validator
+    from tui.i18n import checked_against
+
+    toy = Validator(id="toy-plan", entry="widgets", title=Bilingual("おもちゃ", "Toy"),
+                    against=Bilingual("おもちゃの規則", "the toy rules"))
+    shipped = checked_against("en")
+    with registered(toy):
+        assert checked_against("en") == f"{shipped}, the toy rules"
+        assert checked_against("ja").endswith("、おもちゃの規則")
+        with pytest.raises(SystemExit):
+            main(["--lang", "en", "check", "--help"])
+        assert "the toy rules" in " ".join(capsys.readouterr().out.split())
+    monkeypatch.setattr(registry, "validators", registry.Registry({}).validators)
+    assert checked_against("ja") == "検証の規則"

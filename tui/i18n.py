@@ -111,8 +111,13 @@ _WORDS: dict[str, tuple[str, str]] = {
     "result_none": ("計算できません", "Not computed"),
     "result_waiting": ("印の付いた値を直すと再計算します", "Fix the marked value to recompute"),
     "params_from_question": ("質問の数値を入力済みです", "Filled in from your question"),
-    "cluster_hint": ("o キーでクラスター構成ファイル (TOML) を開くと、ライブ マイグレーションの要件に照らして検証します。",
-                     "Press o to open a cluster description (TOML) and check it against the live migration requirements."),
+    # {against}: what the registered validators check against, in their own words
+    # (checked_against); the front end names no domain of its own.
+    "cluster_hint": ("o キーでクラスター構成ファイル (TOML) を開くと、{against}に照らして検証します。",
+                     "Press o to open a cluster description (TOML) and check it against {against}."),
+    "cluster_purpose": ("クラスターの構成 (TOML) を{against}に照らして検査します。",
+                        "Check a cluster description (TOML) against {against}."),
+    "cluster_rules": ("検証の規則", "the validator's rules"),
     "cluster_title": ("クラスター {name} ({path})", "Cluster {name} ({path})"),
     "cluster_summary": ("エラー {errors} 件、警告 {warnings} 件、情報 {info} 件", "{errors:#error|errors}, {warnings:#warning|warnings}, {info} info"),
     "cluster_invalid": ("このファイルは使えません: {path}", "This file cannot be used: {path}"),
@@ -324,6 +329,17 @@ _FORMATTER = _MessageFormatter()
 def format_message(text: str, /, **values: object) -> str:
     """``text.format(**values)`` with the plural form ``{n:#item|items}``."""
     return _FORMATTER.format(text, **values)
+
+
+def checked_against(lang: str) -> str:
+    """What the registered validators check a description against ("A と B"), from each
+    validator's own ``against``; a generic phrase when none says."""
+    from kb.checks.registry import validators
+
+    phrases = [v.against.text(lang) for v in validators() if v.against is not None]
+    if not phrases:
+        return t("cluster_rules", lang)
+    return ("、" if lang == "ja" else ", ").join(phrases)
 
 
 def t(key: str, lang: str, /, **values: object) -> str:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
-    from kb.checks.spec import Calculator, Check
+    from kb.checks.spec import Calculator, Check, Validator
     from kb.text.glossary import QuantityTable
 
 # The built-in checks, in the order `faq calc --help` lists them: id -> module exposing CHECK.
@@ -108,6 +108,11 @@ class Registry:
 
         return tuple(c for c in self._loaded().values() if isinstance(c, Calculator))
 
+    def validators(self) -> tuple[Validator, ...]:
+        from kb.checks.spec import Validator
+
+        return tuple(c for c in self._loaded().values() if isinstance(c, Validator))
+
     def known_ids(self) -> frozenset[str]:
         """Every id an entry may link in ``checks = [...]`` (loads no check module)."""
         return frozenset(self._pending) | frozenset(self._checks)
@@ -171,6 +176,7 @@ get = REGISTRY.get
 calculator = REGISTRY.calculator
 checks = REGISTRY.checks
 calculators = REGISTRY.calculators
+validators = REGISTRY.validators
 known_ids = REGISTRY.known_ids
 entries = REGISTRY.entries
 check_quantities = REGISTRY.check_quantities

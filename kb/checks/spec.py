@@ -233,6 +233,9 @@ class Validator:
     id: str
     entry: str
     title: Bilingual
+    #: What it checks a description against, as a noun phrase ("the ... requirements"):
+    #: `faq check --help` and the app's cluster tab say it, so the front end names no domain.
+    against: Bilingual | None = None
     quantities: tuple[Quantity, ...] = ()
     drills: tuple[Drill, ...] = ()
 

@@ -66,5 +66,6 @@ CHECK = Validator(
     id=ID,
     entry=ENTRY,
     title=Bilingual("クラスター構成の検証", "Cluster validation"),
+    against=Bilingual("ライブ マイグレーションの要件", "the live migration requirements"),
     drills=DRILLS,
 )

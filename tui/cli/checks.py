@@ -17,7 +17,7 @@ from kb.checks.spec import Calculator, Param
 from tui.cli.exit_codes import EXIT_OK, EXIT_PROBLEM
 from tui.cli.render import output_width, wrap_text
 from tui.cli.text import Help
-from tui.i18n import format_message
+from tui.i18n import checked_against, format_message, t
 from tui.safe import clean, clean_line, dumps_json
 
 _SEVERITY_TITLE = {
@@ -35,10 +35,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser, h
 
     check = sub.add_parser(
         "check", parents=[common], help=h("クラスター構成ファイルを検証", "validate a cluster file"),
-        description=h("クラスターの構成 (TOML) をライブ マイグレーションの要件に照らして検査します。"
-                      "終了コード: 0 エラーなし、1 エラーあり、2 ファイルが不正。",
-                      "Check a cluster description (TOML) against the live migration "
-                      "requirements. Exit status: 0 no errors, 1 errors, 2 invalid file."))
+        description=h(t("cluster_purpose", "ja", against=checked_against("ja"))
+                      + "終了コード: 0 エラーなし、1 エラーあり、2 ファイルが不正。",
+                      t("cluster_purpose", "en", against=checked_against("en"))
+                      + " Exit status: 0 no errors, 1 errors, 2 invalid file."))
     check.add_argument("cluster", type=Path, metavar="CLUSTER.toml",
                        help=h("クラスター構成ファイル (例の保存: faq examples cluster > cluster.toml)",
                               "the cluster file (an example: faq examples cluster > cluster.toml)"))

@@ -16,7 +16,7 @@ from kb.errors import KbError
 from tui.app.keys import LIST_BINDINGS
 from tui.app.state import state_of
 from tui.app.widgets.messages import EntrySelected
-from tui.i18n import t
+from tui.i18n import checked_against, t
 from tui.safe import clean, clean_line
 
 if TYPE_CHECKING:  # the validator is imported when a file is checked, not to draw the app
@@ -134,7 +134,7 @@ class ClusterReport(Vertical):
 
     def show_hint(self, lang: str) -> None:
         self._shown = ("hint", None, "")
-        self._summary(Text(t("cluster_hint", lang)))
+        self._summary(Text(t("cluster_hint", lang, against=checked_against(lang))))
         self.query_one(FindingsList).display = False
 
     def show_loading(self, lang: str) -> None:
