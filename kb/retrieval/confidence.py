@@ -198,7 +198,9 @@ class Ranker:
         if covered:
             lookup = question.lookup
             for phrasing in phrasings:
-                matched = {lookup[k] for k in phrasing if k in lookup}
+                # In the phrasing's order, not a set's: the sum's last bits must not
+                # depend on the string hash seed (raw scores are compared and tied).
+                matched = dict.fromkeys(lookup[k] for k in phrasing if k in lookup)
                 both = sum(covered.get(k, 0.0) for k in matched)
                 if both:
                     mass = self._phrase_mass(phrasing)
