@@ -179,6 +179,8 @@ async def test_the_app_names_the_knowledge_base_and_shows_an_english_entry_in_ja
             if app.state.content is not None and app.state.engine is not None:
                 break
         assert app.title == "Git FAQ"
+        # git's kb.toml gives no example: the question box suggests nothing of another FAQ
+        assert app.main.question.placeholder == "質問を入力"
         await app.main.open_entry("amend-last-commit")
         await pilot.pause()
         assert app.main.entry_view.entry_id == "amend-last-commit"
@@ -220,3 +222,24 @@ def test_a_version_suffix_after_an_unknown_number_is_another_version(engine, que
     # The shipped content covers 2008 R2 only; "R2" alone names it, "2012 R2" does not.
     result = engine.ask(question)
     assert bool(result.answers) is answered, result.candidates
+
+
+def test_the_example_question_is_the_knowledge_bases_own(tmp_path: Path) -> None:
+    """kb.toml's [example] is what the question box and the empty-question message suggest;
+    a knowledge base without one gets no example (not the shipped content's), and its other
+    language stands in for a language it lacks."""
+    from kb.content.profile import parse_profile
+    from tui.i18n import with_example
+
+    problems: list = []
+    profile = parse_profile('[example]\nen = "How do I undo a commit?"\n', "kb.toml", problems)
+    assert problems == [] and profile.sample("ja") == profile.sample("en") == "How do I undo a commit?"
+    assert with_example("question_placeholder", "ja", profile.sample("ja")) == "質問を入力 (例: How do I undo a commit?)"
+    bad = parse_profile('[example]\nfr = "x"\n', "kb.toml", problems)
+    assert bad.sample("en") == "" and problems and problems[0].field == "example"
+    env = {"FAQ_CACHE_DIR": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"}
+    for data, expected in ((ROOT / "faq_data", '(例: faq ask "CSV は必要?")'), (KBS / "git", None)):
+        done = subprocess.run([sys.executable, "-m", "tui.cli", "--data", str(data), "--lang", "ja", "ask", " "],
+                              capture_output=True, text=True, cwd=ROOT, env=env, check=False)
+        assert done.returncode == 2 and "質問が空です" in done.stderr and "Traceback" not in done.stderr
+        assert (expected in done.stderr) if expected else "例:" not in done.stderr

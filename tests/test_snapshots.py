@@ -156,9 +156,9 @@ def content(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "glossary.toml").write_text(GLOSSARY, encoding="utf-8")
     (root / "tags.toml").write_text(TAGS, encoding="utf-8")
     (root / "cluster.toml").write_text(CLUSTER, encoding="utf-8")
-    # The app's title is the knowledge base's own name.
-    (root / "kb.toml").write_text('[name]\nja = "Hyper-V ライブ マイグレーション FAQ"\nen = "Hyper-V live migration FAQ"\n',
-                                  encoding="utf-8")
+    # The app's title is the knowledge base's own name, the question box's example its own.
+    (root / "kb.toml").write_text('[name]\nja = "Hyper-V ライブ マイグレーション FAQ"\nen = "Hyper-V live migration FAQ"\n'
+                                  '[example]\nja = "CSV は必要?"\nen = "Do I need CSV?"\n', encoding="utf-8")
     return root
 
 

@@ -17,8 +17,10 @@ _WORDS: dict[str, tuple[str, str]] = {
     "no_answer": ("確信をもって答えられる項目が見つかりませんでした。", "No confident answer found."),
     "closest": ("近い項目", "Closest entries"),
     "try_search": ("キーワード検索も試してください: faq search {q}", "Try a keyword search: faq search {q}"),
-    "empty_question": ("質問が空です。知りたいことを書いてください (例: faq ask \"CSV は必須?\")",
-                       "the question is empty: type what you want to know (e.g. faq ask \"Do I need CSV?\")"),
+    # The examples are the knowledge base's own (kb.toml [example]); without one, none.
+    "empty_question": ("質問が空です。知りたいことを書いてください", "the question is empty: type what you want to know"),
+    "empty_question_example": ("質問が空です。知りたいことを書いてください (例: faq ask \"{example}\")",
+                               "the question is empty: type what you want to know (e.g. faq ask \"{example}\")"),
     "no_results": ("該当する項目はありません。", "No matching entries."),
     "unknown_entry": ("項目 {id!r} はありません", "no entry {id!r}"),
     "unknown_term": ("用語 {term!r} は用語集にありません", "no glossary term {term!r}"),
@@ -84,7 +86,8 @@ _WORDS: dict[str, tuple[str, str]] = {
     "tab_browse": ("一覧", "Browse"),
     "tab_glossary": ("用語集", "Glossary"),
     "tab_cluster": ("クラスター", "Cluster"),
-    "question_placeholder": ("質問を入力 (例: CSV は必要?)", "Type a question (e.g. Do I need CSV?)"),
+    "question_placeholder": ("質問を入力", "Type a question"),
+    "question_placeholder_example": ("質問を入力 (例: {example})", "Type a question (e.g. {example})"),
     "status_loading": ("内容を読み込んでいます…", "Loading the content…"),
     "status_indexing": ("索引を準備しています…", "Indexing…"),
     "status_searching": ("検索しています…", "Searching…"),
@@ -329,6 +332,11 @@ _FORMATTER = _MessageFormatter()
 def format_message(text: str, /, **values: object) -> str:
     """``text.format(**values)`` with the plural form ``{n:#item|items}``."""
     return _FORMATTER.format(text, **values)
+
+
+def with_example(key: str, lang: str, example: str) -> str:
+    """Message ``key``, or its ``_example`` form naming the knowledge base's example question."""
+    return t(f"{key}_example", lang, example=example) if example else t(key, lang)
 
 
 def checked_against(lang: str) -> str:

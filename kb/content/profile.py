@@ -10,7 +10,7 @@ from kb.content.entry import LANGS
 from kb.errors import ContentError
 
 PROFILE_FILE = "kb.toml"
-_KEYS = {"name", "description", "products", "not_about", "abbreviations", "training"}
+_KEYS = {"name", "description", "example", "products", "not_about", "abbreviations", "training"}
 _PRODUCT_KEYS = {"name", "aliases", "versions", "default"}
 _TRAINING_KEYS = {"quiz_per_entry"}
 
@@ -35,6 +35,9 @@ class Profile:
 
     name: dict[str, str] = field(default_factory=dict)
     description: dict[str, str] = field(default_factory=dict)
+    # A short question people ask of it, shown as the example in the question box and in
+    # the empty-question message ("Do I need CSV?"); none when it gives none.
+    example: dict[str, str] = field(default_factory=dict)
     products: tuple[Product, ...] = ()
     # Topics a question may name that the content is not about ("vMotion"): an entry that
     # does not mention one is not the answer to a question that does.
@@ -49,6 +52,10 @@ class Profile:
 
     def about(self, lang: str) -> str:
         return self.description.get(lang) or next(iter(self.description.values()), "")
+
+    def sample(self, lang: str) -> str:
+        """The example question in ``lang``, else in its other language, else ""."""
+        return self.example.get(lang) or next(iter(self.example.values()), "")
 
 
 def parse_profile(text: str, path: str, problems: list[ContentError]) -> Profile:
@@ -70,7 +77,7 @@ def parse_profile(text: str, path: str, problems: list[ContentError]) -> Profile
         allowed = ", ".join(sorted(_KEYS))
         problem(f"unknown key {key!r} (allowed: {allowed})", f"不明なキー {key!r} です (使用できるキー: {allowed})", key)
     texts = {}
-    for key in ("name", "description"):
+    for key in ("name", "description", "example"):
         value = data.get(key, {})
         if not isinstance(value, dict) or not all(k in LANGS and isinstance(v, str) for k, v in value.items()):
             problem(f"[{key}] must hold ja and/or en strings", f"[{key}] には ja または en の文字列を書いてください", key)
@@ -105,7 +112,8 @@ def parse_profile(text: str, path: str, problems: list[ContentError]) -> Profile
         problem("[training] takes quiz_per_entry = a whole number >= 0",
                 "[training] には quiz_per_entry = 0 以上の整数 を書いてください", "training")
         quiz_per_entry = 0
-    return Profile(name=texts["name"], description=texts["description"], products=tuple(products),
+    return Profile(name=texts["name"], description=texts["description"], example=texts["example"],
+                   products=tuple(products),
                    not_about=tuple(x.strip() for x in not_about if x.strip()),
                    abbreviations={k.strip(): v.strip() for k, v in abbreviations.items() if k.strip() and v.strip()},
                    quiz_per_entry=quiz_per_entry)

@@ -32,7 +32,7 @@ from kb.content.stored import StoredEntries, decode_entry, encode_entry
 # 4: entries carry ``flags`` and may hold one language only; warnings kept apart from errors.
 # 5: kb.toml's profile is kept. 6: an SQLite store of entries by id, read on demand.
 # 7: each file's stat line, digest and own problems, each entry's digest (kb.content.refresh).
-SNAPSHOT_VERSION = "7"
+SNAPSHOT_VERSION = "8"
 FORMAT = "faq-assistant content snapshot"
 # Written into every store's SQLite header (PRAGMA application_id, bytes 68-71): pruning
 # deletes only files that carry it. "faq5" in ASCII.
@@ -294,7 +294,7 @@ def _header(kb: KnowledgeBase) -> dict[str, Any]:
         "count": len(kb.entries),
         "languages": [lang for lang in LANGS if lang in used],
         "applies": sorted({a for e in kb.entries.values() for a in e.applies_to}) if isinstance(kb.entries, dict) else [],
-        "profile": {"name": p.name, "description": p.description, "not_about": p.not_about,
+        "profile": {"name": p.name, "description": p.description, "example": p.example, "not_about": p.not_about,
                     "abbreviations": p.abbreviations, "quiz_per_entry": p.quiz_per_entry,
                     "products": [{"name": x.name, "aliases": x.aliases, "versions": x.versions, "default": x.default}
                                  for x in p.products]},
@@ -312,7 +312,8 @@ def _decode_header(data: dict[str, Any], root: Path) -> KnowledgeBase:
     tags = {t["id"]: Tag(t["id"], t["label"]) for t in data["tags"]}
     problems = [decode_problem(p) for p in data["problems"]]
     p = data["profile"]
-    profile = Profile(name=dict(p["name"]), description=dict(p["description"]), not_about=tuple(p["not_about"]),
+    profile = Profile(name=dict(p["name"]), description=dict(p["description"]), example=dict(p["example"]),
+                      not_about=tuple(p["not_about"]),
                       abbreviations=dict(p["abbreviations"]), quiz_per_entry=int(p["quiz_per_entry"]),
                       products=tuple(Product(x["name"], tuple(x["aliases"]),
                                              {k: tuple(v) for k, v in x["versions"].items()}, x["default"])

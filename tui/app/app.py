@@ -66,13 +66,13 @@ class FaqApp(App[int]):
     def __init__(self, settings: Settings) -> None:
         super().__init__()
         self.settings = settings
-        self.state = AppState(settings=settings, lang=settings.lang)
-        self._questions: QuestionTracker | None = None
-        self.set_reactive(FaqApp.lang, settings.lang)
-        self.main = MainScreen()
         from kb.content.load import read_profile
 
         self.profile = read_profile(settings.kb_root)
+        self.state = AppState(settings=settings, lang=settings.lang, profile=self.profile)
+        self._questions: QuestionTracker | None = None
+        self.set_reactive(FaqApp.lang, settings.lang)
+        self.main = MainScreen()
         self.title = self.profile.title(settings.lang, t("app_title", settings.lang))
 
     @property

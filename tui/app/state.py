@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, cast
 
+from kb.content.profile import Profile
 from tui.app.history import History
 
 if TYPE_CHECKING:  # Whoosh loads in a worker, after the first screen is drawn
@@ -58,6 +59,7 @@ class AppState:
     bookmarks: list[str] = field(default_factory=list)
     bookmarks_unreadable: bool = False  # the file is kept aside before the first save
     history: History[str] = field(default_factory=History)
+    profile: Profile = field(default_factory=Profile)  # what kb.toml says: title, example question
 
     @property
     def content(self) -> KnowledgeBase | None:

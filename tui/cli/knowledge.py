@@ -19,7 +19,7 @@ from tui.cli.pager import paged, show_text
 from tui.cli.pipe import reader_gone
 from tui.cli.render import Style, cell_width, pad, render_markdown, render_snippet, wrap_text
 from tui.cli.suggest import did_you_mean
-from tui.i18n import t
+from tui.i18n import t, with_example
 from tui.safe import clean_line, dumps_json, from_terminal, read_line
 
 
@@ -110,7 +110,11 @@ def cmd_ask(args: argparse.Namespace) -> int:
         args.ask = " ".join(args.question)
         return run_app(args)
     if args.question != ["-"] and not " ".join(args.question).strip():
-        raise InputError(t("empty_question", "en"), ja=t("empty_question", "ja"), field="QUESTION")
+        from kb.content.load import read_profile
+
+        profile = read_profile(context.data_dir(args))
+        raise InputError(with_example("empty_question", "en", profile.sample("en")),
+                         ja=with_example("empty_question", "ja", profile.sample("ja")), field="QUESTION")
     engine = context.engine(args)
     asked = context.ask_logger(args)
     if args.question == ["-"]:

@@ -22,7 +22,7 @@ from tui.app.widgets.messages import EntrySelected, GlossaryRequested
 from tui.app.widgets.question_input import QuestionInput
 from tui.app.widgets.results_list import ResultsList
 from tui.app.widgets.tag_browser import BrowsePane, TagBrowser
-from tui.i18n import t
+from tui.i18n import t, with_example
 from tui.safe import clean_line
 
 if TYPE_CHECKING:
@@ -38,13 +38,16 @@ class MainScreen(Screen[None]):
         super().__init__(id="main")
         self._linked = False  # the deep links (--ask, --show, a cluster file) were followed
 
+    def _placeholder(self, lang: str) -> str:
+        return with_example("question_placeholder", lang, self.state.profile.sample(lang))
+
     @property
     def state(self) -> AppState:
         return state_of(self.app)
 
     def compose(self) -> ComposeResult:
         lang = self.state.lang
-        yield QuestionInput(placeholder=t("question_placeholder", lang), id="question")
+        yield QuestionInput(placeholder=self._placeholder(lang), id="question")
         with TabbedContent(id="tabs", initial="ask"):
             with TabPane(t("tab_ask", lang), id="ask"):
                 yield AnswersView(id="answers")
@@ -132,7 +135,7 @@ class MainScreen(Screen[None]):
         state, lang = self.state, message.lang
         for tab in TABS:
             self.tabs.get_tab(tab).label = t(f"tab_{tab}", lang)
-        self.question.placeholder = t("question_placeholder", lang)
+        self.question.placeholder = self._placeholder(lang)
         self.query_one(BrowsePane).relabel(lang)
         self.query_one(ClusterReport).relabel(lang)
         self.answers.show_progress(self.question.value)
