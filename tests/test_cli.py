@@ -219,3 +219,19 @@ def test_lint_checks_quiz_items(capsys, data_copy):
     [line] = [x for x in err.splitlines() if "tcp-chimney.md" in x]
     number = next(i for i, t in enumerate(path.read_text(encoding="utf-8").split("\n"), 1) if t == "[[quiz]]")
     assert f"tcp-chimney.md:{number}:" in line and "answer" in line
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_a_data_folder_that_is_missing_or_a_file_is_named_in_one_message(capsys, tmp_path, lang) -> None:
+    """`--data` naming nothing, or a file, fails with exit 2 and one line that says which,
+    not a warning to run lint followed by the same problem again."""
+    a_file = tmp_path / "faq.md"
+    a_file.write_text("# FAQ\n", encoding="utf-8")
+    said = {"ja": ("そのフォルダーはありません", "フォルダーではありません"),
+            "en": ("no such folder", "not a folder")}[lang]
+    for path, words in ((tmp_path / "missing", said[0]), (a_file, said[1])):
+        code, out, err = run(capsys, "--data", str(path), "--lang", lang, "ask", "--json", "anything")
+        assert code == 2 and out == ""
+        lines = err.strip().splitlines()
+        assert len(lines) == 1 and str(path) in lines[0] and words in lines[0], err
+    assert a_file.read_text(encoding="utf-8") == "# FAQ\n"
