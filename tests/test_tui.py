@@ -562,6 +562,25 @@ async def test_no_entries_at_all_shows_the_problems_screen(app_for, tmp_path: Pa
 
 
 @run_async
+async def test_the_problems_screen_speaks_the_users_language(app_for, tmp_path: Path) -> None:
+    """Its footer label came out in English ("e Edit") on a Japanese screen."""
+    app = app_for(kb_root=tmp_path / "missing", lang="ja")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, ready=False)
+        assert isinstance(app.screen, ProblemsScreen)
+        labels = {b.key: b.description for _, b, enabled, _tip in app.screen.active_bindings.values() if enabled}
+        assert labels.get("e") == "編集"
+        text = plain(app.screen.query_one("#problems-text", Static))
+        assert "項目を 1 件も読み込めませんでした" in text
+        await pilot.press("f2")
+        await pilot.pause()
+        labels = {b.key: b.description for _, b, enabled, _tip in app.screen.active_bindings.values() if enabled}
+        assert labels.get("e") == "Edit"
+        await pilot.press("q")
+        await pilot.pause()
+
+
+@run_async
 async def test_an_index_that_cannot_be_opened_is_reported_and_reading_still_works(
         app_for, monkeypatch: pytest.MonkeyPatch) -> None:
     import kb.retrieval.healing

@@ -11,7 +11,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kb.content.load import KnowledgeBase
-from tui.app.keys import LIST_BINDINGS
+from tui.app.keys import LIST_BINDINGS, localize_bindings
 from tui.app.messages import EditRequested, LanguageChanged
 from tui.i18n import t
 from tui.safe import clean_line
@@ -48,6 +48,7 @@ class ProblemsScreen(Screen[None]):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
+        localize_bindings(self, self._lang)  # "e 編集", not the English label it is declared with
         self.query_one(ProblemList).focus()
 
     def action_edit(self) -> None:
