@@ -243,3 +243,31 @@ def test_the_example_question_is_the_knowledge_bases_own(tmp_path: Path) -> None
                               capture_output=True, text=True, cwd=ROOT, env=env, check=False)
         assert done.returncode == 2 and "質問が空です" in done.stderr and "Traceback" not in done.stderr
         assert (expected in done.stderr) if expected else "例:" not in done.stderr
+
+
+@run_async
+async def test_the_cluster_tab_is_offered_only_where_an_entry_links_a_validator(tmp_path: Path) -> None:
+    """A help desk's FAQ links no validator: no Cluster tab, and neither o nor 5 opens one;
+    the shipped content links the cluster validator and has it."""
+    from tui.app.app import make_app
+
+    for root, offered in ((KBS / "helpdesk", False), (ROOT / "faq_data", True)):
+        app = make_app(kb_root=root, cache_dir=tmp_path / "cache", data_home=tmp_path / "home", lang="ja",
+                       cursor_blink=False)
+        async with app.run_test(size=(100, 30)) as pilot:
+            for _ in range(200):
+                await pilot.pause(0.02)
+                if app.state.content is not None and app.state.engine is not None:
+                    break
+            assert app.main.tabs.get_tab("cluster").display is offered
+            assert app.main.cluster_offered is offered
+            await pilot.press("escape", "5")
+            await pilot.pause()
+            assert (app.main.tabs.active == "cluster") is offered
+            await pilot.press("1", "o")
+            await pilot.pause()
+            assert (app.screen.id != "main") is offered  # the cluster file dialog
+            if offered:
+                await pilot.press("escape")
+                await pilot.pause()
+            await pilot.press("ctrl+q")

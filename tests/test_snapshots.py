@@ -42,7 +42,9 @@ alternates = []
 """
 ENTRIES = [
     dict(id="csv-required", tags='["storage"]', related='["migration-duration", "concurrent-migrations"]',
-         checks="[]", ja_q="ライブ マイグレーションにはクラスターの共有ボリューム (CSV) が必要ですか。",
+         # It links the cluster validator, as the shipped content's entries do: the app then
+         # offers the Cluster tab.
+         checks='["cluster-validator"]', ja_q="ライブ マイグレーションにはクラスターの共有ボリューム (CSV) が必要ですか。",
          en_q="Do I need Cluster Shared Volumes to use live migration?",
          ja="いいえ。ライブ マイグレーションは、クラスターの共有ボリューム (CSV) がなくても実行できます。\n\n"
             "ただし CSV を使うと、クラスター化した仮想マシンの構成と管理がずっと簡単になります。CSV 上では"

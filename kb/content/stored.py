@@ -179,6 +179,19 @@ class StoredEntries(Mapping[str, Entry]):
             return None
         return found
 
+    def linked_checks(self) -> set[str] | None:
+        """Every check id some entry links (``checks = [...]``), read without decoding an entry;
+        None as for ``tags_by_entry``."""
+        with self._lock:
+            if self._all is not None:
+                return {check for entry in self._all.values() for check in entry.checks}
+            try:
+                found = {row[0] for row in self._db.execute(
+                    "SELECT DISTINCT c.value FROM entries e, json_each(e.json, '$.checks') c")}
+            except sqlite3.Error:
+                return None
+        return found if all(isinstance(check, str) for check in found) else None
+
     def questions(self) -> dict[str, dict[str, str]] | None:
         """Every entry's question in each language it is written in (in the entry's order), by id
         in content order, read without decoding an entry; None as for ``tags_by_entry``."""
@@ -242,6 +255,12 @@ def tags_by_entry(entries: Mapping[str, Entry]) -> dict[str, tuple[str, ...]]:
     """Every entry's tags by id, in content order; entries in the store are not decoded for it."""
     found = entries.tags_by_entry() if isinstance(entries, StoredEntries) else None
     return found if found is not None else {entry_id: entry.tags for entry_id, entry in entries.items()}
+
+
+def linked_checks(entries: Mapping[str, Entry]) -> set[str]:
+    """Every check id some entry links; entries in the store are not decoded for it."""
+    found = entries.linked_checks() if isinstance(entries, StoredEntries) else None
+    return found if found is not None else {check for entry in entries.values() for check in entry.checks}
 
 
 def questions(entries: Mapping[str, Entry]) -> dict[str, dict[str, str]]:

@@ -37,6 +37,7 @@ class MainScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__(id="main")
         self._linked = False  # the deep links (--ask, --show, a cluster file) were followed
+        self._linked_checks: tuple[object, set[str]] | None = None  # (content, the check ids its entries link)
 
     def _placeholder(self, lang: str) -> str:
         return with_example("question_placeholder", lang, self.state.profile.sample(lang))
@@ -64,6 +65,8 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.question.cursor_blink = self.state.settings.cursor_blink
         self.query_one(ClusterReport).show_hint(self.state.lang)
+        if self.state.settings.cluster_file is None:
+            self.tabs.hide_tab("cluster")  # until the content is known to link a validator
         self.question.focus()
         # Only now (what loads is shown on this screen), and once it is drawn: reading the
         # content in a thread would take turns with drawing the first screen.
@@ -154,7 +157,32 @@ class MainScreen(Screen[None]):
         assert state.content is not None
         self.query_one(TagBrowser).populate(state.content, state.lang, state.bookmarks)
         self.query_one(GlossaryBrowser).populate(state.content, state.lang)
+        self._offer_cluster_tab()
         self.refresh_bindings()
+
+    @property
+    def cluster_offered(self) -> bool:
+        """Whether the Cluster tab (and o, 5) is offered: a validator is what some entry links,
+        or a cluster file was given. A help desk's FAQ links none, and is not offered one."""
+        from kb.checks.registry import validators
+        from kb.content.stored import linked_checks
+
+        state = self.state
+        if state.settings.cluster_file is not None:
+            return True
+        if state.content is None:
+            return False
+        if self._linked_checks is None or self._linked_checks[0] is not state.content:
+            self._linked_checks = (state.content, linked_checks(state.content.entries))
+        return any(v.id in self._linked_checks[1] for v in validators())
+
+    def _offer_cluster_tab(self) -> None:
+        if self.cluster_offered:
+            self.tabs.show_tab("cluster")
+        else:
+            if self.tabs.active == "cluster":
+                self.tabs.active = "ask"
+            self.tabs.hide_tab("cluster")
 
     # -- asking ------------------------------------------------------------------------------
 
@@ -254,6 +282,7 @@ class MainScreen(Screen[None]):
         """Validate the cluster file at ``path`` on the Cluster tab (None: the dialog was cancelled)."""
         if path is None:
             return
+        self.tabs.show_tab("cluster")
         self.tabs.active = "cluster"
         self.query_one(ClusterReport).check_file(path, self.state.lang)
 
@@ -272,6 +301,9 @@ class MainScreen(Screen[None]):
             return self.tabs.active == "entry" and self.entry_view.figure() is not None
         if action == "problems":
             return state.content is not None and bool(state.content.problems)
+        if action in ("open_cluster", "open_cluster_quietly") or (action == "show_tab" and parameters == ("cluster",)):
+            if not self.cluster_offered:
+                return False
         if action in ("open_cluster", "training") and self.tabs.active == "entry" and self.entry_view.entry_id:
             return False  # the entry's own keys take the footer; o and t still work (below)
         if action in ("training", "training_quietly"):
