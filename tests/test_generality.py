@@ -261,6 +261,13 @@ async def test_the_cluster_tab_is_offered_only_where_an_entry_links_a_validator(
                     break
             assert app.main.tabs.get_tab("cluster").display is offered
             assert app.main.cluster_offered is offered
+            await pilot.press("f1")
+            await pilot.pause()
+            helped = " ".join(f"{keys} {text}" for keys, text in app.screen.rows)
+            assert ("クラスター" in helped) is offered and ("1 2 3 4 5" in helped) is offered
+            assert "1 2 3 4" in helped
+            await pilot.press("escape")
+            await pilot.pause()
             await pilot.press("escape", "5")
             await pilot.pause()
             assert (app.main.tabs.active == "cluster") is offered

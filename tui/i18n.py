@@ -177,6 +177,8 @@ _WORDS: dict[str, tuple[str, str]] = {
     "key_training_help": ("練習を始める", "Start training"),
     "key_tabs_help": ("タブを切り替える (質問、項目、一覧、用語集、クラスター)",
                       "Switch tab (Ask, Entry, Browse, Glossary, Cluster)"),
+    "key_tabs_four": ("タブを切り替え", "Switch tab"),
+    "key_tabs_four_help": ("タブを切り替える (質問、項目、一覧、用語集)", "Switch tab (Ask, Entry, Browse, Glossary)"),
     "key_escape_help": ("戻るだけ: 画面を閉じる / 入力欄から一覧へ出る",
                         "Only backs out: closes a screen, or leaves a field for the list"),
     "key_copy": ("コピー", "Copy"),

@@ -7,6 +7,7 @@ import os
 import subprocess
 import threading
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +22,7 @@ from tui import paths
 from tui.app.bookmarks import save_bookmarks, set_aside, toggled
 from tui.app.editor import editor_command
 from tui.app.hangup import watch_hangup
-from tui.app.keys import APP_BINDINGS, LIST_BINDINGS, MAIN_BINDINGS, localize_bindings
+from tui.app.keys import APP_BINDINGS, LIST_BINDINGS, MAIN_BINDINGS, TABS, localize_bindings
 from tui.app.loading import load_content, open_engine
 from tui.app.messages import (
     BookmarksChanged,
@@ -287,6 +288,10 @@ class FaqApp(App[int]):
         bindings = [*APP_BINDINGS, *MAIN_BINDINGS, LIST_BINDINGS[0]]
         if not screen_available("training"):
             bindings = [b for b in bindings if not (isinstance(b, Binding) and b.id == "key_training")]
+        if not self.main.cluster_offered:  # no Cluster tab: no o, no 5, four tabs named
+            bindings = [replace(b, id="key_tabs_four") if isinstance(b, Binding) and b.id == "key_tabs" else b
+                        for b in bindings if not (isinstance(b, Binding) and (
+                            b.id == "key_cluster" or (b.id == "key_tabs" and b.key == str(len(TABS)))))]
         self.push_screen(HelpScreen(bindings, self.lang))
 
     def action_toggle_language(self) -> None:
