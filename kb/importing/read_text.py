@@ -11,6 +11,9 @@ from kb.importing.text import ends_sentence, is_question
 _BULLET = re.compile(r"^(\s*)(?:[•・●○◦▪■□◆◇►▶‣⁃]\s*|[\-*+]\s+|(\d{1,3})[.)]\s+|[（(](\d{1,3})[)）]\s*)(?=\S)")
 _RULE = re.compile(r"^\s*([-=*_~])(?:\s*\1){2,}\s*$")
 _CODE = re.compile(r"^(?: {4,}|\t)\S")
+# A line of one punctuation character under (and maybe over) a title: a heading, as
+# reStructuredText and Markdown's setext form write it ("Title" over "=====").
+_ADORNMENT = re.compile(r"^([=\-~^\"'`#*+:._])\1{2,}\s*$")
 _CJK_END = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]$")
 _CJK_START = re.compile(r"^[\u3040-\u30ff\u3400-\u9fff]")
 # A line this long that stops mid-sentence was wrapped by the writer's editor.
@@ -21,6 +24,7 @@ def read_text(text: str) -> Document:
     """Blocks of a plain-text page: one per paragraph (wrapped lines joined), item or code run."""
     blocks: list[Block] = []
     lines = text.split("\n")
+    styles: list[tuple[str, bool]] = []  # adornment styles in order of first use: level 1, 2...
     gap = 0
     i = 0
     while i < len(lines):
@@ -28,6 +32,16 @@ def read_text(text: str) -> Document:
         if not raw.strip():
             gap += 1
             i += 1
+            continue
+        heading = _underlined(lines, i)
+        if heading:
+            title, style, used = heading
+            if style not in styles:
+                styles.append(style)
+            line = i + 2 if style[1] else i + 1
+            blocks.append(Block("heading", title, line, level=min(styles.index(style) + 1, 6), gap=gap))
+            gap = 0
+            i += used
             continue
         if _CODE.match(raw) and not _BULLET.match(raw) and (gap or (blocks and blocks[-1].kind == "code")):
             start = i
@@ -55,7 +69,7 @@ def read_text(text: str) -> Document:
         start = i
         para = raw.strip()
         while (i + 1 < len(lines) and lines[i + 1].strip() and not _BULLET.match(lines[i + 1])
-               and _wrapped(para, lines[i + 1].strip())):
+               and _wrapped(para, lines[i + 1].strip()) and not _underlined(lines, i + 1)):
             i += 1
             nxt = lines[i].strip()
             para += nxt if _CJK_END.search(para) and _CJK_START.search(nxt) else " " + nxt
@@ -63,6 +77,24 @@ def read_text(text: str) -> Document:
         gap = 0
         i += 1
     return Document(blocks=blocks)
+
+
+def _underlined(lines: list[str], i: int) -> tuple[str, tuple[str, bool], int] | None:
+    """The heading at ``lines[i]``: its title, its style (character, overlined) and its lines."""
+    over = _ADORNMENT.match(lines[i].strip()) if not lines[i][:1].isspace() else None
+    at = i + 1 if over else i
+    if at + 1 >= len(lines):
+        return None
+    title = lines[at].strip()
+    under = _ADORNMENT.match(lines[at + 1].strip())
+    if not title or _ADORNMENT.match(title) or _BULLET.match(lines[at]) or not under:
+        return None
+    if over and over.group(1) != under.group(1):
+        return None
+    # The underline spans the title, give or take (wide characters, a sloppy editor).
+    if len(lines[at + 1].strip()) < max(3, len(title) // 2):
+        return None
+    return title, (under.group(1), bool(over)), at + 2 - i
 
 
 def _wrapped(line: str, nxt: str) -> bool:
