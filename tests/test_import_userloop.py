@@ -43,3 +43,28 @@ def test_underlined_headings_of_a_text_export_are_questions_with_their_answers(t
     assert "fan runs" in entries["Why does the widget hum at night?"].answer
     assert "-----" not in attach.answer
     assert plan.extractions[0].title == "Widget FAQ"
+
+
+WRAPPED = """\
+How do I clean the widget?
+
+Wipe it with a dry cloth. Solvents harm the coating, and there are other cleaners
+which don't. One of them is sold by the maker at
+
+    example.com/cleaner
+
+`Gentle Foam <https://example.com/foam>`_ and
+`Soft Gel <https://example.com/gel>`_ are both safe on the coating.
+
+Can the widget get wet?
+
+Only a few drops: it is not sealed.
+"""
+
+
+def test_wrapped_lines_stay_in_their_paragraph(tmp_path):
+    _plan, entries = _entries(tmp_path, "wrapped.txt", WRAPPED)
+    assert set(entries) == {"How do I clean the widget?", "Can the widget get wet?"}
+    answer = entries["How do I clean the widget?"].answer
+    assert "other cleaners which don't." in answer
+    assert "Gentle Foam" in answer and "Soft Gel" in answer

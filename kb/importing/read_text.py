@@ -16,6 +16,7 @@ _CODE = re.compile(r"^(?: {4,}|\t)\S")
 _ADORNMENT = re.compile(r"^([=\-~^\"'`#*+:._])\1{2,}\s*$")
 _CJK_END = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]$")
 _CJK_START = re.compile(r"^[\u3040-\u30ff\u3400-\u9fff]")
+_JOINS = re.compile(r"(?:[,、]|\s(?:and|or|but|of|to|the|a|an|with|for|from|in|on|at|by|as|that))$", re.I)
 # A line this long that stops mid-sentence was wrapped by the writer's editor.
 WRAP_MIN = 40
 
@@ -99,7 +100,13 @@ def _underlined(lines: list[str], i: int) -> tuple[str, tuple[str, bool], int] |
 
 def _wrapped(line: str, nxt: str) -> bool:
     """Does ``nxt`` continue ``line`` (an editor's line wrap), rather than start a new piece?"""
-    return len(line) >= WRAP_MIN and not ends_sentence(line) and not is_question(nxt) and not is_question(line)
+    if ends_sentence(line) or is_question(line):
+        return False
+    # A line that stops on a comma or a joining word, or a next line in lower case, is the
+    # middle of a sentence however short the line ("Pylint and" / "which don't. One is").
+    if _JOINS.search(line) or nxt[:1].islower():
+        return True
+    return len(line) >= WRAP_MIN and not is_question(nxt)
 
 
 def _dedent(lines: list[str]) -> str:
