@@ -68,3 +68,41 @@ def test_wrapped_lines_stay_in_their_paragraph(tmp_path):
     answer = entries["How do I clean the widget?"].answer
     assert "other cleaners which don't." in answer
     assert "Gentle Foam" in answer and "Soft Gel" in answer
+
+
+NUMBERED = """\
+The Widget Handbook
+
+Contents
+
+1. Basics
+    1.1. What is a widget?
+    1.2. So a widget is a gadget... what is a gadget?!
+2. Care
+    2.1. How often should I oil it?
+
+Chapter 1. Basics
+
+1.1. What is a widget?
+
+A small tool that holds shelves together.
+
+1.2. So a widget is a gadget... what is a gadget?!
+
+Any tool small enough to carry in one hand.
+
+Chapter 2. Care
+
+2.1. How often should I oil it?
+
+Once a year, with two drops.
+"""
+
+
+def test_a_numbered_contents_list_with_chapter_lines_is_not_imported(tmp_path):
+    _plan, entries = _entries(tmp_path, "numbered.txt", NUMBERED)
+    assert sorted(entries) == ["How often should I oil it?", "So a widget is a gadget... what is a gadget?!",
+                               "What is a widget?"]
+    assert [e.flags for e in entries.values()] == [[], [], []]
+    assert entries["What is a widget?"].answer == "A small tool that holds shelves together."
+    assert entries["So a widget is a gadget... what is a gadget?!"].answer.startswith("Any tool")

@@ -138,12 +138,19 @@ def _drop_question_list(raws: list[_Raw], preamble: list[Block], dropped: list[D
     """Questions without an answer that are asked again later, with one: the list at the top."""
     kept = []
     for i, raw in enumerate(raws):
-        if not raw.answer and any(similarity(raw.key, later.key) >= SAME_QUESTION and later.answer
-                                  for later in raws[i + 1:]):
+        if _listed(raw) and any(similarity(raw.key, later.key) >= SAME_QUESTION and later.answer
+                                for later in raws[i + 1:]):
             dropped.append(Dropped(raw.question.line, _shown(clean_question(raw.question.text)), "toc"))
+            dropped.extend(Dropped(b.line, _shown(b.text), "toc") for b in raw.answer)
             continue
         kept.append(raw)
     return kept
+
+
+def _listed(raw: _Raw) -> bool:
+    """No answer, or only the list's own lines after it: chapter titles ("2. Care"), not sentences."""
+    return all(b.kind in ("para", "item", "heading") and "\n" not in b.text and len(b.text) <= TITLE_MAX
+               and not ends_sentence(b.text) for b in raw.answer)
 
 
 def _title(preamble: list[Block]) -> str:

@@ -66,7 +66,7 @@ def is_question(text: str) -> bool:
     text = clean_question(text)
     if not text or len(text) > MAX_QUESTION_CHARS or "\n" in text:
         return False
-    if text[-1] in "?？":
+    if text.rstrip("!！")[-1:] in ("?", "？"):  # "...what is it?!" asks too
         return True
     if lang_of(text) == "ja":
         return bool(_JA_ASK.search(text)) and len(text) >= 6
