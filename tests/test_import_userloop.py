@@ -106,3 +106,28 @@ def test_a_numbered_contents_list_with_chapter_lines_is_not_imported(tmp_path):
     assert [e.flags for e in entries.values()] == [[], [], []]
     assert entries["What is a widget?"].answer == "A small tool that holds shelves together."
     assert entries["So a widget is a gadget... what is a gadget?!"].answer.startswith("Any tool")
+
+
+CRUMBS = """\
+ホーム ＞ よくある質問
+ログイン | 会員登録 | お問い合わせ
+
+ウィジェットのよくある質問
+
+ウィジェットは水に濡れても大丈夫ですか？
+
+少しの水滴なら問題ありません。
+
+電池はどれくらい持ちますか？
+
+一年ほど持ちます。
+"""
+
+
+def test_breadcrumb_and_menu_lines_are_navigation_not_the_title(tmp_path):
+    plan, entries = _entries(tmp_path, "crumbs.txt", CRUMBS.replace("\n", "\r\n"), encoding="cp932")
+    assert len(entries) == 2
+    extraction = plan.extractions[0]
+    assert extraction.title == "ウィジェットのよくある質問"
+    reasons = {d.line: d.reason for d in extraction.dropped}
+    assert reasons[1] == "navigation" and reasons[2] == "navigation"

@@ -46,7 +46,11 @@ _BOILERPLATE = [(reason, re.compile(pattern, re.I)) for reason, pattern in (
     ("navigation", r"^(?:skip\s+to\s+(?:main\s+)?content|jump\s+to\s*[:：]?.*|本文へ(?:スキップ|移動)|"
                    r"back\s+to\s+top|(?:この)?(?:ページの)?(?:トップ|先頭)へ(?:戻る)?|print\s+this\s+page|印刷)$"),
     # Breadcrumbs: "ホーム > 技術情報 > 仮想化", "Home » Docs » FAQ".
-    ("navigation", r"^[^>»›/|]{1,30}(?:\s+[>»›]\s+[^>»›]{1,40}){2,}$"),
+    ("navigation", r"^[^>»›＞/|]{1,30}(?:\s*[>»›＞]\s*[^>»›＞]{1,40}){2,}$"),
+    # ... or one step from the home page: "ホーム ＞ よくある質問", "Home > FAQ".
+    ("navigation", r"^(?:home|top|ホーム|トップ(?:ページ)?)\s*[>»›＞]\s*[^>»›＞]{1,40}$"),
+    # A menu: three or more short items between bars, no figures (a table row has some) ("Login | Sign up | Contact").
+    ("navigation", r"^[^|｜\d]{1,20}(?:\s*[|｜]\s*[^|｜\d]{1,20}){2,}$"),
     ("navigation", r"^(?:was\s+this\s+(?:article|page|answer)\s+helpful\??|この(?:記事|ページ|回答)は(?:お?役に立ち"
                    r"ましたか|参考になりましたか)[?？]?)(?:\s*(?:yes|no|はい|いいえ))*$"),
     ("page-number", r"^(?:page\s+\d+(?:\s+of\s+\d+)?|\d+\s*/\s*\d+|-\s*\d+\s*-|\d+\s*ページ(?:目)?|"
