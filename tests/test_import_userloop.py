@@ -131,3 +131,42 @@ def test_breadcrumb_and_menu_lines_are_navigation_not_the_title(tmp_path):
     assert extraction.title == "ウィジェットのよくある質問"
     reasons = {d.line: d.reason for d in extraction.dropped}
     assert reasons[1] == "navigation" and reasons[2] == "navigation"
+
+
+ITEMS = """\
+What does the widget come with?
+
+The box holds:
+
+  * two hooks, one spare screw and a sheet of stickers for
+    the front panel.
+  * a cloth bag.
+"""
+
+
+def test_a_list_item_wrapped_onto_an_indented_line_stays_one_item(tmp_path):
+    _plan, entries = _entries(tmp_path, "items.txt", ITEMS)
+    answer = entries["What does the widget come with?"].answer
+    assert "- two hooks, one spare screw and a sheet of stickers for the front panel." in answer.splitlines()
+    assert "- a cloth bag." in answer
+
+
+PAYMENT = """\
+How do I reset the widget?
+
+Hold the button for five seconds until the widget blinks.
+
+Can I pay by card?
+
+Yes, Visa and Mastercard are accepted.
+
+Where is the widget made?
+
+In a small workshop near the widget museum.
+"""
+
+
+def test_a_question_in_words_used_nowhere_else_keeps_its_own_answer(tmp_path):
+    _plan, entries = _entries(tmp_path, "pay.txt", PAYMENT)
+    assert entries["Can I pay by card?"].answer == "Yes, Visa and Mastercard are accepted."
+    assert "Visa" not in entries["How do I reset the widget?"].answer

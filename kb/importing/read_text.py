@@ -62,7 +62,15 @@ def read_text(text: str) -> Document:
         bullet = _BULLET.match(raw)
         if bullet:
             indent = len(bullet.group(1).expandtabs(4))
-            blocks.append(Block("item", raw[bullet.end():].strip(), i + 1, level=indent // 4,
+            start = i
+            item = raw[bullet.end():].strip()
+            # The item's text wrapped onto lines indented past its bullet belongs to it.
+            while (i + 1 < len(lines) and lines[i + 1].strip() and not _BULLET.match(lines[i + 1])
+                   and len(lines[i + 1].expandtabs(4)) - len(lines[i + 1].expandtabs(4).lstrip()) > indent):
+                i += 1
+                nxt = lines[i].strip()
+                item += nxt if _CJK_END.search(item) and _CJK_START.search(nxt) else " " + nxt
+            blocks.append(Block("item", item, start + 1, level=indent // 4,
                                 ordered=bool(bullet.group(2) or bullet.group(3)), gap=gap))
             gap = 0
             i += 1
