@@ -170,3 +170,51 @@ def test_a_question_in_words_used_nowhere_else_keeps_its_own_answer(tmp_path):
     _plan, entries = _entries(tmp_path, "pay.txt", PAYMENT)
     assert entries["Can I pay by card?"].answer == "Yes, Visa and Mastercard are accepted."
     assert "Visa" not in entries["How do I reset the widget?"].answer
+
+
+RST = """\
+:tocdepth: 2
+
+==========
+Widget FAQ
+==========
+
+.. contents::
+
+How do I read the widget's log?
+-------------------------------
+
+Call :func:`widget.read_log` or see the `maker's notes <https://example.com/notes>`_;
+the :term:`log level <level>` is set in ``widget.ini``, for example::
+
+   level = debug
+   keep = 7
+
+.. note:: The log is cleared at midnight.
+
+.. _why-hum:
+
+Why does the widget hum?
+------------------------
+
+The fan runs below ten degrees:
+
+   >>> widget.fan()
+   'on'
+"""
+
+
+def test_restructuredtext_markup_becomes_markdown_and_directives_are_listed(tmp_path):
+    plan, entries = _entries(tmp_path, "widget.rst", RST)
+    assert set(entries) == {"How do I read the widget's log?", "Why does the widget hum?"}
+    log = entries["How do I read the widget's log?"].answer
+    assert "`widget.read_log`" in log and "[maker's notes](https://example.com/notes)" in log
+    assert "the log level is set in `widget.ini`, for example:" in log
+    assert "```\nlevel = debug\nkeep = 7\n```" in log
+    assert "The log is cleared at midnight." in log
+    assert ":func:" not in log and "::" not in log and ".. " not in log
+    assert "```\n>>> widget.fan()\n'on'\n```" in entries["Why does the widget hum?"].answer
+    extraction = plan.extractions[0]
+    assert extraction.title == "Widget FAQ"
+    metadata = sorted(d.line for d in extraction.dropped if d.reason == "metadata")
+    assert metadata == [1, 7, 20]

@@ -17,7 +17,7 @@ MAX_SOURCE_BYTES = 20 * 1024 * 1024
 LANGS = ("ja", "en")
 _EXTENSIONS = {
     ".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".xhtml": "html",
-    ".md": "markdown", ".markdown": "markdown", ".mdown": "markdown", ".csv": "csv",
+    ".md": "markdown", ".markdown": "markdown", ".mdown": "markdown", ".rst": "rst", ".rest": "rst", ".csv": "csv",
     ".tsv": "tsv", ".tab": "tsv", ".docx": "docx", ".json": "json", ".jsonld": "json",
 }
 # Formats with no reader, and what to do instead: extension -> (ja, en).
@@ -171,6 +171,10 @@ def read_document(source: Source) -> Document:
         from kb.importing.read_table import read_table
 
         return read_table(text, str(source.path), "\t" if kind == "tsv" else None)
+    if kind == "rst":
+        from kb.importing.read_rst import read_rst
+
+        return read_rst(text)
     if kind == "markdown":
         from kb.importing.read_markdown import read_markdown
 
