@@ -218,3 +218,22 @@ def test_restructuredtext_markup_becomes_markdown_and_directives_are_listed(tmp_
     assert extraction.title == "Widget FAQ"
     metadata = sorted(d.line for d in extraction.dropped if d.reason == "metadata")
     assert metadata == [1, 7, 20]
+
+
+DEFINITIONS = """\
+<html><head><meta charset="shift_jis"><title>ウィジェット</title></head><body>
+<h1>ウィジェットのよくある質問</h1>
+<dl>
+<dt>Ｑ．ウィジェットは水に濡れても大丈夫ですか？</dt>
+<dd>Ａ．<p>少しの水滴なら問題ありません。</p><p>水没させないでください。</p></dd>
+<dt>Ｑ．電池はどれくらい持ちますか？</dt>
+<dd><p>Ａ．</p><p>一年ほど持ちます。</p></dd>
+</dl></body></html>
+"""
+
+
+def test_an_answer_mark_standing_alone_before_the_answer_is_not_part_of_it(tmp_path):
+    _plan, entries = _entries(tmp_path, "dl.html", DEFINITIONS, encoding="cp932")
+    wet = entries["ウィジェットは水に濡れても大丈夫ですか？"].answer
+    assert wet == "少しの水滴なら問題ありません。\n\n水没させないでください。"
+    assert entries["電池はどれくらい持ちますか？"].answer == "一年ほど持ちます。"

@@ -39,7 +39,8 @@ class _Raw:
 
 def pair_document(doc: Document, lang: str = "") -> tuple[list[Pair], list[Dropped], str]:
     """Pairs from a document's blocks (and its ready pairs), the pieces dropped, its title."""
-    blocks = [mark_block(b) for b in doc.blocks]
+    # A marker with nothing after it ("<dd>A.<p>answer</p>") marks the answer, and is not in it.
+    blocks = [b for b in map(mark_block, doc.blocks) if not _bare_answer_mark(b)]
     questions = _question_blocks(blocks)
     dropped: list[Dropped] = []
     raws, preamble, orphans = _walk(blocks, questions)
@@ -85,6 +86,13 @@ def mark_block(block: Block) -> Block:
     if answered and text and not block.role:
         return Block(block.kind, text, block.line, block.level, role="answer", group=block.group)
     return block
+
+
+def _bare_answer_mark(block: Block) -> bool:
+    if block.kind not in ("para", "heading") or not block.text.strip():
+        return False
+    text, answered = strip_answer_mark(block.text)
+    return answered and not text.strip()
 
 
 def _question_blocks(blocks: list[Block]) -> set[int]:
