@@ -237,3 +237,38 @@ def test_an_answer_mark_standing_alone_before_the_answer_is_not_part_of_it(tmp_p
     wet = entries["ウィジェットは水に濡れても大丈夫ですか？"].answer
     assert wet == "少しの水滴なら問題ありません。\n\n水没させないでください。"
     assert entries["電池はどれくらい持ちますか？"].answer == "一年ほど持ちます。"
+
+
+BRACKETED = """\
+Widget help
+
+(Q) I lost the spare screw.
+(A) Any 3 mm screw fits the rail.
+(Q) Can I paint the widget.
+(A) Yes, with acrylic paint only.
+"""
+
+SPACED = """\
+ウィジェットのよくある質問
+
+問1　電池はどれくらい持ちますか
+答　一年ほど持ちます。
+
+【Q】ウィジェットは水に濡れても大丈夫ですか
+【A】少しの水滴なら問題ありません。
+
+Ｑ２　色は選べますか
+Ａ２　白と黒の二色です。
+"""
+
+
+def test_bracketed_and_space_separated_question_marks(tmp_path):
+    _plan, entries = _entries(tmp_path, "bracketed.txt", BRACKETED)
+    assert {q: e.answer for q, e in entries.items()} == {
+        "I lost the spare screw.": "Any 3 mm screw fits the rail.",
+        "Can I paint the widget.": "Yes, with acrylic paint only."}
+    _plan, entries = _entries(tmp_path, "spaced.txt", SPACED)
+    assert {q: e.answer for q, e in entries.items()} == {
+        "電池はどれくらい持ちますか": "一年ほど持ちます。",
+        "ウィジェットは水に濡れても大丈夫ですか": "少しの水滴なら問題ありません。",
+        "色は選べますか": "白と黒の二色です。"}
