@@ -272,3 +272,13 @@ def test_bracketed_and_space_separated_question_marks(tmp_path):
         "電池はどれくらい持ちますか": "一年ほど持ちます。",
         "ウィジェットは水に濡れても大丈夫ですか": "少しの水滴なら問題ありません。",
         "色は選べますか": "白と黒の二色です。"}
+
+
+def test_the_empty_question_message_gives_no_example_from_another_knowledge_base(tmp_path, capsys):
+    from tui.cli import main
+
+    for lang in ("ja", "en"):
+        assert main(["--lang", lang, "--data", str(tmp_path / "kb"), "ask", "  "]) == 2
+        err = capsys.readouterr().err
+        assert "faq ask" in err and err.count("\n") == 1
+        assert "CSV" not in err  # the shipped FAQ's topic, not this one's
