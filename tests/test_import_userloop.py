@@ -282,3 +282,11 @@ def test_the_empty_question_message_gives_no_example_from_another_knowledge_base
         err = capsys.readouterr().err
         assert "faq ask" in err and err.count("\n") == 1
         assert "CSV" not in err  # the shipped FAQ's topic, not this one's
+
+
+def test_utf16_without_a_byte_order_mark_is_read_as_text(tmp_path):
+    table = "質問\t回答\n電池はどれくらい持ちますか\t一年ほど持ちます。\nIs it waterproof?\tNo, only splash-proof.\n"
+    for encoding in ("utf-16-le", "utf-16-be"):
+        _plan, entries = _entries(tmp_path, f"{encoding}.tsv", table, encoding=encoding)
+        assert {q: e.answer for q, e in entries.items()} == {
+            "電池はどれくらい持ちますか": "一年ほど持ちます。", "Is it waterproof?": "No, only splash-proof."}
