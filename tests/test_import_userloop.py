@@ -290,3 +290,21 @@ def test_utf16_without_a_byte_order_mark_is_read_as_text(tmp_path):
         _plan, entries = _entries(tmp_path, f"{encoding}.tsv", table, encoding=encoding)
         assert {q: e.answer for q, e in entries.items()} == {
             "電池はどれくらい持ちますか": "一年ほど持ちます。", "Is it waterproof?": "No, only splash-proof."}
+
+
+TABLE = """\
+<html><body><h1>Widget FAQ</h1>
+<table><tr><th>Question</th><th>Answer</th></tr>
+<tr><td>How do I mount it?</td><td>Use the two hooks.</td></tr>
+<tr><td>Can it get wet?</td><td><p>Only a few drops.</p><ul><li>It is not sealed.</li></ul></td></tr>
+<tr><td>Where is it made?</td><td>In a workshop.<br>Near the river.</td></tr>
+</table>
+<table><tr><th>Model</th><th>Battery</th></tr><tr><td><p>S</p><p>small</p></td><td>1 year</td></tr></table>
+</body></html>
+"""
+
+
+def test_paragraphs_inside_a_table_cell_stay_apart(tmp_path):
+    _plan, entries = _entries(tmp_path, "table.html", TABLE)
+    assert entries["Can it get wet?"].answer == "Only a few drops.\n\nIt is not sealed."
+    assert entries["Where is it made?"].answer == "In a workshop.\n\nNear the river."
