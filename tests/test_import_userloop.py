@@ -308,3 +308,27 @@ def test_paragraphs_inside_a_table_cell_stay_apart(tmp_path):
     _plan, entries = _entries(tmp_path, "table.html", TABLE)
     assert entries["Can it get wet?"].answer == "Only a few drops.\n\nIt is not sealed."
     assert entries["Where is it made?"].answer == "In a workshop.\n\nNear the river."
+
+
+SECTIONS = """\
+1 Basics
+
+1.1 How do I mount it?
+Use the two hooks on the rail, and press until they click into place.
+
+1.2 Can it get wet?
+Only a few drops, since it is not sealed against water at all.
+
+2 Care
+
+2.1 How often should I oil it
+Once a year with two drops.
+"""
+
+
+def test_numbered_section_lines_close_the_answer_before_them(tmp_path):
+    plan, entries = _entries(tmp_path, "sections.txt", SECTIONS)
+    assert entries["Can it get wet?"].answer == "Only a few drops, since it is not sealed against water at all."
+    assert entries["How often should I oil it"].answer == "Once a year with two drops."
+    reasons = {d.line: d.reason for d in plan.extractions[0].dropped}
+    assert reasons[9] == "section"

@@ -17,6 +17,8 @@ _ADORNMENT = re.compile(r"^([=\-~^\"'`#*+:._])\1{2,}\s*$")
 _CJK_END = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]$")
 _CJK_START = re.compile(r"^[\u3040-\u30ff\u3400-\u9fff]")
 _JOINS = re.compile(r"(?:[,、]|\s(?:and|or|but|of|to|the|a|an|with|for|from|in|on|at|by|as|that))$", re.I)
+_SECTION = re.compile(r"^(\d{1,3})\.?\s+(\S.{0,99})$")
+_SUBNUMBER = re.compile(r"^(\d{1,3})\.\d{1,3}\.?\s")
 # A line this long that stops mid-sentence was wrapped by the writer's editor.
 WRAP_MIN = 40
 
@@ -85,7 +87,19 @@ def read_text(text: str) -> Document:
         blocks.append(Block("para", para, start + 1, gap=gap))
         gap = 0
         i += 1
-    return Document(blocks=blocks)
+    return Document(blocks=_numbered_sections(blocks))
+
+
+def _numbered_sections(blocks: list[Block]) -> list[Block]:
+    """"2 Care" over "2.1 …", "2.2 …" is the heading of section 2, not text of an answer."""
+    numbers = {m.group(1) for b in blocks if (m := _SUBNUMBER.match(b.text))}
+    out = []
+    for block in blocks:
+        match = _SECTION.match(block.text) if block.kind == "para" else None
+        if match and match.group(1) in numbers and not ends_sentence(block.text) and not is_question(block.text):
+            block = Block("heading", match.group(2), block.line, level=1, gap=block.gap)
+        out.append(block)
+    return out
 
 
 def _underlined(lines: list[str], i: int) -> tuple[str, tuple[str, bool], int] | None:
