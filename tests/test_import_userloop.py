@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
+from kb.content.edit import insert_alternate
+from kb.errors import ContentError
 from tests.import_fixtures import import_dry, imported
 
 UNDERLINED = """\
@@ -332,3 +336,21 @@ def test_numbered_section_lines_close_the_answer_before_them(tmp_path):
     assert entries["How often should I oil it"].answer == "Once a year with two drops."
     reasons = {d.line: d.reason for d in plan.extractions[0].dropped}
     assert reasons[9] == "section"
+
+
+def test_accepting_a_phrasing_in_the_language_a_one_language_entry_lacks_says_how(tmp_path, capsys):
+    from tui.cli import main
+
+    entries = tmp_path / "kb" / "entries"
+    entries.mkdir(parents=True)
+    (entries / "battery.md").write_text(
+        '+++\nid = "battery"\ntags = []\nrelated = []\napplies_to = ["Widget"]\nchecks = []\n\n[ja]\n'
+        'question = "電池はどれくらい持ちますか"\nalternates = []\n+++\n\n<!-- ja -->\n一年ほど持ちます。\n',
+        encoding="utf-8")
+    code = main(["--data", str(tmp_path / "kb"), "--lang", "en", "gaps", "accept", "battery life", "--to", "battery"])
+    err = capsys.readouterr().err
+    assert code == 2 and "add --lang ja" in err and "battery.md" in err
+    with pytest.raises(ContentError) as caught:
+        insert_alternate((entries / "battery.md").read_text(encoding="utf-8"), "en", "battery life")
+    assert "--lang ja を付けると" in caught.value.render("ja")
+    assert insert_alternate((entries / "battery.md").read_text(encoding="utf-8"), "ja", "battery life")[2]
