@@ -354,3 +354,19 @@ def test_accepting_a_phrasing_in_the_language_a_one_language_entry_lacks_says_ho
         insert_alternate((entries / "battery.md").read_text(encoding="utf-8"), "en", "battery life")
     assert "--lang ja を付けると" in caught.value.render("ja")
     assert insert_alternate((entries / "battery.md").read_text(encoding="utf-8"), "ja", "battery life")[2]
+
+
+@pytest.mark.parametrize("where, en, ja", [
+    ("missing", "no such folder", "フォルダーがありません"),
+    ("file.txt", "not a folder", "フォルダーではありません"),
+    ("empty", "no entries/ folder here", "entries/ フォルダーがありません"),
+])
+def test_data_that_is_no_knowledge_base_is_one_line_saying_why(tmp_path, capsys, where, en, ja):
+    from tui.cli import main
+
+    (tmp_path / "file.txt").write_text("hello", encoding="utf-8")
+    (tmp_path / "empty").mkdir()
+    for lang, reason in (("en", en), ("ja", ja)):
+        assert main(["--lang", lang, "--data", str(tmp_path / where), "ask", "hello"]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and reason in err and where in err

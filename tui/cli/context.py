@@ -36,7 +36,7 @@ def open_library(args: Namespace, rebuild: bool = False, quiet: bool = False) ->
     if library.cache_warning is not None:
         en, ja = library.cache_warning
         print(t("cli_index_warning", lang, warning=clean_line(ja if lang == "ja" else en)), file=sys.stderr)
-    if kb.problems and not quiet:
+    if kb.problems and kb.entries and not quiet:  # with no entries, the error below says it once
         first = clean_line(kb.problems[0].render(lang))
         more = t("and_more", lang, n=len(kb.problems) - 1) if len(kb.problems) > 1 else ""
         print(t("content_warning", lang, first=first, more=more), file=sys.stderr)
