@@ -133,14 +133,7 @@ def load_files(root: Path, known_checks: Iterable[str] | None = None) -> Loaded:
         known_checks = known_ids()
     kb = KnowledgeBase(root=root)
     if not (root / "entries").is_dir():
-        if not root.exists():
-            problem = ContentError("no such folder", path=str(root), ja="フォルダーがありません")
-        elif not root.is_dir():
-            problem = ContentError("not a folder: a knowledge base is a folder holding entries/", path=str(root),
-                                   ja="フォルダーではありません。知識ベースは entries/ を含むフォルダーです")
-        else:
-            problem = ContentError("no entries/ folder here", path=str(root), ja="ここに entries/ フォルダーがありません")
-        kb.problems.append(problem)
+        kb.problems.append(files.not_a_knowledge_base(root))
         return Loaded(kb)
     loaded = Loaded(kb)
     known_tags = load_top(loaded)
