@@ -370,3 +370,8 @@ def test_data_that_is_no_knowledge_base_is_one_line_saying_why(tmp_path, capsys,
         assert main(["--lang", lang, "--data", str(tmp_path / where), "ask", "hello"]) == 2
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and reason in err and where in err
+
+
+def test_a_line_of_punctuation_is_never_the_title(tmp_path):
+    plan, _entries_ = _entries(tmp_path, "widget.md", UNDERLINED)
+    assert plan.extractions[0].title == "Widget FAQ"

@@ -164,6 +164,8 @@ def _listed(raw: _Raw) -> bool:
 def _title(preamble: list[Block]) -> str:
     for block in preamble:
         text = block.text.strip()
+        if not key_of(text):  # "==========" over a title: punctuation only
+            continue
         if block.kind == "heading" or (block.kind == "para" and len(text) <= TITLE_MAX
                                        and not ends_sentence(text) and not is_question(text)):
             return text
