@@ -375,3 +375,14 @@ def test_data_that_is_no_knowledge_base_is_one_line_saying_why(tmp_path, capsys,
 def test_a_line_of_punctuation_is_never_the_title(tmp_path):
     plan, _entries_ = _entries(tmp_path, "widget.md", UNDERLINED)
     assert plan.extractions[0].title == "Widget FAQ"
+
+
+def test_a_column_no_role_is_known_for_is_reported_not_lost_silently(tmp_path):
+    table = ("質問,回答,別の言い方,メモ\n電池はどれくらい持ちますか,一年ほど持ちます。,電池の寿命|バッテリーの持ち,社内用\n"
+             "色は選べますか,白と黒の二色です。,,\n")
+    plan, entries = _entries(tmp_path, "table.csv", table)
+    assert entries["電池はどれくらい持ちますか"].answer == "一年ほど持ちます。"
+    [pair] = [p for p in plan.extractions[0].pairs if p.question == "電池はどれくらい持ちますか"]
+    assert pair.alternates == ["電池の寿命", "バッテリーの持ち"]
+    [(ja, en)] = plan.extractions[0].notes
+    assert "メモ" in ja and "4" in ja and "メモ" in en and "column 4" in en
