@@ -386,3 +386,33 @@ def test_a_column_no_role_is_known_for_is_reported_not_lost_silently(tmp_path):
     assert pair.alternates == ["電池の寿命", "バッテリーの持ち"]
     [(ja, en)] = plan.extractions[0].notes
     assert "メモ" in ja and "4" in ja and "メモ" in en and "column 4" in en
+
+
+DETAILS_MD = """\
+# Widget FAQ
+
+## Can it get wet?
+Only a few drops.
+
+<details>
+<summary><b>Where is it made?</b></summary>
+
+In a workshop **near the river**.
+
+- open on weekdays
+</details>
+
+<details><summary>Does it come in blue?</summary>
+Only white and black.
+</details>
+"""
+
+
+def test_details_blocks_in_markdown_are_questions_with_their_answers(tmp_path):
+    plan, entries = _entries(tmp_path, "details.md", DETAILS_MD)
+    assert {q: e.answer for q, e in entries.items()} == {
+        "Can it get wet?": "Only a few drops.",
+        "Where is it made?": "In a workshop **near the river**.\n\n- open on weekdays",
+        "Does it come in blue?": "Only white and black."}
+    lines = {p.question: p.line for p in plan.extractions[0].pairs}
+    assert lines == {"Can it get wet?": 3, "Where is it made?": 7, "Does it come in blue?": 14}
