@@ -416,3 +416,26 @@ def test_details_blocks_in_markdown_are_questions_with_their_answers(tmp_path):
         "Does it come in blue?": "Only white and black."}
     lines = {p.question: p.line for p in plan.extractions[0].pairs}
     assert lines == {"Can it get wet?": 3, "Where is it made?": 7, "Does it come in blue?": 14}
+
+
+def test_check_and_calc_point_only_at_entries_the_knowledge_base_has(tmp_path, capsys):
+    from tui.cli import main
+
+    assert main(["examples", "cluster-broken"]) == 0
+    cluster = tmp_path / "broken.toml"
+    cluster.write_text(capsys.readouterr().out, encoding="utf-8")
+    assert main(["--lang", "en", "check", str(cluster)]) == 1  # the shipped FAQ has the cited entries
+    assert "→ faq show requirements" in capsys.readouterr().out
+    entries = tmp_path / "kb" / "entries"
+    entries.mkdir(parents=True)
+    (entries / "battery.md").write_text(
+        '+++\nid = "battery"\ntags = []\nrelated = []\napplies_to = ["Widget"]\nchecks = []\n\n[en]\n'
+        'question = "How long does the battery last?"\nalternates = []\n+++\n\n<!-- en -->\nA year.\n',
+        encoding="utf-8")
+    data = ["--lang", "en", "--data", str(tmp_path / "kb")]
+    assert main([*data, "check", str(cluster)]) == 1
+    out = capsys.readouterr().out
+    assert "[os-version]" in out and "faq show" not in out
+    assert main([*data, "calc", "max-concurrent-migrations", "--nodes", "4"]) == 0
+    out = capsys.readouterr().out
+    assert "2" in out and "faq show" not in out
