@@ -104,12 +104,14 @@ def test_faq_calc_lists_the_toy_check_and_its_option(capsys, toy) -> None:
     assert code == 0 and "ウィジェットの数 (0 から 1000)" in out
 
 
-def test_faq_calc_runs_the_toy_check(capsys, toy) -> None:
+def test_faq_calc_runs_the_toy_check(capsys, toy, widgets_kb) -> None:
     code, out, _ = run(capsys, "calc", "toy-double", "--widgets", "２１", "--json")
     data = json.loads(out)
     assert code == 0 and (data["check"], data["entry"], data["value"]) == ("toy-double", "toy-widgets", 42)
-    code, out, _ = run(capsys, "calc", "toy-double", "--widgets", "21", "--lang", "en")
+    code, out, _ = run(capsys, "--data", str(widgets_kb), "calc", "toy-double", "--widgets", "21", "--lang", "en")
     assert "Doubled: 42 widgets" in out and "→ faq show toy-widgets" in out
+    code, out, _ = run(capsys, "calc", "toy-double", "--widgets", "21", "--lang", "en")
+    assert "Doubled: 42 widgets" in out and "faq show" not in out  # the shipped FAQ has no toy-widgets
     code, out, err = run(capsys, "calc", "toy-double", "--widgets", "lots")
     assert code == 2 and out == "" and "--widgets" in err
     code, out, _ = run(capsys, "calc", "toy-double", "--widgets", "2000", "--json")

@@ -227,7 +227,7 @@ def test_a_data_folder_that_is_missing_or_a_file_is_named_in_one_message(capsys,
     not a warning to run lint followed by the same problem again."""
     a_file = tmp_path / "faq.md"
     a_file.write_text("# FAQ\n", encoding="utf-8")
-    said = {"ja": ("そのフォルダーはありません", "フォルダーではありません"),
+    said = {"ja": ("フォルダーがありません", "フォルダーではありません"),
             "en": ("no such folder", "not a folder")}[lang]
     for path, words in ((tmp_path / "missing", said[0]), (a_file, said[1])):
         code, out, err = run(capsys, "--data", str(path), "--lang", lang, "ask", "--json", "anything")

@@ -35,8 +35,8 @@ ALLOWED = {
     ("tui/cli/pager.py", "csv"),  # the --csv output option, never paged
     ("kb/importing/read_table.py", "有効な CSV ではありません: "), ("kb/training/store.py", "MIGRATIONS"),
     ("tui/app/state.py", "cluster_file"),
-    ("tui/cli/importer.py", "FAQ 文書 (txt、html、md、csv、tsv、docx) を知識ベースのフォルダーに取り込む"),
-    ("tui/cli/importer.py", "turn FAQ documents (txt, html, md, csv, tsv, docx) into a knowledge base folder"),
+    ("tui/cli/importer.py", "FAQ 文書 (txt、html、md、rst、csv、tsv、docx) を知識ベースのフォルダーに取り込む"),
+    ("tui/cli/importer.py", "turn FAQ documents (txt, html, md, rst, csv, tsv, docx) into a knowledge base folder"),
     ("kb/errors.py", "ClusterFileError"),
     ("kb/text/glossary.py", "migration-time"), ("kb/text/glossary.py", "max-concurrent-migrations"),
     ("kb/text/glossary.py", "cluster-validator"),

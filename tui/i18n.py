@@ -17,8 +17,10 @@ _WORDS: dict[str, tuple[str, str]] = {
     "no_answer": ("確信をもって答えられる項目が見つかりませんでした。", "No confident answer found."),
     "closest": ("近い項目", "Closest entries"),
     "try_search": ("キーワード検索も試してください: faq search {q}", "Try a keyword search: faq search {q}"),
-    # The examples are the knowledge base's own (kb.toml [example]); without one, none.
-    "empty_question": ("質問が空です。知りたいことを書いてください", "the question is empty: type what you want to know"),
+    # The example is the knowledge base's own (kb.toml [example]); without one, the shape of a
+    # question, never another FAQ's topic.
+    "empty_question": ("質問が空です。知りたいことを書いてください (例: faq ask \"…するにはどうすればよいですか\")",
+                       "the question is empty: type what you want to know (e.g. faq ask \"How do I …?\")"),
     "empty_question_example": ("質問が空です。知りたいことを書いてください (例: faq ask \"{example}\")",
                                "the question is empty: type what you want to know (e.g. faq ask \"{example}\")"),
     "no_results": ("該当する項目はありません。", "No matching entries."),

@@ -97,6 +97,12 @@ def insert_alternate(text: str, lang: str, phrasing: str, where: str = "") -> tu
     old = _parse(front, where)
     table = old.get(lang)
     if not isinstance(table, dict):
+        has = [other for other in ("ja", "en") if other != lang and isinstance(old.get(other), dict)]
+        if has:  # a one-language entry: say how to add the phrasing to the language it has
+            raise ContentError(f"the entry has no [{lang}] table: it is written in {has[0]}; add --lang {has[0]} "
+                               f"to put the phrasing in its [{has[0]}] alternates", path=where, field=lang,
+                               ja=f"この項目には [{lang}] テーブルがありません。{has[0]} だけで書かれています。"
+                                  f"--lang {has[0]} を付けると [{has[0]}] の言い換えに追加します")
         raise ContentError(f"the entry has no [{lang}] table", path=where, field=lang,
                            ja=f"この項目には [{lang}] テーブルがありません")
     existing = table.get("alternates", [])

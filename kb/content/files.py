@@ -10,7 +10,7 @@ import os
 import stat
 from pathlib import Path
 
-from kb.errors import KbError
+from kb.errors import ContentError, KbError
 
 # An entry, the glossary, the tags or a cluster file: far more than any real one (the largest
 # shipped entry is a few kilobytes; 10,000 glossary synonyms are about 0.5 MB).
@@ -119,3 +119,13 @@ def deep_nesting_line(text: str, limit: int = MAX_TOML_DEPTH) -> int | None:
             depth = max(0, depth - 1)
         i += 1
     return None
+
+
+def not_a_knowledge_base(root: Path) -> ContentError:
+    """Why ``root``, which has no entries/ folder, is not a knowledge base: missing, a file, or empty."""
+    if not root.exists():
+        return ContentError("no such folder", path=str(root), ja="フォルダーがありません")
+    if not root.is_dir():
+        return ContentError("not a folder: a knowledge base is a folder holding entries/", path=str(root),
+                            ja="フォルダーではありません。知識ベースは entries/ を含むフォルダーです")
+    return ContentError("no entries/ folder here", path=str(root), ja="ここに entries/ フォルダーがありません")

@@ -132,15 +132,8 @@ def load_files(root: Path, known_checks: Iterable[str] | None = None) -> Loaded:
 
         known_checks = known_ids()
     kb = KnowledgeBase(root=root)
-    if not root.is_dir():
-        what = ("no such folder", "そのフォルダーはありません") if not root.exists() else \
-            ("not a folder: give the knowledge base's folder (the one holding entries/)",
-             "フォルダーではありません。知識ベースのフォルダー (entries/ のあるところ) を指定してください")
-        kb.problems.append(ContentError(what[0], path=str(root), ja=what[1]))
-        return Loaded(kb)
     if not (root / "entries").is_dir():
-        kb.problems.append(ContentError("no entries/ folder here", path=str(root),
-                                        ja="ここに entries/ フォルダーがありません"))
+        kb.problems.append(files.not_a_knowledge_base(root))
         return Loaded(kb)
     loaded = Loaded(kb)
     known_tags = load_top(loaded)

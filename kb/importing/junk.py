@@ -46,7 +46,11 @@ _BOILERPLATE = [(reason, re.compile(pattern, re.I)) for reason, pattern in (
     ("navigation", r"^(?:skip\s+to\s+(?:main\s+)?content|jump\s+to\s*[:：]?.*|本文へ(?:スキップ|移動)|"
                    r"back\s+to\s+top|(?:この)?(?:ページの)?(?:トップ|先頭)へ(?:戻る)?|print\s+this\s+page|印刷)$"),
     # Breadcrumbs: "ホーム > 技術情報 > 仮想化", "Home » Docs » FAQ".
-    ("navigation", r"^[^>»›/|]{1,30}(?:\s+[>»›]\s+[^>»›]{1,40}){2,}$"),
+    ("navigation", r"^[^>»›＞/|]{1,30}(?:\s*[>»›＞]\s*[^>»›＞]{1,40}){2,}$"),
+    # ... or one step from the home page: "ホーム ＞ よくある質問", "Home > FAQ".
+    ("navigation", r"^(?:home|top|ホーム|トップ(?:ページ)?)\s*[>»›＞]\s*[^>»›＞]{1,40}$"),
+    # A menu: three or more short items between bars, no figures (a table row has some) ("Login | Sign up | Contact").
+    ("navigation", r"^[^|｜\d]{1,20}(?:\s*[|｜]\s*[^|｜\d]{1,20}){2,}$"),
     ("navigation", r"^(?:was\s+this\s+(?:article|page|answer)\s+helpful\??|この(?:記事|ページ|回答)は(?:お?役に立ち"
                    r"ましたか|参考になりましたか)[?？]?)(?:\s*(?:yes|no|はい|いいえ))*$"),
     ("page-number", r"^(?:page\s+\d+(?:\s+of\s+\d+)?|\d+\s*/\s*\d+|-\s*\d+\s*-|\d+\s*ページ(?:目)?|"
@@ -113,18 +117,29 @@ def drop_junk(blocks: list[Block]) -> tuple[list[Block], list[Dropped]]:
     for i, block in enumerate(kept):
         introduces = block.text.rstrip().endswith((":", "：")) and i + 1 < len(kept) \
             and kept[i + 1].kind in ("item", "code", "table")
-        if not introduces and is_spam(block, vocabulary):
+        if not introduces and is_spam(block, vocabulary, answered=_answers(kept[i + 1:i + 2])):
             dropped.append(Dropped(block.line, _shown(block), "spam"))
         else:
             content.append(block)
     return content, dropped
 
 
-def is_spam(block: Block, vocabulary: Counter[str]) -> bool:
+def _answers(following: list[Block]) -> bool:
+    """Is the block after a question an answer to it: a finished sentence, a list or code?"""
+    if not following or following[0].kind not in ("para", "item", "code", "table"):
+        return False
+    block = following[0]
+    text = block.text.rstrip()
+    return not is_question(text) and (block.kind != "para" or ends_sentence(text) or text.endswith((":", "：")))
+
+
+def is_spam(block: Block, vocabulary: Counter[str], answered: bool = False) -> bool:
     """A short stand-alone line off the document's topic, reading like a pasted title.
 
     Its terms are compared with the rest of the document's (``vocabulary`` counts them in
-    every block, this one included): at most a third of them may occur elsewhere.
+    every block, this one included): at most a third of them may occur elsewhere. A question
+    with an answer after it and no spam pattern is the FAQ's own, however new its words
+    ("Can I pay by card?" before "Yes, Visa and Mastercard are accepted.").
     """
     if block.kind != "para" or block.role or "\n" in block.text:
         return False
@@ -143,7 +158,7 @@ def is_spam(block: Block, vocabulary: Counter[str]) -> bool:
     title_like = asks or not ends_sentence(text)
     if pattern:
         return title_like and (n >= 2 or asks or known == 0)
-    return known == 0 and asks and n >= 2  # a question in words the document never uses
+    return known == 0 and asks and n >= 2 and not answered  # a question in words the document never uses
 
 
 def _shown(block: Block) -> str:

@@ -23,6 +23,9 @@ _VOID = {"br", "img", "hr", "meta", "link", "input", "wbr", "area", "base", "col
          "track", "param"}
 _CLOSED_BY = {"li": {"li", "p"}, "dt": {"dt", "dd", "p"}, "dd": {"dt", "dd", "p"}, "p": {"p"}}
 _SPACE = re.compile(r"\s+")
+# Where a block starts inside a table cell: a paragraph of a long answer, or a line break.
+_CELL_BREAKS = {"p", "div", "li", "br", "ul", "ol", "dd", "dt", "blockquote", "pre"}
+_CELL_BREAK = "\ue000"
 _TITLE_SITE = re.compile(r"\s+[|｜\-–—:]\s+[^|｜\-–—]{2,40}$")
 _LANG_CLASS = re.compile(r"(?:language|lang|highlight|brush:?)-?\s*([\w+#-]+)")
 
@@ -87,6 +90,8 @@ class _Parser(HTMLParser):
                 self.stack.append(_Open(tag))
                 self.skip = (len(self.stack), reason, self.getpos()[0], [])
             return
+        if self.table is not None and self.table.cell is not None and tag in _CELL_BREAKS and not self.pre:
+            self.table.cell.append(_CELL_BREAK)
         if tag == "br":
             if self.table is not None or self.pre:
                 self._data("\n" if self.pre else " ")
@@ -177,7 +182,8 @@ class _Parser(HTMLParser):
             return
         if tag in ("td", "th") and self.table is not None and self.table.cell is not None:
             self.table.rows[-1:] = self.table.rows[-1:] or [[]]
-            self.table.rows[-1].append(_SPACE.sub(" ", "".join(self.table.cell)).strip())
+            parts = _SPACE.sub(" ", "".join(self.table.cell)).split(_CELL_BREAK)
+            self.table.rows[-1].append(_CELL_BREAK.join(p.strip() for p in parts if p.strip()))
             self.table.cell = None
             return
         if tag == "tr" and self.table is not None:
@@ -263,9 +269,12 @@ class _Parser(HTMLParser):
         if two and len(asks) >= max(2, len(rows) - 1):  # a table of questions and answers
             for row in asks:
                 self.groups += 1
-                self._add(Block("para", row[0], table.line, role="question", group=self.groups))
-                self._add(Block("para", row[1], table.line, role="answer", group=self.groups))
+                question = row[0].replace(_CELL_BREAK, " ")
+                self._add(Block("para", question, table.line, role="question", group=self.groups))
+                for part in row[1].split(_CELL_BREAK):
+                    self._add(Block("para", part, table.line, role="answer", group=self.groups))
             return
+        rows = [[c.replace(_CELL_BREAK, " ") for c in r] for r in rows]
         width = max(len(r) for r in rows)
         lines = ["| " + " | ".join(r + [""] * (width - len(r))) + " |" for r in rows]
         lines.insert(1, "|" + "---|" * width)

@@ -13,6 +13,9 @@ _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})\s*([\w+-]*)")
 _ITEM = re.compile(r"^(\s*)([-*+]|\d{1,3}[.)])\s+(?=\S)")
 _RULE = re.compile(r"^ {0,3}([-*_])(\s*\1){2,}\s*$")
 _CJK_END = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]$")
+_SUMMARY = re.compile(r"<summary[^>]*>(.*?)</summary>", re.I | re.S)
+_DETAILS_TAG = re.compile(r"</?details[^>]*>", re.I)
+_TAG = re.compile(r"<[^>]+>")
 
 
 def read_markdown(text: str) -> Document:
@@ -35,6 +38,9 @@ def read_markdown(text: str) -> Document:
             while i < len(lines) and "-->" not in lines[i]:
                 i += 1
             i += 1
+            continue
+        if stripped.lower().startswith("<details"):
+            i = _details(lines, i, doc)
             continue
         if fence:
             start, mark = i, fence.group(1)
@@ -92,7 +98,8 @@ def _paragraph(lines: list[str], i: int, doc: Document) -> int:
     while i < len(lines):
         nxt = lines[i]
         if (not nxt.strip() or _ATX.match(nxt) or _FENCE.match(nxt) or _ITEM.match(nxt)
-                or nxt.strip().startswith((">", "|")) or Q_MARK.match(nxt) or A_MARK.match(nxt)):
+                or nxt.strip().startswith((">", "|")) or Q_MARK.match(nxt) or A_MARK.match(nxt)
+                or nxt.strip().lower().startswith("<details")):
             break
         if i + 1 < len(lines) and _SETEXT.match(lines[i + 1]):
             break
@@ -104,6 +111,27 @@ def _paragraph(lines: list[str], i: int, doc: Document) -> int:
         i += 1
     doc.blocks.append(Block("para", text.strip(), start + 1))
     return i
+
+
+def _details(lines: list[str], i: int, doc: Document) -> int:
+    """A ``<details>`` block, as GitHub READMEs write FAQs: its summary asks, its Markdown answers."""
+    end = next((j for j in range(i, len(lines)) if "</details>" in lines[j].lower()), len(lines) - 1)
+    chunk = "\n".join(lines[i:end + 1])
+    summary = _SUMMARY.search(chunk)
+    group = 1 + max((b.group for b in doc.blocks), default=0)
+    if summary:
+        question = _TAG.sub("", summary.group(1)).strip()
+        line = i + 1 + chunk[:summary.start()].count("\n")
+        doc.blocks.append(Block("para", question, line, role="question", group=group))
+        # Blank out the markup, keeping the lines where they are for the line numbers.
+        chunk = chunk[:summary.start()] + "\n" * summary.group(0).count("\n") + chunk[summary.end():]
+    inner = read_markdown(_DETAILS_TAG.sub("", chunk))
+    for block in inner.blocks:
+        block.line += i
+        block.group = group
+        block.role = block.role or "answer"
+        doc.blocks.append(block)
+    return end + 1
 
 
 def _front_matter(lines: list[str], doc: Document) -> int:

@@ -23,12 +23,15 @@ _COLUMNS = {
     "tags": {"tags", "tag", "category", "categories", "metadata", "label", "labels", "タグ", "カテゴリ",
              "カテゴリー", "分類"},
     "alternates": {"alternates", "alternatequestions", "alternativequestions", "alternatives", "synonyms",
-                   "suggestedquestions", "variants", "paraphrases", "言い換え", "別の質問", "類似質問", "別名"},
+                   "suggestedquestions", "variants", "paraphrases", "otherquestions", "言い換え", "別の質問",
+                   "類似質問", "別名", "別の言い方", "言い回し", "同義語", "類義語"},
     "source": {"source", "url", "link", "reference", "出典", "ソース", "参照"},
     "id": {"id", "qnaid", "qid", "number", "no", "番号"},
     "prompts": {"prompts", "followup", "followups"},
     "section": {"section", "group", "heading", "セクション", "章"},
 }
+# Columns of the QnA Maker export that carry nothing an entry holds: not reported as left out.
+_IGNORED = {"iscontextonly"}
 _SPLIT_LIST = re.compile(r"\s*(?:\||;|\n|；)\s*")
 
 
@@ -52,7 +55,8 @@ def read_table(text: str, path: str, delimiter: str | None) -> Document:
     if not rows:
         return doc
     header = _roles(rows[0][1])
-    if "question" in header.values() and "answer" in header.values():
+    titled = "question" in header.values() and "answer" in header.values()
+    if titled:
         body = rows[1:]
     elif len(rows[0][1]) == 2:
         header, body = {0: "question", 1: "answer"}, rows
@@ -61,6 +65,13 @@ def read_table(text: str, path: str, delimiter: str | None) -> Document:
                           path=path, line=rows[0][0],
                           ja="質問と回答の列がありません。'question,answer' のような見出し行を付けてください")
     width = len(rows[0][1])
+    if titled:  # say which columns no role was found for
+        for i, name in enumerate(rows[0][1]):
+            if i not in header and name.strip() and _key(name) not in _IGNORED:
+                doc.notes.append((f"{i + 1} 列目「{name.strip()}」は取り込んでいません (見出しが質問・回答・タグ・言い換え・"
+                                  "出典・id・セクションのどれでもありません)",
+                                  f"column {i + 1} '{name.strip()}' is not imported (its header is none of question, "
+                                  "answer, tags, alternates, source, id, section)"))
     by_id: dict[str, Pair] = {}
     for number, row in body:
         if len(row) != width:
@@ -96,12 +107,16 @@ def read_table(text: str, path: str, delimiter: str | None) -> Document:
 def _roles(header: list[str]) -> dict[int, str]:
     roles: dict[int, str] = {}
     for i, name in enumerate(header):
-        key = re.sub(r"[\s_\-]+", "", name.strip().lower().lstrip("\ufeff"))
+        key = _key(name)
         for role, names in _COLUMNS.items():
             if key in names and role not in roles.values():
                 roles[i] = role
                 break
     return roles
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[\s_\-]+", "", name.strip().lower().lstrip("\ufeff"))
 
 
 def _unescape(answer: str) -> str:

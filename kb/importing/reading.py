@@ -17,7 +17,7 @@ MAX_SOURCE_BYTES = 20 * 1024 * 1024
 LANGS = ("ja", "en")
 _EXTENSIONS = {
     ".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".xhtml": "html",
-    ".md": "markdown", ".markdown": "markdown", ".mdown": "markdown", ".csv": "csv",
+    ".md": "markdown", ".markdown": "markdown", ".mdown": "markdown", ".rst": "rst", ".rest": "rst", ".csv": "csv",
     ".tsv": "tsv", ".tab": "tsv", ".docx": "docx", ".json": "json", ".jsonld": "json",
 }
 # Formats with no reader, and what to do instead: extension -> (ja, en).
@@ -35,6 +35,7 @@ _UNSUPPORTED = {
 }
 _HTML_SNIFF = re.compile(r"<!doctype html|<html[\s>]|<body[\s>]|<(p|div|h[1-6]|dl|details)[\s>]", re.I)
 _MD_SNIFF = re.compile(r"^#{1,6} \S|^\*\*Q", re.M)
+_READABLE = re.compile(r"[\t\n\r\x20-\x7e\u00a0-\u024f\u2000-\u206f\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]")
 _CHARSET = re.compile(rb"""charset=["']?([A-Za-z0-9_-]+)""")
 
 
@@ -104,10 +105,16 @@ def read_bytes(path: Path) -> bytes:
 
 
 def decode(data: bytes, path: Path) -> str:
-    """Text from bytes: UTF-8 (with or without BOM), UTF-16 with BOM, else Shift_JIS; never binary."""
+    """Text from bytes: UTF-8 (with or without BOM), UTF-16 (with BOM, or without when it reads as text), else Shift_JIS; never binary."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return _lines(data.decode("utf-16"))
+        except UnicodeDecodeError:
+            pass
+    unmarked = _utf16_without_bom(data)
+    if unmarked:
+        try:
+            return _lines(data.decode(unmarked))
         except UnicodeDecodeError:
             pass
     if b"\x00" in data[:8192]:
@@ -127,6 +134,23 @@ def decode(data: bytes, path: Path) -> str:
     line = data[:first_bad].count(b"\n") + 1
     raise SourceError("not text (neither UTF-8 nor Shift_JIS): a binary file?", path=str(path), line=line,
                       ja="テキストではありません (UTF-8 でも Shift_JIS でもありません)。バイナリ ファイルですか")
+
+
+def _utf16_without_bom(data: bytes) -> str:
+    """"utf-16-le" or "-be" when zero bytes are there and the text they make reads as text
+    (lines of Latin, kana, kanji and punctuation), as in a file saved as UTF-16 with no BOM."""
+    sample = data[:8192]
+    if b"\x00" not in sample:
+        return ""
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            text = sample[:len(sample) // 2 * 2].decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        readable = sum(1 for ch in text if _READABLE.match(ch))
+        if "\n" in text and readable >= len(text) * 0.97:
+            return encoding
+    return ""
 
 
 def _looks_binary(text: str) -> bool:
@@ -171,6 +195,10 @@ def read_document(source: Source) -> Document:
         from kb.importing.read_table import read_table
 
         return read_table(text, str(source.path), "\t" if kind == "tsv" else None)
+    if kind == "rst":
+        from kb.importing.read_rst import read_rst
+
+        return read_rst(text)
     if kind == "markdown":
         from kb.importing.read_markdown import read_markdown
 

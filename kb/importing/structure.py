@@ -39,7 +39,8 @@ class _Raw:
 
 def pair_document(doc: Document, lang: str = "") -> tuple[list[Pair], list[Dropped], str]:
     """Pairs from a document's blocks (and its ready pairs), the pieces dropped, its title."""
-    blocks = [mark_block(b) for b in doc.blocks]
+    # A marker with nothing after it ("<dd>A.<p>answer</p>") marks the answer, and is not in it.
+    blocks = [b for b in map(mark_block, doc.blocks) if not _bare_answer_mark(b)]
     questions = _question_blocks(blocks)
     dropped: list[Dropped] = []
     raws, preamble, orphans = _walk(blocks, questions)
@@ -85,6 +86,13 @@ def mark_block(block: Block) -> Block:
     if answered and text and not block.role:
         return Block(block.kind, text, block.line, block.level, role="answer", group=block.group)
     return block
+
+
+def _bare_answer_mark(block: Block) -> bool:
+    if block.kind not in ("para", "heading") or not block.text.strip():
+        return False
+    text, answered = strip_answer_mark(block.text)
+    return answered and not text.strip()
 
 
 def _question_blocks(blocks: list[Block]) -> set[int]:
@@ -138,17 +146,26 @@ def _drop_question_list(raws: list[_Raw], preamble: list[Block], dropped: list[D
     """Questions without an answer that are asked again later, with one: the list at the top."""
     kept = []
     for i, raw in enumerate(raws):
-        if not raw.answer and any(similarity(raw.key, later.key) >= SAME_QUESTION and later.answer
-                                  for later in raws[i + 1:]):
+        if _listed(raw) and any(similarity(raw.key, later.key) >= SAME_QUESTION and later.answer
+                                for later in raws[i + 1:]):
             dropped.append(Dropped(raw.question.line, _shown(clean_question(raw.question.text)), "toc"))
+            dropped.extend(Dropped(b.line, _shown(b.text), "toc") for b in raw.answer)
             continue
         kept.append(raw)
     return kept
 
 
+def _listed(raw: _Raw) -> bool:
+    """No answer, or only the list's own lines after it: chapter titles ("2. Care"), not sentences."""
+    return all(b.kind in ("para", "item", "heading") and "\n" not in b.text and len(b.text) <= TITLE_MAX
+               and not ends_sentence(b.text) for b in raw.answer)
+
+
 def _title(preamble: list[Block]) -> str:
     for block in preamble:
         text = block.text.strip()
+        if not key_of(text):  # "==========" over a title: punctuation only
+            continue
         if block.kind == "heading" or (block.kind == "para" and len(text) <= TITLE_MAX
                                        and not ends_sentence(text) and not is_question(text)):
             return text

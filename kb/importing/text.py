@@ -9,10 +9,22 @@ _KANA = re.compile(r"[\u3041-\u309f\u30a0-\u30ff]")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z]")
 
-# "Q:", "Q1.", "Ｑ．", "質問:", "問 3)"; "A:", "回答：", "答え:".
+# "Q:", "Q1.", "Ｑ．", "質問:", "問 3)", "(Q)", "【Q】", "問1　"; "A:", "回答：", "答え:", "(A)", "答　".
 # Full-width forms too ("Ｑ１．", "Ａ："), as Japanese pages write them.
-Q_MARK = re.compile(r"^\s*(?:\*\*)?(?:[qｑＱ]|question|質問|問)\s*[0-9０-９]{0,3}\s*[:：.．)）、](?:\*\*)?\s*", re.I)
-A_MARK = re.compile(r"^\s*(?:\*\*)?(?:[aａＡ]|answer|回答|答え?)\s*[0-9０-９]{0,3}\s*[:：.．)）、](?:\*\*)?\s*", re.I)
+_OPEN, _CLOSE = r"[(（\[【［]", r"[)）\]】］]"
+
+
+def _mark(words: str, bracketed: str) -> re.Pattern[str]:
+    """A leading marker: "Q:", "Q1.", "(Q)", "【Q】", "問1　" (a full-width space after a
+    Japanese marker or a number; never an ASCII one: "A4 paper" is not an answer). In
+    brackets a letter is a capital: "(a)" is a list item."""
+    return re.compile(
+        rf"^\s*(?:\*\*)?(?:{_OPEN}\s*(?:{bracketed})\s*[0-9０-９]{{0,3}}\s*{_CLOSE}\s*[:：.．、]?"
+        rf"|(?:{words})\s*[0-9０-９]{{0,3}}\s*[:：.．)）、]|(?:{words})[0-9０-９]{{0,3}}　)(?:\*\*)?\s*", re.I)
+
+
+Q_MARK = _mark("[qｑＱ]|question|質問|問", "(?-i:[QＱ])|question|質問|問")
+A_MARK = _mark("[aａＡ]|answer|回答|答え?", "(?-i:[AＡ])|answer|回答|答え?")
 _EN_ASK = re.compile(
     r"^(?:how|what|why|when|where|which|who|whom|whose|can|could|do|does|did|is|are|was|were|"
     r"should|will|would|may|might|must|has|have|am|isn't|aren't|don't|doesn't|can't)\b", re.I)
@@ -66,7 +78,7 @@ def is_question(text: str) -> bool:
     text = clean_question(text)
     if not text or len(text) > MAX_QUESTION_CHARS or "\n" in text:
         return False
-    if text[-1] in "?？":
+    if text.rstrip("!！")[-1:] in ("?", "？"):  # "...what is it?!" asks too
         return True
     if lang_of(text) == "ja":
         return bool(_JA_ASK.search(text)) and len(text) >= 6

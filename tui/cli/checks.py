@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Collection
 from functools import partial
 from pathlib import Path
 
 from kb.checks import CheckResult, Report, load_cluster, validate_cluster
 from kb.checks.registry import calculator, calculators
 from kb.checks.spec import Calculator, Param
+from tui.cli.context import data_dir
 from tui.cli.exit_codes import EXIT_OK, EXIT_PROBLEM
 from tui.cli.render import output_width, wrap_text
 from tui.cli.text import Help
@@ -84,18 +86,26 @@ def _print_result(args: argparse.Namespace, result: CheckResult) -> int:
     if args.json:
         print(dumps_json(result.to_json(args.lang), indent=2))
     else:
-        print(wrap_text(format_result(result, args.lang), output_width(sys.stdout)))
+        print(wrap_text(format_result(result, args.lang, _entry_ids(args)), output_width(sys.stdout)))
     return EXIT_OK if result.ok else EXIT_PROBLEM
 
 
-def format_result(result: CheckResult, lang: str) -> str:
+def _entry_ids(args: argparse.Namespace) -> set[str] | None:
+    """The ids of the knowledge base's entry files, so that "→ faq show ID" names only one it has."""
+    folder = data_dir(args) / "entries"
+    return {p.stem for p in folder.glob("*.md")} if folder.is_dir() else None
+
+
+def format_result(result: CheckResult, lang: str, entries: Collection[str] | None = None) -> str:
     """A calculator's result for the terminal: the figures, the why, and where to read more."""
     check = calculator(result.check)
     if result.value is None or check is None:
         lines = ["計算できません。" if lang == "ja" else "Not computed."]
     else:
         lines = check.lines(result, lang)
-    lines += ["", result.explain(lang), "", f"→ faq show {result.entry}"]
+    lines += ["", result.explain(lang)]
+    if entries is None or result.entry in entries:
+        lines += ["", f"→ faq show {result.entry}"]
     return "\n".join(lines)
 
 
@@ -111,12 +121,13 @@ def _check(args: argparse.Namespace) -> int:
     if args.json:
         print(dumps_json(report.to_json(args.lang), indent=2))
     else:
-        print(format_report(report, args.lang, str(args.cluster)))
+        print(format_report(report, args.lang, str(args.cluster), _entry_ids(args)))
     return EXIT_PROBLEM if report.summary()["errors"] else EXIT_OK
 
 
-def format_report(report: Report, lang: str, path: str = "") -> str:
-    """The validator's report for the terminal, grouped errors, warnings, then info."""
+def format_report(report: Report, lang: str, path: str = "", entries: Collection[str] | None = None) -> str:
+    """The validator's report for the terminal, grouped errors, warnings, then info; a finding
+    points at its entry ("→ faq show ID") when the knowledge base has it (``entries``: its ids)."""
     ja = lang == "ja"
     name = clean_line(report.cluster)
     where = f" ({clean_line(path)})" if path else ""
@@ -135,7 +146,8 @@ def format_report(report: Report, lang: str, path: str = "") -> str:
                 involved.append(("仮想マシン: " if ja else "VMs: ") + ", ".join(f.vms))
             if involved:
                 lines.append("    " + clean_line(" / ".join(involved)))
-            lines.append(f"    → faq show {f.entry}")
+            if entries is None or f.entry in entries:
+                lines.append(f"    → faq show {f.entry}")
     s = report.summary()
     lines.append("")
     if ja:

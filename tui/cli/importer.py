@@ -24,8 +24,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser, h
     """Add `faq import` to `faq`."""
     p = sub.add_parser(
         "import", parents=[common],
-        help=h("FAQ 文書 (txt、html、md、csv、tsv、docx) を知識ベースのフォルダーに取り込む",
-               "turn FAQ documents (txt, html, md, csv, tsv, docx) into a knowledge base folder"))
+        help=h("FAQ 文書 (txt、html、md、rst、csv、tsv、docx) を知識ベースのフォルダーに取り込む",
+               "turn FAQ documents (txt, html, md, rst, csv, tsv, docx) into a knowledge base folder"))
     p.add_argument("sources", nargs="+", metavar=h("文書", "SOURCE"),
                    help=h("ファイル。FILE@ja や FILE@en で言語を指定", "a file; FILE@ja or FILE@en gives its language"))
     p.add_argument("--out", type=Path, required=True,

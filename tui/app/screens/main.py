@@ -7,13 +7,12 @@ from typing import TYPE_CHECKING
 
 from textual import events, on
 from textual.app import ComposeResult
-from textual.screen import Screen
 from textual.widgets import Footer, Input, TabbedContent, TabPane
 
 from tui.app import messages
 from tui.app.keys import MAIN_BINDINGS, PANE_FOCUS, TABS
 from tui.app.screens import screen_available, screen_factory
-from tui.app.state import AppState, state_of
+from tui.app.screens.cluster_tab import ClusterTabScreen
 from tui.app.widgets.answers_view import AnswersView
 from tui.app.widgets.cluster_report import ClusterReport
 from tui.app.widgets.entry_view import EntryView
@@ -29,7 +28,7 @@ if TYPE_CHECKING:
     from textual.widgets import Markdown
 
 
-class MainScreen(Screen[None]):
+class MainScreen(ClusterTabScreen):
     """Asking, reading, browsing and cluster checks; what they show comes from the app state."""
 
     BINDINGS = MAIN_BINDINGS
@@ -37,14 +36,9 @@ class MainScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__(id="main")
         self._linked = False  # the deep links (--ask, --show, a cluster file) were followed
-        self._linked_checks: tuple[object, set[str]] | None = None  # (content, the check ids its entries link)
 
     def _placeholder(self, lang: str) -> str:
         return with_example("question_placeholder", lang, self.state.profile.sample(lang))
-
-    @property
-    def state(self) -> AppState:
-        return state_of(self.app)
 
     def compose(self) -> ComposeResult:
         lang = self.state.lang
@@ -85,10 +79,6 @@ class MainScreen(Screen[None]):
     @property
     def results(self) -> ResultsList:
         return self.query_one("#results", ResultsList)
-
-    @property
-    def tabs(self) -> TabbedContent:
-        return self.query_one("#tabs", TabbedContent)
 
     @property
     def entry_view(self) -> EntryView:
@@ -159,30 +149,6 @@ class MainScreen(Screen[None]):
         self.query_one(GlossaryBrowser).populate(state.content, state.lang)
         self._offer_cluster_tab()
         self.refresh_bindings()
-
-    @property
-    def cluster_offered(self) -> bool:
-        """Whether the Cluster tab (and o, 5) is offered: a validator is what some entry links,
-        or a cluster file was given. A help desk's FAQ links none, and is not offered one."""
-        from kb.checks.registry import validators
-        from kb.content.stored import linked_checks
-
-        state = self.state
-        if state.settings.cluster_file is not None:
-            return True
-        if state.content is None:
-            return False
-        if self._linked_checks is None or self._linked_checks[0] is not state.content:
-            self._linked_checks = (state.content, linked_checks(state.content.entries))
-        return any(v.id in self._linked_checks[1] for v in validators())
-
-    def _offer_cluster_tab(self) -> None:
-        if self.cluster_offered:
-            self.tabs.show_tab("cluster")
-        else:
-            if self.tabs.active == "cluster":
-                self.tabs.active = "ask"
-            self.tabs.hide_tab("cluster")
 
     # -- asking ------------------------------------------------------------------------------
 
@@ -278,14 +244,6 @@ class MainScreen(Screen[None]):
         else:  # never opened by itself: a link in content is only shown
             self.notify(clean_line(t("link_not_opened", self.state.lang, href=event.href)), markup=False)
 
-    def _check_cluster(self, path: Path | None) -> None:
-        """Validate the cluster file at ``path`` on the Cluster tab (None: the dialog was cancelled)."""
-        if path is None:
-            return
-        self.tabs.show_tab("cluster")
-        self.tabs.active = "cluster"
-        self.query_one(ClusterReport).check_file(path, self.state.lang)
-
     # -- actions -----------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -362,18 +320,8 @@ class MainScreen(Screen[None]):
         if entry_id is not None and self.state.content is not None:
             self.app.post_message(messages.BookmarkToggled(entry_id))
 
-    def action_open_cluster_quietly(self) -> None:
-        self.action_open_cluster()
-
     def action_training_quietly(self) -> None:
         self.action_training()
-
-    def action_open_cluster(self) -> None:
-        # The tree starts where faq was run, which is where a person keeps their own files.
-        suggestion = str(self.state.settings.cluster_file or "")
-        from tui.app.screens.cluster_open import ClusterOpenScreen
-
-        self.app.push_screen(ClusterOpenScreen(Path.cwd(), self.state.lang, suggestion), self._check_cluster)
 
     def action_problems(self) -> None:
         kb = self.state.content
