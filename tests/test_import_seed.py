@@ -165,7 +165,8 @@ def test_the_knowledge_base_files(imported):
 
     kb_toml = tomllib.loads((out / "kb.toml").read_text(encoding="utf-8"))
     assert kb_toml == {"name": {"ja": "Hyper-V ライブ マイグレーションの FAQ"},
-                       "description": {"ja": "seed-hyperv-live-migration.txt から取り込んだ FAQ (13 件)"}}
+                       "description": {"ja": "seed-hyperv-live-migration.txt から取り込んだ FAQ (13 件)"},
+                       "example": {"ja": "ライブ マイグレーションとは何ですか。"}}  # its shortest question
     glossary = tomllib.loads((out / "glossary.toml").read_text(encoding="utf-8"))
     assert glossary["csv"]["ja"] == ["クラスターの共有ボリューム", "CSV"]
     assert "[imported]" in (out / "tags.toml").read_text(encoding="utf-8")

@@ -439,3 +439,20 @@ def test_check_and_calc_point_only_at_entries_the_knowledge_base_has(tmp_path, c
     assert main([*data, "calc", "max-concurrent-migrations", "--nodes", "4"]) == 0
     out = capsys.readouterr().out
     assert "2" in out and "faq show" not in out
+
+
+def test_an_import_gives_the_knowledge_base_its_own_example_question(tmp_path, capsys):
+    """kb.toml gets the shortest plain question of each language as the example the question
+    box and the empty-question hint show; a question too long for the box is not used."""
+    from tui.cli import main
+
+    source = tmp_path / "widgets.md"
+    source.write_text("# Widget FAQ\n\n## How do I charge the widget overnight without the dock?\n\n"
+                      "Use any USB-C cable.\n\n## Can I paint it?\n\nOnly with water-based paint.\n\n"
+                      "## Is there a warranty?\n\nOne year from purchase.\n", encoding="utf-8")
+    out = tmp_path / "kb"
+    assert main(["import", str(source), "--out", str(out)]) == 0
+    assert '[example]\nen = "Can I paint it?"' in (out / "kb.toml").read_text(encoding="utf-8")
+    capsys.readouterr()
+    assert main(["--lang", "en", "--data", str(out), "ask", " "]) == 2
+    assert 'faq ask "Can I paint it?"' in capsys.readouterr().err

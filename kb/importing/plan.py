@@ -186,7 +186,16 @@ def _plan_support_files(plan: ImportPlan, existing: Existing, units: list[Unit],
                 count = sum(1 for p in pairs if p.lang == lang)
                 descriptions.setdefault(lang, f"{e.source} から取り込んだ FAQ ({count} 件)" if lang == "ja"
                                         else f"FAQ imported from {e.source} ({count} entries)")
-        plan.files.append(PlannedFile("kb.toml", render_kb_toml(names, descriptions), "new"))
+        plan.files.append(PlannedFile("kb.toml", render_kb_toml(names, descriptions, _examples(pairs)), "new"))
+
+
+def _examples(pairs: list[Pair]) -> dict[str, str]:
+    """A short question per language, for the app's question box and the empty-question hint:
+    the shortest unflagged one of 8 characters or more (long ones overflow the box)."""
+    found: dict[str, str] = {}
+    for pair in sorted((p for p in pairs if not p.flags and len(p.question) >= 8), key=lambda p: len(p.question)):
+        found.setdefault(pair.lang, pair.question)
+    return {lang: text for lang, text in found.items() if len(text) <= 40}
 
 
 def _tag_suggestions(units: list[Unit], ids: list[str]) -> list[tuple[str, str, list[str]]]:

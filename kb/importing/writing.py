@@ -134,12 +134,15 @@ def render_tags_draft(suggestions: list[tuple[str, str, list[str]]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_kb_toml(names: dict[str, str], descriptions: dict[str, str]) -> str:
-    lines = ["# The knowledge base's name and description (written by `faq import`).",
-             "# 知識ベースの名前と説明 (`faq import` が作成)。", "", "[name]"]
+def render_kb_toml(names: dict[str, str], descriptions: dict[str, str], examples: dict[str, str] | None = None) -> str:
+    lines = ["# The knowledge base's name, description and example question (written by `faq import`).",
+             "# 知識ベースの名前、説明、質問の例 (`faq import` が作成)。", "", "[name]"]
     lines += [f"{lang} = {toml_string(text)}" for lang, text in names.items()]
     lines += ["", "[description]"]
     lines += [f"{lang} = {toml_string(text)}" for lang, text in descriptions.items()]
+    if examples:
+        lines += ["", "[example]"]
+        lines += [f"{lang} = {toml_string(text)}" for lang, text in examples.items()]
     return "\n".join(lines) + "\n"
 
 
