@@ -109,7 +109,7 @@ class Engine:
         shown = []
         # A tie's first place has the tie's best confidence: candidates keep the order of
         # their confidences, which only tied ones (break_ties) could break.
-        calibrated = sorted(confidences(ranked, self.calibration), reverse=True)
+        calibrated = sorted(confidences(ranked, self.calibration, analysed.unknown_share), reverse=True)
         for scored, confidence in zip(ranked, calibrated, strict=True):
             entry = self.kb.entries.get(scored.id)
             shown_lang = lang if entry is None or lang in entry.text else next(iter(entry.text))

@@ -70,11 +70,18 @@ class Question:
     alternatives: dict[str, frozenset[str]] = field(default_factory=dict)
     mentions: list[Mention] = field(default_factory=list)
     outside: set[str] = field(default_factory=set)
+    unknown: set[str] = field(default_factory=set)  # feature keys no entry has
     _lookup: dict[str, str] | None = field(default=None, repr=False)
 
     @property
     def total(self) -> float:
         return sum(self.features.values())
+
+    @property
+    def unknown_share(self) -> float:
+        """The share of the question's weight in words the content never uses."""
+        total = self.total
+        return sum(w for k, w in self.features.items() if k in self.unknown) / total if total > 0 else 0.0
 
     @property
     def lookup(self) -> dict[str, str]:
@@ -162,6 +169,7 @@ class QuestionAnalyzer:
                 continue
             features[key] = self.weight(key, df)
             terms.extend((df(key), t) for t in self._terms(key, 1.0))
+        question.unknown.update(k for k in features if df(k) <= 0)
         for key, alternatives in question.alternatives.items():
             features[key] = min((self.weight(a, df) for a in alternatives), default=0.0)
             for alt in alternatives:
