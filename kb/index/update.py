@@ -49,7 +49,7 @@ FULL_SHARE = 0.2
 FULL_MIN = 500
 # Files a clone leaves behind: the lock, the marker, and those written again (never through a
 # hard link, which would change the original too).
-_NOT_CLONED = ("READY", "CALIBRATION.json", RECORD, STATS, ownership.MARKER)
+_NOT_CLONED = ("READY", "CALIBRATION.json", "SYNONYMS.json", RECORD, STATS, ownership.MARKER)
 
 
 def glossary_signature(kb: KnowledgeBase) -> str:

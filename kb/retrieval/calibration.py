@@ -14,6 +14,13 @@ that floor sat 0.15 above the off-topic scores and turned away right answers phr
 loosely, and those probes were four fifths of the cost. Questions about what the content
 does not cover are turned away by the words it never uses, which weigh the most
 (kb.retrieval.question), not by a list of names.
+
+The probes set the bar for a question with about a third of its weight in such words
+(UNKNOWN_PIVOT); one whose every word the content uses needs up to a tenth less, one made
+only of them up to a fifth more. Half of the right answers FTS5 found and we turned away
+were the right entry first just under the bar, asked in the content's own words
+("VPNがつながらない 自宅", "git clone behind a corporate proxy"), while off-topic questions
+that score near the bar carry the words the content lacks ("Outlook", "splatting").
 """
 
 from __future__ import annotations
@@ -27,12 +34,18 @@ from kb.retrieval.confidence import Calibration, Exclusion, Ranker
 from kb.retrieval.question import QuestionAnalyzer
 
 FILE = "CALIBRATION.json"
-VERSION = 4  # 2: the bar is the off-topic probes' median alone; 3: only those probes are made; 4: entries in hash order
+# 2: the bar is the off-topic probes' median alone; 3: only those probes are made; 4: entries in
+# hash order; 5: the bar moves with the share of the question's weight the content has no word for
+VERSION = 5
 MAX_ABSENT = 60  # entry-left-out probes: enough for their median
 FULL_PROBES_UP_TO = 2000  # above this many entries the probes shrink (probe_budget)
 LARGE_MIN_ABSENT = 20
 MIN_PROBES = 12
 STEEPNESS = 12.0
+# The bar holds for a question with UNKNOWN_PIVOT of its weight in words the content never
+# uses, and moves by UNKNOWN_SLOPE of itself per unit of that share above or below.
+UNKNOWN_SLOPE = 0.3
+UNKNOWN_PIVOT = 0.35
 
 
 def load_calibration(storage: Any) -> Calibration | None:
@@ -42,7 +55,8 @@ def load_calibration(storage: Any) -> Calibration | None:
             data = json.loads(bytes(handle.read()).decode("utf-8"))
         if data.get("version") != VERSION:
             return None
-        return Calibration(float(data["w_raw"]), float(data["w_margin"]), float(data["bias"]), int(data["probes"]))
+        return Calibration(float(data["w_raw"]), float(data["w_margin"]), float(data["bias"]), int(data["probes"]),
+                           float(data["w_unknown"]), float(data["unknown_pivot"]))
     except Exception:  # noqa: BLE001 - any unreadable calibration is made again
         return None
 
@@ -88,7 +102,7 @@ def calibrate(analyzer: QuestionAnalyzer, ranker: Ranker) -> Calibration:
     if len(absent) < MIN_PROBES:
         return Calibration(probes=len(absent))
     bar = _quantile(absent, 0.5)
-    return Calibration(STEEPNESS, 0.0, -STEEPNESS * bar, len(absent))
+    return Calibration(STEEPNESS, 0.0, -STEEPNESS * bar, len(absent), UNKNOWN_SLOPE, UNKNOWN_PIVOT)
 
 
 def probe_questions(kb: Any, budget: int) -> list[tuple[str, str]]:

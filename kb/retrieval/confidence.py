@@ -54,24 +54,30 @@ class Exclusion:
 
 @dataclass(frozen=True)
 class Calibration:
-    """P(the best entry is right) from its raw score and its lead over the next one.
+    """P(the best entry is right) from its raw score, its lead over the next one and the share
+    of the question's weight in words the content never uses.
 
     Fitted per knowledge base at index build time (kb.retrieval.calibration) on probes made
     from its own questions and alternates; the default is for a knowledge base too small
-    to probe.
+    to probe. The bar (``-bias / w_raw``) holds for a question with ``unknown_pivot`` of
+    its weight unknown; it moves by ``w_unknown`` of itself per unit of share above or below.
     """
 
     w_raw: float = 12.0
     w_margin: float = 4.0
     bias: float = -5.4
     probes: int = 0
+    w_unknown: float = 0.0
+    unknown_pivot: float = 0.0
 
-    def probability(self, raw: float, margin: float) -> float:
-        z = self.w_raw * raw + self.w_margin * margin + self.bias
+    def probability(self, raw: float, margin: float, unknown_share: float = 0.0) -> float:
+        bar_scale = 1.0 + self.w_unknown * (unknown_share - self.unknown_pivot)
+        z = self.w_raw * raw + self.w_margin * margin + self.bias * bar_scale
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     def to_json(self) -> dict[str, float | int]:
-        return {"w_raw": self.w_raw, "w_margin": self.w_margin, "bias": self.bias, "probes": self.probes}
+        return {"w_raw": self.w_raw, "w_margin": self.w_margin, "bias": self.bias, "probes": self.probes,
+                "w_unknown": self.w_unknown, "unknown_pivot": self.unknown_pivot}
 
 
 class Ranker:
@@ -265,10 +271,11 @@ def break_ties(ranked: list[Scored], asked: Callable[[], frozenset[str]],
     return sorted(tied, key=lambda s: -alike(s)) + ranked[len(tied):]
 
 
-def confidences(ranked: list[Scored], calibration: Calibration) -> list[float]:
-    """Each candidate's calibrated confidence, from its raw score and its lead over the others."""
+def confidences(ranked: list[Scored], calibration: Calibration, unknown_share: float = 0.0) -> list[float]:
+    """Each candidate's calibrated confidence, from its raw score, its lead over the others and
+    the share of the question's weight the content has no word for."""
     out = []
     for i, s in enumerate(ranked):
         other = max((r.raw for j, r in enumerate(ranked) if j != i), default=0.0)
-        out.append(calibration.probability(s.raw, s.raw - other))
+        out.append(calibration.probability(s.raw, s.raw - other, unknown_share))
     return out

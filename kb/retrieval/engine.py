@@ -15,6 +15,7 @@ from kb.retrieval.question import MAX_QUERY_CHARS, QuestionAnalyzer
 from kb.retrieval.results import Answer, AskResult, SearchHit, Snippet
 from kb.retrieval.scope import Scope
 from kb.retrieval.snippets import make_snippet
+from kb.retrieval.synonyms import open_synonyms
 from kb.text.analysis import normalize, wording
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ class Engine:
         self.searcher = open_searcher(ix)  # live statistics; every file open now, so a rebuild elsewhere cannot swap half
         self.n_docs = max(1, self.searcher.doc_count())
         self.scope = Scope(kb)
-        self.analyzer = QuestionAnalyzer(kb, self.searcher, self.scope)
+        self.analyzer = QuestionAnalyzer(kb, self.searcher, self.scope, open_synonyms(ix.storage, self.searcher))
         self.ranker = Ranker(self.searcher, self.scope, self.analyzer.weight)
         self._keyword_search: KeywordSearch | None = None
         self._keyword_lock = threading.Lock()
@@ -109,7 +110,7 @@ class Engine:
         shown = []
         # A tie's first place has the tie's best confidence: candidates keep the order of
         # their confidences, which only tied ones (break_ties) could break.
-        calibrated = sorted(confidences(ranked, self.calibration), reverse=True)
+        calibrated = sorted(confidences(ranked, self.calibration, analysed.unknown_share), reverse=True)
         for scored, confidence in zip(ranked, calibrated, strict=True):
             entry = self.kb.entries.get(scored.id)
             shown_lang = lang if entry is None or lang in entry.text else next(iter(entry.text))

@@ -27,6 +27,7 @@ from kb.text.analysis import (
     morph_terms,
     normalize,
     stem_word,
+    synonym_groups,
 )
 from kb.text.glossary import content_words, fold_small_kana, matcher_for
 
@@ -70,11 +71,18 @@ class Question:
     alternatives: dict[str, frozenset[str]] = field(default_factory=dict)
     mentions: list[Mention] = field(default_factory=list)
     outside: set[str] = field(default_factory=set)
+    unknown: set[str] = field(default_factory=set)  # feature keys no entry has
     _lookup: dict[str, str] | None = field(default=None, repr=False)
 
     @property
     def total(self) -> float:
         return sum(self.features.values())
+
+    @property
+    def unknown_share(self) -> float:
+        """The share of the question's weight in words the content never uses."""
+        total = self.total
+        return sum(w for k, w in self.features.items() if k in self.unknown) / total if total > 0 else 0.0
 
     @property
     def lookup(self) -> dict[str, str]:
@@ -94,7 +102,8 @@ def fields_for(word: str) -> tuple[str, ...]:
 class QuestionAnalyzer:
     """Turns question text into a :class:`Question` against one index."""
 
-    def __init__(self, kb: KnowledgeBase, searcher: Any, scope: Scope) -> None:
+    def __init__(self, kb: KnowledgeBase, searcher: Any, scope: Scope,
+                 synonyms: dict[int, frozenset[str]] | None = None) -> None:
         self.kb = kb
         self.searcher = searcher
         self.scope = scope
@@ -105,6 +114,7 @@ class QuestionAnalyzer:
         self.speller = Speller(searcher, [n for t in kb.glossary.values() for n in t.synonyms], self.df_field)
         self._abbreviations = _abbreviation_pattern(kb.profile.abbreviations)
         self._spellings = self.matcher.spellings  # sorted: a prefix's spellings are one run
+        self._groups = synonyms or {}  # synonym group -> the content's words in it
 
     def analyze(self, text: str, partial: bool = False,
                 df_override: Callable[[str], int] | None = None) -> Question:
@@ -162,6 +172,14 @@ class QuestionAnalyzer:
                 continue
             features[key] = self.weight(key, df)
             terms.extend((df(key), t) for t in self._terms(key, 1.0))
+        question.unknown.update(k for k in features if df(k) <= 0)
+        # An unknown word (not a framing word, a predicate or a number) is covered by the
+        # content's words of its synonym groups; it still counts as unknown for confidence
+        # (kb.retrieval.synonyms).
+        for key in sorted(question.unknown):
+            words = self._synonyms(key, df) if features[key] == UNKNOWN_WORD_WEIGHT else None
+            if words:
+                question.alternatives[key] = words
         for key, alternatives in question.alternatives.items():
             features[key] = min((self.weight(a, df) for a in alternatives), default=0.0)
             for alt in alternatives:
@@ -218,6 +236,12 @@ class QuestionAnalyzer:
             return None
         question.alternatives[f"~{word}"] = frozenset(best)
         return word
+
+    def _synonyms(self, key: str, df: Callable[[str], int]) -> frozenset[str]:
+        """The content's words that share a synonym group with ``key`` (and ``df`` counts)."""
+        if not self._groups or key.startswith("@"):
+            return frozenset()
+        return frozenset(w for g in synonym_groups(key) for w in self._groups.get(g, ()) if w != key and df(w) > 0)
 
     def _stem_of_tail(self, tail: str) -> str | None:
         """The commonest indexed English stem that is ``tail`` and a letter or two more."""

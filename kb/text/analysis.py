@@ -134,6 +134,16 @@ def _stem_word(word: str) -> str:
 
 
 @functools.lru_cache(maxsize=20_000)
+def synonym_groups(word: str) -> tuple[int, ...]:
+    """The morphological dictionary's synonym groups of ``word`` when it is one word of it
+    ("スマホ" and "スマートフォン" share one, "失念" and "忘れる" another); none otherwise."""
+    tokens = _tokenizer().tokenize(word)
+    if len(tokens) != 1 or tokens[0].is_oov():
+        return ()
+    return tuple(tokens[0].synonym_group_ids())
+
+
+@functools.lru_cache(maxsize=20_000)
 def is_dictionary_word(word: str) -> bool:
     """Whether the morphological dictionary has ``word`` as one word ("payload": yes, "sshcommand": no)."""
     tokens = _tokenizer().tokenize(word)

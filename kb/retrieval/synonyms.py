@@ -1,0 +1,63 @@
+"""The content's words by the morphological dictionary's synonym groups, made once per index.
+
+A question's word the content never uses may be another word for one it does: the
+dictionary puts "スマホ" and "スマートフォン" in one synonym group, "失念" and "忘れる" in
+another, "PC" and "パソコン" in a third. `ask` lets such a word be covered by the content's
+words of its groups (kb.retrieval.question), while it still counts as a word the content
+lacks for confidence. The groups of every word in the index's Japanese text (where Latin
+words of Japanese sentences are too) are looked up once, when the index is built or
+updated, and stored beside it (`SYNONYMS.json`), as the calibration is.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from kb.text.analysis import synonym_groups
+
+FILE = "SYNONYMS.json"
+VERSION = 1
+FIELD = "text_ja"
+
+
+def build_synonyms(searcher: Any) -> dict[int, frozenset[str]]:
+    """Synonym group -> the words of the field's lexicon in it. A word only deleted documents
+    had (an updated index) may be among them: `ask` takes only words some entry has."""
+    groups: dict[int, set[str]] = {}
+    for term in searcher.reader().lexicon(FIELD):
+        text = term.decode() if isinstance(term, bytes) else term
+        for group in synonym_groups(text):
+            groups.setdefault(group, set()).add(text)
+    return {group: frozenset(words) for group, words in groups.items()}
+
+
+def load_synonyms(storage: Any) -> dict[int, frozenset[str]] | None:
+    """The stored groups, or None when missing or unreadable."""
+    try:
+        with storage.open_file(FILE) as handle:
+            data = json.loads(bytes(handle.read()).decode("utf-8"))
+        if data.get("version") != VERSION:
+            return None
+        return {int(group): frozenset(words) for group, words in data["groups"].items()}
+    except Exception:  # noqa: BLE001 - any unreadable file is made again
+        return None
+
+
+def save_synonyms(storage: Any, groups: dict[int, frozenset[str]]) -> None:
+    data = {"version": VERSION, "groups": {str(g): sorted(words) for g, words in sorted(groups.items())}}
+    with storage.create_file(FILE) as handle:
+        handle.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+
+
+def open_synonyms(storage: Any, searcher: Any) -> dict[int, frozenset[str]]:
+    """The stored groups, made and stored first when there are none (a read-only cache: made
+    again next time)."""
+    groups = load_synonyms(storage)
+    if groups is None:
+        groups = build_synonyms(searcher)
+        try:
+            save_synonyms(storage, groups)
+        except Exception:  # noqa: BLE001 - a read-only cache
+            pass
+    return groups
