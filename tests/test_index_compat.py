@@ -10,6 +10,7 @@ from unittest import mock
 
 import pytest
 import whoosh
+import whoosh.codec.whoosh3
 
 import kb.index.store  # noqa: F401 - installs the restricted readers
 from kb.content.load import load_kb
@@ -131,3 +132,38 @@ def test_the_length_table_writes_the_index_whoosh_writes(real_kb):
         assert (a.min_length(), a.max_length(), a.max_weight(), a.doc_frequency()) == \
             (b.min_length(), b.max_length(), b.max_weight(), b.doc_frequency())
         assert list(plain.postings(fieldname, text).all_ids()) == list(fast.postings(fieldname, text).all_ids())
+
+
+@pytest.mark.parametrize("cutoff", [2**15, 2], ids=["offsets derived", "offsets stored"])
+def test_column_offsets_summed_in_c_equal_whooshs_loop(cutoff):
+    from whoosh.columns import VarBytesColumn
+    from whoosh.filedb.filestore import RamStorage
+
+    storage = RamStorage()
+    values = [b"", b"a", b"bcd", b"", b"efgh" * 300, b"", b"ij"]
+    column = VarBytesColumn(allow_offsets=True, write_offsets_cutoff=cutoff)
+    out = storage.create_file("column")
+    writer = column.writer(out)
+    for docnum, value in enumerate(values):
+        writer.add(docnum, value)
+    writer.finish(len(values))
+    length = out.tell()
+    out.close()
+    reader = column.reader(storage.open_file("column"), 0, length, len(values))  # the patched reader
+    assert VarBytesColumn.Reader._read_offsets_and_lengths is compat._read_offsets_and_lengths
+    assert reader.had_stored_offsets == (cutoff == 2)
+    assert [reader[d] for d in range(len(values))] == values
+    ours = (reader._offsets, reader._lengths)
+    compat.WHOOSH_READ_OFFSETS(reader)  # Whoosh's own, on the same reader
+    assert (reader._offsets, reader._lengths) == ours
+    assert reader._offsets.typecode == ours[0].typecode
+
+
+def test_the_real_index_reads_its_stored_fields_through_the_patched_columns(real_kb, tmp_path):
+    ix, _info = open_index(real_kb, tmp_path / "cache")
+    with ix.searcher() as searcher:
+        [reader] = [r for r, _ in searcher.reader().leaf_readers()]
+        column = reader._perdoc._cached_reader("_stored", whoosh.codec.whoosh3.STORED_COLUMN)._child
+        ours = (column._offsets, column._lengths)
+        compat.WHOOSH_READ_OFFSETS(column)
+        assert (column._offsets, column._lengths) == ours and len(ours[0]) == reader.doc_count_all()

@@ -111,7 +111,8 @@ def test_ask_json_loads_nothing_it_does_not_use(tmp_path):
              "code = main(['ask', '--json', 'CSV は必須ですか'])\n"
              "names = ['markdown_it', 'textual', 'rich', 'urllib.request', 'asyncio', 'importlib.metadata',\n"
              "         'whoosh.lang.morph_en', 'http.client', 'whoosh.qparser', 'multiprocessing', 'uuid',\n"
-             "         'kb.checks.spec', 'kb.checks.migration', 'subprocess', 'ctypes', 'html', 'queue']\n"
+             "         'kb.checks.spec', 'kb.checks.migration', 'subprocess', 'ctypes', 'html', 'queue', 'difflib',\n"
+             "         'platformdirs']\n"
              "loaded = [n for n in names if n in sys.modules]\n"
              "import urllib.request, asyncio, html, whoosh.compat\n"  # what was left out still works afterwards
              "real = hasattr(urllib.request, 'urlopen') and hasattr(asyncio, 'run') and html.escape('<') == '&lt;' \\\n"

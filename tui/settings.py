@@ -16,7 +16,7 @@ from pathlib import Path
 
 from kb.content.files import read_limited
 from kb.errors import InputError, KbError
-from tui.paths import APP_NAME
+from tui.paths import user_dir
 
 CONFIG_FILE = "config.toml"
 LOG_LEVELS = ("off", "error", "warning", "info", "debug")
@@ -80,9 +80,7 @@ def config_path(env: Mapping[str, str] | None = None) -> Path:
     env = os.environ if env is None else env
     if env.get("FAQ_CONFIG"):
         return Path(env["FAQ_CONFIG"])
-    import platformdirs
-
-    return Path(platformdirs.user_config_dir(APP_NAME)) / CONFIG_FILE
+    return user_dir("config") / CONFIG_FILE
 
 
 def _hint(key: str, lang: str) -> str:

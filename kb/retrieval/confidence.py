@@ -173,8 +173,8 @@ class Ranker:
         if fields is None:
             stored = self.searcher.stored_fields(docnum)
             fields = {"id": stored["id"],
-                      "vocab": frozenset(sys.intern(k) for k in stored.get("vocab", ())),
-                      "phrasings": tuple(tuple(sys.intern(k) for k in p) for p in stored.get("phrasings", ()))}
+                      "vocab": frozenset(map(sys.intern, stored.get("vocab", ()))),
+                      "phrasings": tuple(tuple(map(sys.intern, p)) for p in stored.get("phrasings", ()))}
             if len(self._stored) >= STORED_CACHE:
                 self._stored.pop(next(iter(self._stored)), None)  # the longest kept
             self._stored[docnum] = fields

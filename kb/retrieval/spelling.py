@@ -3,7 +3,6 @@ index's own vocabulary, and clipped words ("int", "repo") met with the words the
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -47,6 +46,8 @@ class Speller:
             fixed = word
             stems = english_terms(lower)
             if stems and not known(stems[0]):
+                import difflib  # only for a word the content does not know
+
                 close = difflib.get_close_matches(lower, self._glossary_words, n=1, cutoff=GLOSSARY_TYPO_CUTOFF)
                 if close:
                     fixed = close[0]

@@ -15,6 +15,9 @@ def _remember_compiled() -> None:
 
 
 if sys.argv[:1] == ["-m"]:  # `python -m tui.cli` or `-m tui.cli.parser`: this package comes first
+    from tui.cli.quick_exit import start
+
+    start(sys.argv[1:])
     _remember_compiled()
 
 
@@ -25,8 +28,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         from tui.cli.completion import complete_main
 
         return complete_main(args[1:])
-    if argv is None:  # the console script
+    if argv is None:  # the console script (or `python -m tui.cli`): this process ends with the command
+        from tui.cli.quick_exit import leave, start
+
+        start(args)  # both idempotent: under -m, already done when this package was imported
         _remember_compiled()
+        from tui.cli.parser import main as run
+
+        return leave(run(args), args)
     from tui.cli.parser import main as run
 
     return run(args)

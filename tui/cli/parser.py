@@ -307,4 +307,6 @@ def _open_app(args: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from tui.cli.quick_exit import leave
+
+    sys.exit(leave(main(), sys.argv[1:]))
