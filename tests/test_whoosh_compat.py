@@ -139,21 +139,21 @@ def test_term_scores_read_by_blocks_equal_whooshs_matcher_bit_for_bit():
     mistake in either (a weight, a length, a deleted document kept, a boost) changes a score."""
     from whoosh.query import Term
 
-    from kb.retrieval import whoosh_compat
+    from kb.index import compat
     from kb.retrieval.whoosh_compat import live_documents, term_scores
 
     ix = _varied_index()
     with ix.searcher() as s:
         assert len(s.leaf_searchers()) == 3 and s.reader().has_deletions()
         fast_blocks = 0
-        real = whoosh_compat._block_postings
+        real = compat.block_postings
 
         def counting(matcher):
             nonlocal fast_blocks
             fast_blocks += matcher._data is None
             return real(matcher)
 
-        whoosh_compat._block_postings = counting
+        compat.block_postings = counting
         try:
             for text in ("common", "twice", "rare", "pad", "w3", "w450", "absent"):
                 for boost in (1.0, 0.5, 2.0):
@@ -163,7 +163,7 @@ def test_term_scores_read_by_blocks_equal_whooshs_matcher_bit_for_bit():
                     assert found == expected and list(found) == list(expected), (text, boost)
                 assert live_documents(s, "body", text) == frozenset(expected), text
         finally:
-            whoosh_compat._block_postings = real
+            compat.block_postings = real
         assert fast_blocks > 10  # the blocks were read by the shortcut, not only by Whoosh
 
 
@@ -172,7 +172,7 @@ def test_a_block_head_that_is_not_ints_and_floats_is_left_to_whoosh():
     anything else, such as a float then an int, must not be mistaken for one float."""
     import pickle
 
-    from kb.retrieval.whoosh_compat import _BLOCK_HEAD
+    from kb.index.compat import BLOCK_HEAD as _BLOCK_HEAD
 
     def head(ids, weights, values=(b"v", b"w")):
         return pickle.dumps((ids, weights, values), 2)

@@ -11,13 +11,9 @@ public API. When an upgrade changes them, the public one-posting-at-a-time walk 
 
 from __future__ import annotations
 
-import pickle
-import re
 import weakref
-import zlib
 from array import array
 from collections.abc import Callable, Sequence
-from itertools import accumulate
 from typing import Any
 
 from kb.index.whoosh_import import import_whoosh_lightly
@@ -31,58 +27,12 @@ from whoosh.query import And, Or, Term
 from whoosh.query.compound import DefaultOr
 from whoosh.scoring import WeightLengthScorer
 
+from kb.index import compat
+
 BLOCK_METHODS = ("_read_ids", "_read_weights", "_next_block")
-# What a block's data is read from without Whoosh's unpickling of it (see _block_postings).
-BLOCK_FIELDS = ("_data", "_byteids", "_postfile", "_dataoffset", "_nextoffset", "_compression", "_blocklength")
-
-# A W3 block's data is the pickle (protocol 2) of (delta-coded ids, weights, values); the
-# values (positions, about four fifths of its opcodes) are never needed here. The ids and the
-# weights are read from the head of that pickle when it holds nothing but these opcodes:
-# small ints or floats in a tuple (MARK..TUPLE, TUPLE1-3, EMPTY_TUPLE), a memo put after it;
-# the weights may be None (all 1.0) or one float (all equal).
-_INT, _FLOAT = rb"(?:K.|M..|J....)", rb"G.{8}"
-
-
-def _tuple_of(item: bytes) -> bytes:
-    return (rb"(?:\)|" + item + rb"\x85|" + item * 2 + rb"\x86|" + item * 3 + rb"\x87|\((?:" + item
-            + rb")*t)(?:q.|r....)?")
-
-
-# One float alone is all the weights only if no number follows it (the values never begin with
-# one): a 2- or 3-tuple with another kind of number after its first float is not matched.
-_BLOCK_HEAD = re.compile(rb"\x80\x02(" + _tuple_of(_INT) + rb")(" + _tuple_of(_FLOAT) + rb"|N|" + _FLOAT
-                         + rb"(?![GKMJ\x85-\x87]))", re.DOTALL)
-
-
 def reads_blocks(matcher: Any) -> bool:
     """Whether ``matcher`` is a W3 block matcher whose blocks we can read whole."""
     return all(callable(getattr(matcher, name, None)) for name in BLOCK_METHODS)
-
-
-def _block_postings(matcher: Any) -> tuple[Sequence[int], Sequence[float]]:
-    """The current block's document ids and weights, as ``_read_ids`` and ``_read_weights``
-    give them, without unpickling the block's values (a fifth of the time); through Whoosh's
-    own readers when the block is not as expected."""
-    if matcher._data is None and not matcher._byteids:
-        count = matcher._blocklength
-        data = matcher._postfile.get(matcher._dataoffset, matcher._nextoffset - matcher._dataoffset)
-        if matcher._compression:
-            # Only the head: each id takes 5 bytes at most (BININT), each weight 9 (BINFLOAT),
-            # each tuple 7 more; a deflate stream is decompressed from its start, so this
-            # costs a fraction of the whole block.
-            data = zlib.decompressobj().decompress(data, 2 + 2 * 7 + 14 * count)
-        head = _BLOCK_HEAD.match(data)
-        if head is not None:
-            # Only ints, floats and tuples in these bytes: nothing a loads could run.
-            ids = list(accumulate(pickle.loads(b"\x80\x02" + head.group(1) + b".")))  # whoosh delta_decode
-            mini = pickle.loads(b"\x80\x02" + head.group(2) + b".")
-            # As _read_weights expands them: None is all 1.0, one float is repeated (as a float32).
-            weights = [1.0] * count if mini is None else array("f", [mini]) * count if isinstance(mini, float) else mini
-            if len(ids) == count and len(weights) == count:
-                return ids, weights
-    matcher._read_ids()
-    matcher._read_weights()
-    return matcher._ids, matcher._weights
 
 
 def read_postings(matcher: Any) -> tuple[array[int], list[float]]:
@@ -90,10 +40,10 @@ def read_postings(matcher: Any) -> tuple[array[int], list[float]]:
     ids: array[int] = array("I")
     weights: list[float] = []  # blocks keep them as arrays of various kinds
     if reads_blocks(matcher):
-        fast = all(hasattr(matcher, name) for name in BLOCK_FIELDS)
+        fast = compat.reads_block_heads(matcher)
         while matcher.is_active():
             if fast:
-                block, block_weights = _block_postings(matcher)
+                block, block_weights = compat.block_postings(matcher)
             else:
                 matcher._read_ids()
                 matcher._read_weights()
