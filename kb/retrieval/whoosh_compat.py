@@ -244,10 +244,14 @@ def live_documents(searcher: Any, fieldname: str, text: str) -> frozenset[int]:
     """The documents holding a term, deleted ones left out, as the searcher numbers them."""
     reader = searcher.reader()
     leaves = [(reader, 0)] if reader.is_atomic() else reader.leaf_readers()
-    found: list[int] = []
+    found: set[int] = set()
     for leaf, offset in leaves:
         if fieldname not in leaf.schema or not leaf.doc_frequency(fieldname, text):
             continue
         ids, _weights, deleted = _segment_postings(leaf, fieldname, text)
-        found.extend(d + offset for d in ids if d not in deleted)
+        if offset:
+            found.update(d + offset for d in ids if d not in deleted)
+        else:
+            found.update(ids)
+            found.difference_update(deleted)
     return frozenset(found)
