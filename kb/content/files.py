@@ -119,3 +119,17 @@ def deep_nesting_line(text: str, limit: int = MAX_TOML_DEPTH) -> int | None:
             depth = max(0, depth - 1)
         i += 1
     return None
+
+
+def stat_line(st: os.stat_result) -> str:
+    """What a file is on disk, as the content's change detection compares it: type, size,
+    times and inode (the change time and inode see edits whose modification time was put back)."""
+    return f"{st.st_mode}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
+
+
+def file_stat(path: Path) -> str | None:
+    """``stat_line`` of the file at ``path``; None when it cannot be seen."""
+    try:
+        return stat_line(os.stat(path))
+    except OSError:
+        return None
