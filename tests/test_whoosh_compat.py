@@ -185,3 +185,7 @@ def test_a_block_head_that_is_not_ints_and_floats_is_left_to_whoosh():
     assert _BLOCK_HEAD.match(head((3, 4), (2.0, 3))) is None
     assert _BLOCK_HEAD.match(head((3, 4), (2.0, 3.0, 4))) is None
     assert _BLOCK_HEAD.match(head((3, 2**40), None)) is None  # a long id
+    # Read without the restricted unpickler: a head naming anything (a global, a reduce) is
+    # never taken, so Whoosh's restricted reader sees it and refuses it.
+    assert _BLOCK_HEAD.match(head((3, 4), print)) is None
+    assert _BLOCK_HEAD.match(head((3, print), None)) is None
