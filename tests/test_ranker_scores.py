@@ -71,7 +71,7 @@ def _mismatches(engine: Engine) -> list[str]:
         query = engine.analyzer.analyze(text, partial=partial).query
         if query is None:
             continue
-        expected = list(engine.searcher.search(query, limit=None).top_n)
+        expected = {d: s for s, d in engine.searcher.search(query, limit=None).top_n}
         if ranker._matches(query) != expected:
             wrong.append(text)
     return wrong
@@ -165,12 +165,12 @@ def _exhaustive(ranker: Ranker, question: Any, keep: int, exclusion: Exclusion |
     """Every match scored, the best ``keep`` in the ranker's order: a walk with no bound at all."""
     if question.query is None or question.total <= 0:
         return []
-    top_n = ranker._matches(question.query)  # Whoosh's own scores (the tests above)
-    if not top_n:
+    matches = ranker._matches(question.query)  # Whoosh's own scores (the tests above)
+    if not matches:
         return []
-    best = max(score for score, _d in top_n) or 1.0
+    best = max(matches.values()) or 1.0
     scored = []
-    for score, docnum in top_n:
+    for docnum, score in matches.items():
         fields = ranker._fields(docnum)
         if exclusion is not None and fields["id"] == exclusion.entry:
             continue
@@ -208,7 +208,7 @@ def test_the_bound_counts_exactly_the_features_each_match_covers(which: str,
         question = engine.analyzer.analyze(text, partial=partial)
         if question.query is None:
             continue
-        docs = {d for _s, d in ranker._matches(question.query)}
+        docs = ranker._matches(question.query).keys()
         mass = ranker._held_mass(question, docs)
         for docnum in docs:
             vocab = ranker._fields(docnum)["vocab"]

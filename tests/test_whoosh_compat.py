@@ -106,3 +106,86 @@ def test_live_frequencies_over_many_blocks_count_each_deleted_holder_once():
         assert compat.live_doc_frequency(reader, "body", term) == live, term
     assert compat.live_doc_frequency(reader, "body", "common") == 1000 - len(gone)
     assert compat.live_doc_frequency(reader, "body", "rare") == 143 - 4  # 0, 7, 301 and 343 held it
+
+
+def _varied_index():
+    """Documents whose term frequencies vary (weights other than 1.0, some blocks all alike),
+    three segments, deleted documents in the first: every path of the block reader."""
+    ix = RamStorage().create_index(Schema(id=ID(stored=True), body=TEXT))
+    for start in (0, 400, 700):
+        with ix.writer(merge=False) as w:
+            for i in range(start, start + (400 if start == 0 else 300)):
+                words = ["common"] * (1 + i % 5) + ["twice", "twice"] * (i < 200) + ["rare"] * (i % 9 == 0)
+                w.add_document(id=str(i), body=" ".join(words + [f"w{i}"] + ["pad"] * (i % 40)))
+    with ix.writer(merge=False) as w:
+        for i in (0, 5, 129, 130, 399, 401):
+            w.delete_by_term("id", str(i))
+    return ix
+
+
+def _whoosh_walk(searcher, term):
+    out = {}
+    context = searcher.context()
+    for sub, offset in searcher.leaf_searchers():
+        matcher = term.matcher(sub, context)
+        while matcher.is_active():
+            out[matcher.id() + offset] = matcher.score()
+            matcher.next()
+    return out
+
+
+def test_term_scores_read_by_blocks_equal_whooshs_matcher_bit_for_bit():
+    """term_scores reads the blocks' heads itself and each segment's field lengths at once; a
+    mistake in either (a weight, a length, a deleted document kept, a boost) changes a score."""
+    from whoosh.query import Term
+
+    from kb.index import compat
+    from kb.retrieval.whoosh_compat import live_documents, term_scores
+
+    ix = _varied_index()
+    with ix.searcher() as s:
+        assert len(s.leaf_searchers()) == 3 and s.reader().has_deletions()
+        fast_blocks = 0
+        real = compat.block_postings
+
+        def counting(matcher):
+            nonlocal fast_blocks
+            fast_blocks += matcher._data is None
+            return real(matcher)
+
+        compat.block_postings = counting
+        try:
+            for text in ("common", "twice", "rare", "pad", "w3", "w450", "absent"):
+                for boost in (1.0, 0.5, 2.0):
+                    term = Term("body", text, boost=boost)
+                    expected = _whoosh_walk(s, term)
+                    found = term_scores(s, term)
+                    assert found == expected and list(found) == list(expected), (text, boost)
+                assert live_documents(s, "body", text) == frozenset(expected), text
+        finally:
+            compat.block_postings = real
+        assert fast_blocks > 10  # the blocks were read by the shortcut, not only by Whoosh
+
+
+def test_a_block_head_that_is_not_ints_and_floats_is_left_to_whoosh():
+    """The block head reader takes a tuple of ints and one of floats (or None, or one float);
+    anything else, such as a float then an int, must not be mistaken for one float."""
+    import pickle
+
+    from kb.index.compat import BLOCK_HEAD as _BLOCK_HEAD
+
+    def head(ids, weights, values=(b"v", b"w")):
+        return pickle.dumps((ids, weights, values), 2)
+
+    found = _BLOCK_HEAD.match(head(tuple(range(1, 200)), tuple(float(i) for i in range(199))))
+    assert found and pickle.loads(b"\x80\x02" + found.group(1) + b".") == tuple(range(1, 200))
+    assert pickle.loads(b"\x80\x02" + found.group(2) + b".") == tuple(float(i) for i in range(199))
+    assert pickle.loads(b"\x80\x02" + _BLOCK_HEAD.match(head((3, 70000), None)).group(2) + b".") is None
+    assert pickle.loads(b"\x80\x02" + _BLOCK_HEAD.match(head((3, 4), 2.0)).group(2) + b".") == 2.0
+    assert _BLOCK_HEAD.match(head((3, 4), (2.0, 3))) is None
+    assert _BLOCK_HEAD.match(head((3, 4), (2.0, 3.0, 4))) is None
+    assert _BLOCK_HEAD.match(head((3, 2**40), None)) is None  # a long id
+    # Read without the restricted unpickler: a head naming anything (a global, a reduce) is
+    # never taken, so Whoosh's restricted reader sees it and refuses it.
+    assert _BLOCK_HEAD.match(head((3, 4), print)) is None
+    assert _BLOCK_HEAD.match(head((3, print), None)) is None

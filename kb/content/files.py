@@ -129,3 +129,17 @@ def not_a_knowledge_base(root: Path) -> ContentError:
         return ContentError("not a folder: a knowledge base is a folder holding entries/", path=str(root),
                             ja="フォルダーではありません。知識ベースは entries/ を含むフォルダーです")
     return ContentError("no entries/ folder here", path=str(root), ja="ここに entries/ フォルダーがありません")
+
+
+def stat_line(st: os.stat_result) -> str:
+    """What a file is on disk, as the content's change detection compares it: type, size,
+    times and inode (the change time and inode see edits whose modification time was put back)."""
+    return f"{st.st_mode}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
+
+
+def file_stat(path: Path) -> str | None:
+    """``stat_line`` of the file at ``path``; None when it cannot be seen."""
+    try:
+        return stat_line(os.stat(path))
+    except OSError:
+        return None

@@ -12,6 +12,7 @@ from typing import Any
 
 from kb.content import files
 from kb.content.entry import LANGS, Entry, GlossaryTerm, Localized, Tag
+from kb.content.files import file_stat
 from kb.content.front_matter import line_of, quoted_lines, split_front_matter
 from kb.content.profile import PROFILE_FILE, Profile, parse_profile
 from kb.content.quiz_parse import parse_quiz
@@ -103,7 +104,8 @@ def load_kb(root: Path, known_checks: Iterable[str] | None = None) -> KnowledgeB
 class FileResult:
     """One entry file as parsed on its own: its problems, its entry, what it was on disk."""
 
-    path: Path
+    folder: Path
+    name: str  # in ``folder``: the path is made only when asked for (10,000 files after an edit)
     stat: str | None = None  # its stat line before it was read (kb.content.refresh)
     sha: str | None = None  # the digest of its bytes; None when not read
     entry_id: str | None = None
@@ -111,6 +113,16 @@ class FileResult:
     problems: list[ContentError] = field(default_factory=list)
     entry: Entry | None = None  # None for an entry kept in the content store
     kept: bool = False  # taken from the content store as it was, not parsed (kb.content.refresh)
+
+    @property
+    def path(self) -> Path:
+        return self.folder / self.name
+
+    @property
+    def stem(self) -> str:
+        """``path.stem`` (pathlib's rule: a leading dot starts no suffix)."""
+        dot = self.name.rfind(".")
+        return self.name[:dot] if 0 < dot < len(self.name) - 1 else self.name
 
 
 @dataclass
@@ -180,23 +192,9 @@ def load_top(loaded: Loaded) -> set[str] | None:
     return known_tags
 
 
-def stat_line(st: os.stat_result) -> str:
-    """What a file is on disk, as the content's change detection compares it: type, size,
-    times and inode (the change time and inode see edits whose modification time was put back)."""
-    return f"{st.st_mode}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
-
-
-def file_stat(path: Path) -> str | None:
-    """``stat_line`` of the file at ``path``; None when it cannot be seen."""
-    try:
-        return stat_line(os.stat(path))
-    except OSError:
-        return None
-
-
 def parse_file(path: Path, known_tags: set[str] | None, known_checks: set[str]) -> FileResult:
     """One entry file, read and parsed on its own (its stat taken before it is read)."""
-    result = FileResult(path, stat=file_stat(path))
+    result = FileResult(path.parent, path.name, stat=file_stat(path))
     if not files.name_is_text(path):
         result.problems.append(ContentError("file name is not UTF-8; rename the file",
                                             path=files.display_path(path),
@@ -225,7 +223,7 @@ def finish(loaded: Loaded, results: list[FileResult]) -> None:
     loaded.results = results
     # An entry that fails to load is still a known id: its own problem is reported once,
     # not again as an "unknown related id" in every entry that links to it.
-    named = {r.path.stem for r in results}
+    named = {r.stem for r in results}
     digest = hashlib.sha256()
     for name, sha in loaded.top:
         digest.update(os.fsencode(name) + b"\0" + sha.encode() + b"\n")
@@ -233,7 +231,7 @@ def finish(loaded: Loaded, results: list[FileResult]) -> None:
     for result in results:
         kb.problems.extend(result.problems)
         if result.sha is not None:
-            digest.update(os.fsencode(result.path.name) + b"\0" + result.sha.encode() + b"\n")
+            digest.update(os.fsencode(result.name) + b"\0" + result.sha.encode() + b"\n")
         if result.entry_id is None:
             continue
         if result.entry_id in first:

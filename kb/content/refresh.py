@@ -17,7 +17,8 @@ import sqlite3
 from typing import Any
 
 from kb.content.entry import Entry
-from kb.content.load import FileResult, Loaded, entry_paths, file_stat, finish, parse_file
+from kb.content.files import file_stat
+from kb.content.load import FileResult, Loaded, entry_paths, finish, parse_file
 from kb.content.stored import encode_entry, entry_digest
 from kb.errors import ContentError, ContentWarning
 
@@ -40,7 +41,7 @@ def entry_row(entry: Entry, name: str) -> tuple[str, str, str, str, str, str]:
 
 def file_row(result: FileResult) -> tuple[bytes, str | None, str | None, str | None, str, str]:
     """A file's row in the store: name, stat line, digest, entry id, related ids, own problems."""
-    return (os.fsencode(result.path.name), result.stat, result.sha, result.entry_id, json.dumps(list(result.related)),
+    return (os.fsencode(result.name), result.stat, result.sha, result.entry_id, json.dumps(list(result.related)),
             json.dumps([encode_problem(p) for p in result.problems], ensure_ascii=False))
 
 
@@ -58,18 +59,17 @@ def reparse_changed(loaded: Loaded, known_checks: set[str], db: sqlite3.Connecti
     # The scan's names are entry_paths' (every name ending in .md, in name order), without a second listing.
     names = sorted(n for n in stats if n.endswith(".md")) if stats else [p.name for p in entry_paths(loaded.kb.root)]
     for name in names:
-        path = folder / name
         old = old_files.get(os.fsencode(name))
-        stat = (stats.get(name) or file_stat(path)) if old is not None else None
+        stat = (stats.get(name) or file_stat(folder / name)) if old is not None else None
         row = old_rows.get(name)
         # A file that was parsed but left out (a duplicate id) has no row: parsed again.
         if old is None or stat is None or old[1] != stat or (old[3] is not None and (row is None or row[0] != old[3])):
-            results.append(parse_file(path, loaded.known_tags, known_checks))
+            results.append(parse_file(folder / name, loaded.known_tags, known_checks))
             continue
         related = json.loads(old[4]) if old[4] != "[]" else []
         problems = [decode_problem(p) for p in json.loads(old[5])] if old[5] != "[]" else []
         if not isinstance(related, list) or not all(isinstance(r, str) for r in related):
             raise ValueError("related ids are not strings")
-        results.append(FileResult(path, stat=stat, sha=old[2], entry_id=old[3], related=tuple(related),
+        results.append(FileResult(folder, name, stat=stat, sha=old[2], entry_id=old[3], related=tuple(related),
                                   problems=problems, kept=True))
     finish(loaded, results)

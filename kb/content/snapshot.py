@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from kb.content.entry import LANGS, GlossaryTerm, Tag
-from kb.content.load import KnowledgeBase, Loaded, load_files, load_kb, stat_line
+from kb.content.files import stat_line
+from kb.content.load import KnowledgeBase, Loaded, load_files, load_kb
 from kb.content.profile import Product, Profile
 from kb.content.refresh import decode_problem, encode_problem, entry_row, file_row, reparse_changed
 from kb.content.stored import StoredEntries, decode_entry, encode_entry
@@ -222,18 +223,18 @@ def _write_store(path: Path, loaded: Loaded, made: dict[str, Any], prior: Path |
         results = loaded.results or []
         # Only the rows of files not kept as they were are deleted (and those parsed written
         # again): after one edit, two statements, not a pass over every row.
-        kept = {os.fsencode(r.path.name) for r in results if r.kept}
+        kept = {os.fsencode(r.name) for r in results if r.kept}
         db.executemany("DELETE FROM files WHERE name = ?",
                        [(name,) for (name,) in db.execute("SELECT name FROM files") if name not in kept])
         db.executemany("DELETE FROM entries WHERE file = ?",
                        [(name,) for (name,) in db.execute("SELECT file FROM entries") if os.fsencode(name) not in kept])
         # A kept file whose entry is no longer taken (its id now another file's) loses its row.
-        accepted = {r.path.name for r in loaded.accepted}
-        db.executemany("DELETE FROM entries WHERE file = ?", ((r.path.name,) for r in results
-                                                              if r.kept and r.entry_id and r.path.name not in accepted))
+        accepted = {r.name for r in loaded.accepted}
+        db.executemany("DELETE FROM entries WHERE file = ?", ((r.name,) for r in results
+                                                              if r.kept and r.entry_id and r.name not in accepted))
         db.executemany("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?)", (file_row(r) for r in results if not r.kept))
         db.executemany("INSERT INTO entries (id, file, applies, langs, digest, json) VALUES (?, ?, ?, ?, ?, ?)",
-                       (entry_row(r.entry, r.path.name) for r in loaded.accepted if r.entry is not None))
+                       (entry_row(r.entry, r.name) for r in loaded.accepted if r.entry is not None))
         # Each distinct list decoded once: most entries share their languages and products.
         used = {lang for (langs,) in db.execute("SELECT DISTINCT langs FROM entries") for lang in json.loads(langs)}
         applies = {a for (row,) in db.execute("SELECT DISTINCT applies FROM entries") for a in json.loads(row)}

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import io
 import pickle
+import re
 import struct
+import zlib
 from array import array
+from collections.abc import Sequence
 from itertools import accumulate
 from typing import IO, Any
 
@@ -115,6 +118,62 @@ def _read_offsets_and_lengths(self: Any) -> None:
     self._lengths = lengths
 
 
+# -- posting blocks (kb/retrieval/whoosh_compat.py, live statistics) ------------------------------
+
+# What a block's data is read from without Whoosh's unpickling of it (see block_postings).
+BLOCK_FIELDS = ("_data", "_byteids", "_postfile", "_dataoffset", "_nextoffset", "_compression", "_blocklength")
+
+# A W3 block's data is the pickle (protocol 2) of (delta-coded ids, weights, values); the
+# values (positions, about four fifths of its opcodes) are never needed here. The ids and the
+# weights are read from the head of that pickle when it holds nothing but these opcodes:
+# small ints or floats in a tuple (MARK..TUPLE, TUPLE1-3, EMPTY_TUPLE), a memo put after it;
+# the weights may be None (all 1.0) or one float (all equal).
+_INT, _FLOAT = rb"(?:K.|M..|J....)", rb"G.{8}"
+
+
+def _tuple_of(item: bytes) -> bytes:
+    return (rb"(?:\)|" + item + rb"\x85|" + item * 2 + rb"\x86|" + item * 3 + rb"\x87|\((?:" + item
+            + rb")*t)(?:q.|r....)?")
+
+
+# One float alone is all the weights only if no number follows it (the values never begin with
+# one): a 2- or 3-tuple with another kind of number after its first float is not matched.
+BLOCK_HEAD = re.compile(rb"\x80\x02(" + _tuple_of(_INT) + rb")(" + _tuple_of(_FLOAT) + rb"|N|" + _FLOAT
+                         + rb"(?![GKMJ\x85-\x87]))", re.DOTALL)
+
+
+def reads_block_heads(matcher: Any) -> bool:
+    """Whether ``matcher`` is a W3 block matcher whose blocks ``block_postings`` can read."""
+    return all(hasattr(matcher, name) for name in BLOCK_FIELDS)
+
+
+def block_postings(matcher: Any) -> tuple[Sequence[int], Sequence[float]]:
+    """The current block's document ids and weights, as ``_read_ids`` and ``_read_weights``
+    give them, without unpickling the block's values (most of its bytes); through Whoosh's
+    own readers when the block is not as expected."""
+    if matcher._data is None and not matcher._byteids:
+        count = matcher._blocklength
+        data = matcher._postfile.get(matcher._dataoffset, matcher._nextoffset - matcher._dataoffset)
+        if matcher._compression:
+            # Only the head: each id takes 5 bytes at most (BININT), each weight 9 (BINFLOAT),
+            # each tuple 7 more; a deflate stream is decompressed from its start, so this
+            # costs a fraction of the whole block.
+            data = zlib.decompressobj().decompress(data, 2 + 2 * 7 + 14 * count)
+        head = BLOCK_HEAD.match(data)
+        if head is not None:
+            # Only ints, floats and tuples in these bytes: nothing a loads could run.
+            # (and through the restricted unpickler all the same, which refuses any global).
+            ids = list(accumulate(restricted_loads(b"\x80\x02" + head.group(1) + b".")))  # whoosh delta_decode
+            mini = restricted_loads(b"\x80\x02" + head.group(2) + b".")
+            # As _read_weights expands them: None is all 1.0, one float is repeated (as a float32).
+            weights = [1.0] * count if mini is None else array("f", [mini]) * count if isinstance(mini, float) else mini
+            if len(ids) == count and len(weights) == count:
+                return ids, weights
+    matcher._read_ids()
+    matcher._read_weights()
+    return matcher._ids, matcher._weights
+
+
 # -- live statistics (kb/index/live.py) -----------------------------------------------------------
 
 
@@ -152,6 +211,8 @@ def _deleted_holding(leaf: Any, fieldname: str, text: Any) -> int:
     # The segment's own matcher, before Whoosh filters the deleted documents out of it.
     matcher = terms.matcher(fieldname, leaf._text_to_bytes(fieldname, text), leaf.schema[fieldname].format)
     by_header = callable(getattr(matcher, "block_max_id", None)) and callable(getattr(matcher, "_next_block", None))
+    if by_header and reads_block_heads(matcher):
+        return _deleted_in_blocks(matcher, deleted)
     count = 0
     for docnum in deleted:
         # Blocks wholly before the document are passed on their headers: only the block that
@@ -164,6 +225,22 @@ def _deleted_holding(leaf: Any, fieldname: str, text: Any) -> int:
             matcher.skip_to(docnum)
         if matcher.is_active() and matcher.id() == docnum:
             count += 1
+    return count
+
+
+
+def _deleted_in_blocks(matcher: Any, deleted: list[int]) -> int:
+    """How many of ``deleted`` (ascending) a W3 posting list holds: blocks wholly before the next
+    one are passed on their headers, the others' ids read from their heads (block_postings)."""
+    count, i = 0, 0
+    while matcher.is_active() and i < len(deleted):
+        last = matcher.block_max_id()
+        if last >= deleted[i]:
+            ids = set(block_postings(matcher)[0])
+            while i < len(deleted) and deleted[i] <= last:
+                count += deleted[i] in ids
+                i += 1
+        matcher._next_block()
     return count
 
 

@@ -12,10 +12,11 @@ best ones: no cap on how far down BM25 the right entry may be.
 
 from __future__ import annotations
 
+import heapq
 import math
 import sys
 from bisect import insort
-from collections.abc import Callable
+from collections.abc import Callable, KeysView
 from dataclasses import dataclass
 from typing import Any
 
@@ -91,6 +92,7 @@ class Ranker:
         self._postings: dict[tuple[str, str], frozenset[int]] = {}
         self._stored: dict[int, dict[str, Any]] = {}
         self._scores: dict[tuple[str, str, float], dict[int, float]] = {}
+        self._scored: dict[tuple[str, str], dict[int, float]] = {}  # the same, by term alone
         self._held = {"postings": 0, "scores": 0}
 
     def rank(self, question: Question, keep: int, exclusion: Exclusion | None = None,
@@ -98,19 +100,25 @@ class Ranker:
         """The ``keep`` best entries by raw score, best first."""
         if question.query is None or question.total <= 0:
             return []
-        top_n = self._matches(question.query)
-        if not top_n:
+        matches = self._matches(question.query)
+        if not matches:
             return []
-        best_bm25 = max(score for score, _d in top_n) or 1.0
+        best_bm25 = max(matches.values()) or 1.0
         total = question.total
-        mass = self._held_mass(question, {d for _s, d in top_n})
+        mass = self._held_mass(question, matches.keys())
         # The bound includes BM25's damping (``raw`` multiplies by it too): the many weak
         # matches of a common concept then stop the walk early instead of each being scored.
-        bounded = sorted(((_bound(min(mass.get(d, 0.0), total), total)
-                           * (1 - SCORE_DAMPING * (1 - float(score) / best_bm25)) * _SLACK, score, d)
-                          for score, d in top_n), key=lambda x: (-x[0], -x[1]))
+        # Candidates come off a heap, best bound first: the walk stops after a few, and which
+        # of those with equal bounds comes first changes nothing (every candidate whose bound
+        # reaches the best ``keep`` is scored, and ``found`` is ordered by ``_order``).
+        bounded = [(-_bound(min(mass.get(d, 0.0), total), total)
+                    * (1 - SCORE_DAMPING * (1 - float(score) / best_bm25)) * _SLACK, -score, d)
+                   for d, score in matches.items()]
+        heapq.heapify(bounded)
         found: list[Scored] = []  # the best ``keep`` so far, best first
-        for bound, score, docnum in bounded:
+        while bounded:
+            neg_bound, neg_score, docnum = heapq.heappop(bounded)
+            bound, score = -neg_bound, -neg_score
             if len(found) >= keep and found[keep - 1].raw > bound:
                 break  # no candidate left can reach the best ``keep``, not even to tie
             fields = self._fields(docnum)
@@ -125,7 +133,7 @@ class Ranker:
                 del found[keep:]
         return found
 
-    def _held_mass(self, question: Question, docs: set[int]) -> dict[int, float]:
+    def _held_mass(self, question: Question, docs: KeysView[int]) -> dict[int, float]:
         """Per matched document, the weight of the question's features it holds: no less than
         the weight ``raw`` can find it covering, since a feature is covered only by an entry
         whose vocabulary has it (or one of its completions), and an entry's vocabulary is its
@@ -139,18 +147,18 @@ class Ranker:
             for part in question.alternatives.get(key, (key,)):
                 places = (("concepts", part[1:]),) if part.startswith("@") else ((TEXT_JA, part), (TEXT_EN, part))
                 for fieldname, text in places:
-                    holders |= docs.intersection(self._docs(fieldname, text))
+                    holders |= docs & self._docs(fieldname, text)
             for docnum in holders:
                 mass[docnum] = mass.get(docnum, 0.0) + weight
         return mass
 
-    def _matches(self, query: Any) -> list[tuple[float, int]]:
-        """(BM25 score, document number) of every document the query matches, as Whoosh's
-        unlimited search scores them; each term's scores are computed once and kept."""
+    def _matches(self, query: Any) -> dict[int, float]:
+        """Every document the query matches with its BM25 score, as Whoosh's unlimited search
+        scores it; each term's scores are computed once and kept."""
         scores = union_scores(self.searcher, query, self._term_scores)
         if scores is None:
-            return list(self.searcher.search(query, limit=None).top_n)
-        return sorted(((s, d) for d, s in scores.items()), key=lambda x: (-x[0], x[1]))
+            return {d: s for s, d in self.searcher.search(query, limit=None).top_n}
+        return scores
 
     def _term_scores(self, term: Any) -> dict[int, float]:
         key = (term.fieldname, term.text, term.boost)
@@ -159,8 +167,10 @@ class Ranker:
             found = term_scores(self.searcher, term)
             if self._held["scores"] + len(found) > SCORES_BUDGET:
                 self._scores.clear()
+                self._scored.clear()
                 self._held["scores"] = 0
             self._scores[key] = found
+            self._scored[key[:2]] = found
             self._held["scores"] += len(found)
         return found
 
@@ -181,7 +191,12 @@ class Ranker:
         return fields
 
     def _docs(self, fieldname: str, text: str) -> Any:
+        """The live documents holding a term: the documents a query term was scored for, when
+        it was (the same postings, not read twice), else read from its posting list."""
         key = (fieldname, text)
+        scored = self._scored.get(key)
+        if scored is not None:
+            return scored.keys()
         docs = self._postings.get(key)
         if docs is None:
             docs = live_documents(self.searcher, fieldname, text)

@@ -11,21 +11,25 @@ public API. When an upgrade changes them, the public one-posting-at-a-time walk 
 
 from __future__ import annotations
 
+import weakref
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from kb.index.whoosh_import import import_whoosh_lightly
 
 import_whoosh_lightly()  # before Whoosh's first import (see there)
 
+from whoosh.codec import whoosh3
+from whoosh.columns import NumericColumn
 from whoosh.matching import CoordMatcher, IntersectionMatcher, UnionMatcher
 from whoosh.query import And, Or, Term
 from whoosh.query.compound import DefaultOr
+from whoosh.scoring import WeightLengthScorer
+
+from kb.index import compat
 
 BLOCK_METHODS = ("_read_ids", "_read_weights", "_next_block")
-
-
 def reads_blocks(matcher: Any) -> bool:
     """Whether ``matcher`` is a W3 block matcher whose blocks we can read whole."""
     return all(callable(getattr(matcher, name, None)) for name in BLOCK_METHODS)
@@ -36,12 +40,16 @@ def read_postings(matcher: Any) -> tuple[array[int], list[float]]:
     ids: array[int] = array("I")
     weights: list[float] = []  # blocks keep them as arrays of various kinds
     if reads_blocks(matcher):
+        fast = compat.reads_block_heads(matcher)
         while matcher.is_active():
-            matcher._read_ids()
-            matcher._read_weights()
-            block = matcher._ids
+            if fast:
+                block, block_weights = compat.block_postings(matcher)
+            else:
+                matcher._read_ids()
+                matcher._read_weights()
+                block, block_weights = matcher._ids, matcher._weights
             ids.extend(block if isinstance(block, array) and block.typecode == "I" else array("I", block))
-            weights.extend(matcher._weights)
+            weights.extend(block_weights)
             matcher._next_block()
     else:
         # Postings kept inline with the term (a word in one document), or a future Whoosh.
@@ -120,11 +128,100 @@ def term_scores(searcher: Any, term: Any) -> dict[int, float]:
     out: dict[int, float] = {}
     context = searcher.context()
     for subsearcher, offset in searcher.leaf_searchers():
+        found = _segment_scores(subsearcher, term, context.weighting, offset)
+        if found is not None:
+            out.update(found)
+            continue
         matcher = term.matcher(subsearcher, context)
         while matcher.is_active():
             out[matcher.id() + offset] = matcher.score()
             matcher.next()
     return out
+
+
+def _segment_scores(subsearcher: Any, term: Any, weighting: Any, offset: int) -> dict[int, float] | None:
+    """The scores of a term's live postings in one segment, numbered from ``offset``, computed
+    as Whoosh's matcher does (``Term.matcher``; BM25F's ``score``: ``_score(weight,
+    dfl(id))``, times the boost) from its blocks and the segment's field lengths read at once;
+    None where that cannot be done so."""
+    fieldname, schema, reader = term.fieldname, subsearcher.schema, subsearcher.reader()
+    if fieldname not in schema or term.minquality or not reader.is_atomic():
+        return None
+    try:
+        text = schema[fieldname].to_bytes(term.text)
+    except ValueError:
+        return None
+    if (fieldname, text) not in reader:
+        return {}
+    scorer = weighting.scorer(subsearcher, fieldname, text, qf=1)
+    score = score_function(scorer)
+    if score is None or not isinstance(scorer, WeightLengthScorer) or not hasattr(scorer, "dfl") \
+            or type(scorer).score is not WeightLengthScorer.score:
+        return None
+    lengths = _length_bytes(reader, fieldname)
+    if lengths is None:
+        return None
+    ids, weights, deleted = _segment_postings(reader, fieldname, text)
+    boost, table, count = term.boost, _LENGTHS, len(lengths)
+    # A posting's score depends only on its weight and its length's one-byte code: each pair
+    # is scored once (the same call on the same numbers, so the same float).
+    memo: dict[tuple[float, int], float] = {}
+    out: dict[int, float] = {}
+    for docnum, weight in zip(ids, weights, strict=True):
+        if docnum in deleted:
+            continue
+        code = lengths[docnum] if docnum < count else 0
+        found = memo.get((weight, code))
+        if found is None:
+            if not code:
+                return None  # no length stored: Whoosh's dfl would give its default (or None)
+            found = memo[(weight, code)] = score(weight, table[code]) if boost == 1.0 \
+                else score(weight, table[code]) * boost
+        out[docnum + offset] = found
+    return out
+
+
+# A field length as Whoosh's reader gives it from its one-byte code (whoosh3.doc_field_length).
+_LENGTHS = [0] + [whoosh3.byte_to_length(b) for b in range(1, 256)]
+_LENGTH_BYTES: weakref.WeakKeyDictionary[Any, bytes] = weakref.WeakKeyDictionary()
+
+
+def _length_bytes(reader: Any, fieldname: str) -> bytes | None:
+    """A segment's one-byte field length codes, one per document (its W3 lengths column read
+    at once, kept while its column reader lives); None when they are not stored that way."""
+    perdoc = getattr(reader, "_perdoc", None)
+    cached_reader = getattr(perdoc, "_cached_reader", None)
+    if not callable(cached_reader):
+        return None
+    column = cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
+    if type(column) is not NumericColumn.Reader or column._typecode != "B":
+        return None
+    found = _LENGTH_BYTES.get(column)
+    if found is None:
+        found = _LENGTH_BYTES[column] = bytes(column._dbfile.get(column._basepos, column._count))
+    return found
+
+
+def _segment_postings(leaf: Any, fieldname: str, text: Any) -> tuple[Sequence[int], Sequence[float], frozenset[int]]:
+    """A segment's postings of a term (ids in the segment's numbering, weights) and its deleted
+    documents, which the postings still hold. Read from the segment's own matcher, not the
+    one Whoosh wraps to skip deleted documents: that one decodes the first block whole."""
+    deleted = leaf.deleted_docs_set if leaf.has_deletions() else frozenset()
+    terms = getattr(leaf, "_terms", None)
+    if deleted and terms is not None and callable(getattr(leaf, "_text_to_bytes", None)):
+        matcher = terms.matcher(fieldname, leaf._text_to_bytes(fieldname, text), leaf.schema[fieldname].format)
+    else:
+        matcher = leaf.postings(fieldname, text)
+        matcher = getattr(matcher, "child", matcher) if deleted else matcher
+    if reads_blocks(matcher):
+        ids, weights = read_postings(matcher)
+        return ids, weights, deleted
+    ids, weights = array("I"), []
+    while matcher.is_active():
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        matcher.next()
+    return ids, weights, deleted
 
 
 def _tree_sum(leaves: list[dict[int, float]]) -> dict[int, float]:
@@ -147,16 +244,14 @@ def live_documents(searcher: Any, fieldname: str, text: str) -> frozenset[int]:
     """The documents holding a term, deleted ones left out, as the searcher numbers them."""
     reader = searcher.reader()
     leaves = [(reader, 0)] if reader.is_atomic() else reader.leaf_readers()
-    found: list[int] = []
+    found: set[int] = set()
     for leaf, offset in leaves:
         if fieldname not in leaf.schema or not leaf.doc_frequency(fieldname, text):
             continue
-        matcher = leaf.postings(fieldname, text)
-        deleted = leaf.deleted_docs_set if leaf.has_deletions() else frozenset()
-        inner = getattr(matcher, "child", matcher) if deleted else matcher
-        if reads_blocks(inner):
-            ids, _weights = read_postings(inner)
-            found.extend(d + offset for d in ids if d not in deleted)
+        ids, _weights, deleted = _segment_postings(leaf, fieldname, text)
+        if offset:
+            found.update(d + offset for d in ids if d not in deleted)
         else:
-            found.extend(d + offset for d in matcher.all_ids())
+            found.update(ids)
+            found.difference_update(deleted)
     return frozenset(found)
