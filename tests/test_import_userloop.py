@@ -456,3 +456,23 @@ def test_an_import_gives_the_knowledge_base_its_own_example_question(tmp_path, c
     capsys.readouterr()
     assert main(["--lang", "en", "--data", str(out), "ask", " "]) == 2
     assert 'faq ask "Can I paint it?"' in capsys.readouterr().err
+
+
+PIPES = """\
+Shell FAQ
+
+How do I find a running process?
+
+Run ps aux | grep ssh | less to list them.
+
+What does `a | b | c` mean?
+
+It pipes a into b and then into c.
+"""
+
+
+def test_a_line_with_pipes_that_is_a_question_or_a_command_is_not_a_menu(tmp_path):
+    plan, entries = _entries(tmp_path, "pipes.txt", PIPES)
+    assert entries["How do I find a running process?"].answer == "Run ps aux | grep ssh | less to list them."
+    assert entries["What does `a | b | c` mean?"].answer == "It pipes a into b and then into c."
+    assert not [d for d in plan.extractions[0].dropped if d.reason == "navigation"]
