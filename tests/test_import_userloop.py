@@ -476,3 +476,27 @@ def test_a_line_with_pipes_that_is_a_question_or_a_command_is_not_a_menu(tmp_pat
     assert entries["How do I find a running process?"].answer == "Run ps aux | grep ssh | less to list them."
     assert entries["What does `a | b | c` mean?"].answer == "It pipes a into b and then into c."
     assert not [d for d in plan.extractions[0].dropped if d.reason == "navigation"]
+
+
+BLANK_SUMMARY = """\
+## How do I start it?
+
+Press the button.
+
+<details><summary> </summary>
+
+Hold it for three seconds.
+
+</details>
+"""
+
+
+@pytest.mark.parametrize("name,text", [("blank.md", BLANK_SUMMARY),
+                                       ("blank.html", "<dl><dt>#</dt><dd>Some answer.</dd>"
+                                                      "<dt>What is it?</dt><dd>A thing.</dd></dl>")])
+def test_a_question_that_is_empty_makes_no_entry(tmp_path, name, text):
+    """An empty <summary> (or a <dt> of markup alone) gave an entry whose question was "",
+    which `faq lint` then refused; its answer is listed as text of no question instead."""
+    plan, entries = _entries(tmp_path, name, text)
+    assert entries and all(question.strip() for question in entries)
+    assert any(d.reason == "no-question" for d in plan.extractions[0].dropped)
