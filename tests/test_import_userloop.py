@@ -500,3 +500,24 @@ def test_a_question_that_is_empty_makes_no_entry(tmp_path, name, text):
     plan, entries = _entries(tmp_path, name, text)
     assert entries and all(question.strip() for question in entries)
     assert any(d.reason == "no-question" for d in plan.extractions[0].dropped)
+
+
+SHORT_LINES = """\
+How do I install the tool?
+
+Run:
+pip install tool
+
+Where do I get the manual?
+
+The manual
+https://example.org/manual
+"""
+
+
+def test_a_short_line_over_a_lower_case_one_is_not_joined_to_it(tmp_path):
+    """Only a long line stops where an editor wraps: "Run:" over a command, or a label over
+    its link, are two lines (before, "Run: pip install tool" was one sentence)."""
+    _plan, entries = _entries(tmp_path, "short.txt", SHORT_LINES)
+    assert entries["How do I install the tool?"].answer.splitlines() == ["Run:", "", "pip install tool"]
+    assert "The manual https" not in entries["Where do I get the manual?"].answer
