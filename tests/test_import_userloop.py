@@ -521,3 +521,27 @@ def test_a_short_line_over_a_lower_case_one_is_not_joined_to_it(tmp_path):
     _plan, entries = _entries(tmp_path, "short.txt", SHORT_LINES)
     assert entries["How do I install the tool?"].answer.splitlines() == ["Run:", "", "pip install tool"]
     assert "The manual https" not in entries["Where do I get the manual?"].answer
+
+
+DOCTEST_RST = """\
+Can the widget count?
+---------------------
+
+Yes, for example:
+
+>>> for i in range(2):
+...     widget.count(i)
+0
+1
+
+It counts from zero.
+"""
+
+
+def test_a_doctest_block_at_the_margin_is_code(tmp_path):
+    """reStructuredText's doctest block is a paragraph starting ">>>", not indented (Python's
+    FAQ writes them so); before, each line became a paragraph, which Markdown reads as quotes."""
+    _plan, entries = _entries(tmp_path, "count.rst", DOCTEST_RST)
+    answer = entries["Can the widget count?"].answer
+    assert "```\n>>> for i in range(2):\n...     widget.count(i)\n0\n1\n```" in answer
+    assert answer.endswith("It counts from zero.")
