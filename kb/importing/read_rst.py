@@ -83,7 +83,10 @@ def _literal_end(lines: list[str], i: int) -> int:
     """Past the indented block at ``i`` when a "::" paragraph or a ">>>" line opens it, else ``i``."""
     if not lines[i][:1].isspace() or not lines[i].strip() or i == 0 or lines[i - 1].strip():
         return i
-    before = next((x for x in reversed(lines[:i]) if x.strip()), "")
+    j = i - 1  # the paragraph before, past the blank lines (no copy of the lines above: linear)
+    while j >= 0 and not lines[j].strip():
+        j -= 1
+    before = lines[j] if j >= 0 else ""
     if not (before.rstrip().endswith("::") or lines[i].lstrip().startswith(">>>")):
         return i
     end = _block_end(lines, i)
