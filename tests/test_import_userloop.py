@@ -545,3 +545,39 @@ def test_a_doctest_block_at_the_margin_is_code(tmp_path):
     answer = entries["Can the widget count?"].answer
     assert "```\n>>> for i in range(2):\n...     widget.count(i)\n0\n1\n```" in answer
     assert answer.endswith("It counts from zero.")
+
+
+NESTED_DETAILS = """\
+# Widget FAQ
+
+<details>
+<summary>Setup</summary>
+
+<details>
+<summary>How do I start it?</summary>
+
+Press the button.
+</details>
+
+<details>
+<summary>What if the button sticks?</summary>
+
+Press harder.
+</details>
+
+</details>
+
+<details><summary>How do I stop it?</summary>
+Press it again.
+</details>
+"""
+
+
+def test_details_inside_details_are_questions_of_their_own(tmp_path):
+    """A README groups its <details> questions in an outer <details> per topic; before, the
+    inner <summary> markup ended up in the topic's answer and the rest was dropped."""
+    plan, entries = _entries(tmp_path, "nested.md", NESTED_DETAILS)
+    assert {q: e.answer for q, e in entries.items()} == {
+        "How do I start it?": "Press the button.", "What if the button sticks?": "Press harder.",
+        "How do I stop it?": "Press it again."}
+    assert not [d for d in plan.extractions[0].dropped if "details>" in d.text]
