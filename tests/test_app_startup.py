@@ -11,7 +11,7 @@ from textual.pilot import Pilot
 
 from kb.content.load import load_kb
 from kb.content.snapshot import load_kb_cached
-from kb.content.stored import StoredEntries, questions, tags_by_entry
+from kb.content.stored import StoredEntries, linked_checks, questions, tags_by_entry
 from tests.tui_support import run_async, wait_for_workers
 from tui.app.app import FaqApp, make_app
 from tui.app.widgets.tag_browser import TagBrowser
@@ -36,6 +36,16 @@ def test_tags_and_questions_come_from_the_store_as_the_entries_say(data_copy: Pa
     assert all(list(asked[i]) == list(e.text) for i, e in parsed.items())
     # A plain dict of entries (no store) gives the same.
     assert tags_by_entry(parsed) == tags and questions(parsed) == asked
+
+
+def test_the_checks_entries_link_come_from_the_store_as_the_entries_say(data_copy: Path, tmp_path: Path) -> None:
+    """Whether the Cluster tab is offered is read on the first screen: no entry is decoded for it."""
+    parsed = load_kb(data_copy).entries
+    stored = _stored(data_copy, tmp_path)
+    linked = linked_checks(stored)
+    assert stored.decoded == 0
+    assert linked == {check for e in parsed.values() for check in e.checks} and linked
+    assert linked_checks(parsed) == linked
 
 
 def test_a_damaged_row_is_not_trusted_for_tags_or_questions(data_copy: Path, tmp_path: Path) -> None:

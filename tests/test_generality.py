@@ -279,3 +279,27 @@ async def test_the_cluster_tab_is_offered_only_where_an_entry_links_a_validator(
                 await pilot.press("escape")
                 await pilot.pause()
             await pilot.press("ctrl+q")
+
+
+@run_async
+async def test_the_example_and_name_reach_the_screen_without_control_codes(tmp_path: Path) -> None:
+    """kb.toml is content: an escape sequence in its [example] was drawn into the question box
+    as it is, and the terminal obeyed it (a green background in the capture)."""
+    import shutil
+
+    from tui.app.app import make_app
+
+    root = tmp_path / "kb"
+    shutil.copytree(KBS / "git", root)
+    (root / "kb.toml").write_text('[name]\nen = "Git\\u001b[41m FAQ"\n[example]\nen = "How\\u001b[42m do I?"\n',
+                                  encoding="utf-8")
+    app = make_app(kb_root=root, cache_dir=tmp_path / "cache", data_home=tmp_path / "home", lang="en",
+                   cursor_blink=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        for shown in (app.main.question.placeholder, app.title):
+            assert "\x1b" not in shown and "[4" in shown, shown  # shown, as the CLI shows it: ^[
+        await pilot.press("f2")
+        await pilot.pause()
+        assert "\x1b" not in app.main.question.placeholder and "\x1b" not in app.title
+        await pilot.press("ctrl+q")

@@ -456,3 +456,128 @@ def test_an_import_gives_the_knowledge_base_its_own_example_question(tmp_path, c
     capsys.readouterr()
     assert main(["--lang", "en", "--data", str(out), "ask", " "]) == 2
     assert 'faq ask "Can I paint it?"' in capsys.readouterr().err
+
+
+PIPES = """\
+Shell FAQ
+
+How do I find a running process?
+
+Run ps aux | grep ssh | less to list them.
+
+What does `a | b | c` mean?
+
+It pipes a into b and then into c.
+"""
+
+
+def test_a_line_with_pipes_that_is_a_question_or_a_command_is_not_a_menu(tmp_path):
+    plan, entries = _entries(tmp_path, "pipes.txt", PIPES)
+    assert entries["How do I find a running process?"].answer == "Run ps aux | grep ssh | less to list them."
+    assert entries["What does `a | b | c` mean?"].answer == "It pipes a into b and then into c."
+    assert not [d for d in plan.extractions[0].dropped if d.reason == "navigation"]
+
+
+BLANK_SUMMARY = """\
+## How do I start it?
+
+Press the button.
+
+<details><summary> </summary>
+
+Hold it for three seconds.
+
+</details>
+"""
+
+
+@pytest.mark.parametrize("name,text", [("blank.md", BLANK_SUMMARY),
+                                       ("blank.html", "<dl><dt>#</dt><dd>Some answer.</dd>"
+                                                      "<dt>What is it?</dt><dd>A thing.</dd></dl>")])
+def test_a_question_that_is_empty_makes_no_entry(tmp_path, name, text):
+    """An empty <summary> (or a <dt> of markup alone) gave an entry whose question was "",
+    which `faq lint` then refused; its answer is listed as text of no question instead."""
+    plan, entries = _entries(tmp_path, name, text)
+    assert entries and all(question.strip() for question in entries)
+    assert any(d.reason == "no-question" for d in plan.extractions[0].dropped)
+
+
+SHORT_LINES = """\
+How do I install the tool?
+
+Run:
+pip install tool
+
+Where do I get the manual?
+
+The manual
+https://example.org/manual
+"""
+
+
+def test_a_short_line_over_a_lower_case_one_is_not_joined_to_it(tmp_path):
+    """Only a long line stops where an editor wraps: "Run:" over a command, or a label over
+    its link, are two lines (before, "Run: pip install tool" was one sentence)."""
+    _plan, entries = _entries(tmp_path, "short.txt", SHORT_LINES)
+    assert entries["How do I install the tool?"].answer.splitlines() == ["Run:", "", "pip install tool"]
+    assert "The manual https" not in entries["Where do I get the manual?"].answer
+
+
+DOCTEST_RST = """\
+Can the widget count?
+---------------------
+
+Yes, for example:
+
+>>> for i in range(2):
+...     widget.count(i)
+0
+1
+
+It counts from zero.
+"""
+
+
+def test_a_doctest_block_at_the_margin_is_code(tmp_path):
+    """reStructuredText's doctest block is a paragraph starting ">>>", not indented (Python's
+    FAQ writes them so); before, each line became a paragraph, which Markdown reads as quotes."""
+    _plan, entries = _entries(tmp_path, "count.rst", DOCTEST_RST)
+    answer = entries["Can the widget count?"].answer
+    assert "```\n>>> for i in range(2):\n...     widget.count(i)\n0\n1\n```" in answer
+    assert answer.endswith("It counts from zero.")
+
+
+NESTED_DETAILS = """\
+# Widget FAQ
+
+<details>
+<summary>Setup</summary>
+
+<details>
+<summary>How do I start it?</summary>
+
+Press the button.
+</details>
+
+<details>
+<summary>What if the button sticks?</summary>
+
+Press harder.
+</details>
+
+</details>
+
+<details><summary>How do I stop it?</summary>
+Press it again.
+</details>
+"""
+
+
+def test_details_inside_details_are_questions_of_their_own(tmp_path):
+    """A README groups its <details> questions in an outer <details> per topic; before, the
+    inner <summary> markup ended up in the topic's answer and the rest was dropped."""
+    plan, entries = _entries(tmp_path, "nested.md", NESTED_DETAILS)
+    assert {q: e.answer for q, e in entries.items()} == {
+        "How do I start it?": "Press the button.", "What if the button sticks?": "Press harder.",
+        "How do I stop it?": "Press it again."}
+    assert not [d for d in plan.extractions[0].dropped if "details>" in d.text]

@@ -18,6 +18,8 @@ from kb.importing.terms import terms
 from kb.importing.text import ends_sentence, is_question, plain
 
 _MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+# A menu's item: a capitalised or non-Latin name, no question mark, code or figure.
+_MENU_ITEM = r"(?-i:[A-Z]|[^\x00-\x7f|｜\d?？])[^|｜\d?？`:：=$<>]{0,19}"
 # (reason, pattern): a line that is one of these, whole, is boilerplate.
 _BOILERPLATE = [(reason, re.compile(pattern, re.I)) for reason, pattern in (
     ("byline", r"^(?:posted|written|published)\s+by\s+\S.{0,60}$"),
@@ -49,8 +51,9 @@ _BOILERPLATE = [(reason, re.compile(pattern, re.I)) for reason, pattern in (
     ("navigation", r"^[^>»›＞/|]{1,30}(?:\s*[>»›＞]\s*[^>»›＞]{1,40}){2,}$"),
     # ... or one step from the home page: "ホーム ＞ よくある質問", "Home > FAQ".
     ("navigation", r"^(?:home|top|ホーム|トップ(?:ページ)?)\s*[>»›＞]\s*[^>»›＞]{1,40}$"),
-    # A menu: three or more short items between bars, no figures (a table row has some) ("Login | Sign up | Contact").
-    ("navigation", r"^[^|｜\d]{1,20}(?:\s*[|｜]\s*[^|｜\d]{1,20}){2,}$"),
+    # A menu: three or more short items between bars, no figures (a table row has some) ("Login | Sign up | Contact"),
+    # each a capitalised or non-Latin name: not a question or a command ("ps aux | grep ssh | less", "`a | b`?").
+    ("navigation", rf"^{_MENU_ITEM}(?:\s*[|｜]\s*{_MENU_ITEM}){{2,}}$"),
     ("navigation", r"^(?:was\s+this\s+(?:article|page|answer)\s+helpful\??|この(?:記事|ページ|回答)は(?:お?役に立ち"
                    r"ましたか|参考になりましたか)[?？]?)(?:\s*(?:yes|no|はい|いいえ))*$"),
     ("page-number", r"^(?:page\s+\d+(?:\s+of\s+\d+)?|\d+\s*/\s*\d+|-\s*\d+\s*-|\d+\s*ページ(?:目)?|"

@@ -14,6 +14,7 @@ _ITEM = re.compile(r"^(\s*)([-*+]|\d{1,3}[.)])\s+(?=\S)")
 _RULE = re.compile(r"^ {0,3}([-*_])(\s*\1){2,}\s*$")
 _CJK_END = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]$")
 _SUMMARY = re.compile(r"<summary[^>]*>(.*?)</summary>", re.I | re.S)
+_DETAILS_OPEN = re.compile(r"<details(?:\s[^>]*)?>", re.I)
 _DETAILS_TAG = re.compile(r"</?details[^>]*>", re.I)
 _TAG = re.compile(r"<[^>]+>")
 
@@ -39,7 +40,7 @@ def read_markdown(text: str) -> Document:
                 i += 1
             i += 1
             continue
-        if stripped.lower().startswith("<details"):
+        if _DETAILS_OPEN.match(stripped):
             i = _details(lines, i, doc)
             continue
         if fence:
@@ -99,7 +100,7 @@ def _paragraph(lines: list[str], i: int, doc: Document) -> int:
         nxt = lines[i]
         if (not nxt.strip() or _ATX.match(nxt) or _FENCE.match(nxt) or _ITEM.match(nxt)
                 or nxt.strip().startswith((">", "|")) or Q_MARK.match(nxt) or A_MARK.match(nxt)
-                or nxt.strip().lower().startswith("<details")):
+                or _DETAILS_OPEN.match(nxt.strip())):
             break
         if i + 1 < len(lines) and _SETEXT.match(lines[i + 1]):
             break
@@ -114,24 +115,50 @@ def _paragraph(lines: list[str], i: int, doc: Document) -> int:
 
 
 def _details(lines: list[str], i: int, doc: Document) -> int:
-    """A ``<details>`` block, as GitHub READMEs write FAQs: its summary asks, its Markdown answers."""
-    end = next((j for j in range(i, len(lines)) if "</details>" in lines[j].lower()), len(lines) - 1)
+    """A ``<details>`` block, as GitHub READMEs write FAQs: its summary asks, its Markdown answers.
+    One holding more ``<details>`` is a topic: its summary heads them, each its own question."""
+    end = _details_end(lines, i)
     chunk = "\n".join(lines[i:end + 1])
+    opening = _DETAILS_OPEN.search(chunk)
+    inner = _DETAILS_OPEN.search(chunk, opening.end()) if opening else None
     summary = _SUMMARY.search(chunk)
+    if summary and inner and summary.start() > inner.start():
+        summary = None  # the first summary is an inner block's
     group = 1 + max((b.group for b in doc.blocks), default=0)
     if summary:
         question = _TAG.sub("", summary.group(1)).strip()
         line = i + 1 + chunk[:summary.start()].count("\n")
-        doc.blocks.append(Block("para", question, line, role="question", group=group))
+        doc.blocks.append(Block("heading", question, line, level=6) if inner
+                          else Block("para", question, line, role="question", group=group))
         # Blank out the markup, keeping the lines where they are for the line numbers.
         chunk = chunk[:summary.start()] + "\n" * summary.group(0).count("\n") + chunk[summary.end():]
-    inner = read_markdown(_DETAILS_TAG.sub("", chunk))
-    for block in inner.blocks:
+    if not inner:
+        chunk = _DETAILS_TAG.sub("", chunk)
+    elif opening:  # the block's own tags only: those of the blocks inside are read as blocks
+        chunk = chunk[:opening.start()] + chunk[opening.end():]
+        closing = chunk.lower().rfind("</details>")
+        if closing >= 0:
+            chunk = chunk[:closing] + chunk[closing + len("</details>"):]
+    for block in read_markdown(chunk).blocks:
         block.line += i
-        block.group = group
-        block.role = block.role or "answer"
+        if block.group:  # a question of an inner block: a group of its own
+            block.group += group
+        elif not inner:
+            block.group = group
+            block.role = block.role or "answer"
         doc.blocks.append(block)
     return end + 1
+
+
+def _details_end(lines: list[str], i: int) -> int:
+    """The line of the ``</details>`` that closes the block opened at ``i`` (the last line if none)."""
+    depth = 0
+    for j in range(i, len(lines)):
+        low = lines[j].lower()
+        depth += len(_DETAILS_OPEN.findall(low)) - low.count("</details>")
+        if depth <= 0:
+            return j
+    return len(lines) - 1
 
 
 def _front_matter(lines: list[str], doc: Document) -> int:

@@ -3,7 +3,8 @@
 Directives, comments, link targets and the field list at the top are markup, not answers:
 they are left out and listed. A code directive keeps its code; an admonition ("note",
 "warning") keeps its text. Inline roles (:func:`x`), links (`text <url>`_) and literals
-(``x``) become their Markdown forms; a paragraph ending "::" introduces code.
+(``x``) become their Markdown forms; a paragraph ending "::" introduces code, and one starting
+">>>" (a doctest block) is code.
 """
 
 from __future__ import annotations
@@ -40,6 +41,9 @@ def read_rst(text: str) -> Document:
     while i < len(lines):
         line = lines[i]
         literal = _literal_end(lines, i)
+        if literal == i and line.startswith(">>>") and (i == 0 or not lines[i - 1].strip()):
+            # A doctest block at the margin: a paragraph starting ">>>", to the blank line.
+            literal = next((j for j in range(i, len(lines)) if not lines[j].strip()), len(lines))
         if literal > i:  # an indented literal or doctest block: code, at any indent
             out.extend("    " + body if body.strip() else "" for body in lines[i:literal])
             i = literal
@@ -79,7 +83,10 @@ def _literal_end(lines: list[str], i: int) -> int:
     """Past the indented block at ``i`` when a "::" paragraph or a ">>>" line opens it, else ``i``."""
     if not lines[i][:1].isspace() or not lines[i].strip() or i == 0 or lines[i - 1].strip():
         return i
-    before = next((x for x in reversed(lines[:i]) if x.strip()), "")
+    j = i - 1  # the paragraph before, past the blank lines (no copy of the lines above: linear)
+    while j >= 0 and not lines[j].strip():
+        j -= 1
+    before = lines[j] if j >= 0 else ""
     if not (before.rstrip().endswith("::") or lines[i].lstrip().startswith(">>>")):
         return i
     end = _block_end(lines, i)

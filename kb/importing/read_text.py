@@ -124,11 +124,13 @@ def _wrapped(line: str, nxt: str) -> bool:
     """Does ``nxt`` continue ``line`` (an editor's line wrap), rather than start a new piece?"""
     if ends_sentence(line) or is_question(line):
         return False
-    # A line that stops on a comma or a joining word, or a next line in lower case, is the
-    # middle of a sentence however short the line ("Pylint and" / "which don't. One is").
-    if _JOINS.search(line) or nxt[:1].islower():
+    # A line that stops on a comma or a joining word is the middle of a sentence however
+    # short ("Pylint and"); a long one goes on into a line in lower case even when that
+    # reads as a question ("which don't. One is"). A short one over it is a label or "Run:"
+    # over a command or link.
+    if _JOINS.search(line):
         return True
-    return len(line) >= WRAP_MIN and not is_question(nxt)
+    return len(line) >= WRAP_MIN and (nxt[:1].islower() or not is_question(nxt))
 
 
 def _dedent(lines: list[str]) -> str:

@@ -60,6 +60,10 @@ def pair_document(doc: Document, lang: str = "") -> tuple[list[Pair], list[Dropp
     for raw in raws:
         question = clean_question(raw.question.text)
         answer = render_blocks(raw.answer)
+        if not question.strip():  # an empty <summary>, a <dt> of markup alone: no entry can ask ""
+            if (answer or raw.question.text).strip():
+                dropped.append(Dropped(raw.question.line, _shown(answer or raw.question.text), "no-question"))
+            continue
         if raw.key in seen and seen[raw.key].answer == answer:
             dropped.append(Dropped(raw.question.line, _shown(question), "duplicate"))
             continue

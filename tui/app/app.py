@@ -74,7 +74,7 @@ class FaqApp(App[int]):
         self._questions: QuestionTracker | None = None
         self.set_reactive(FaqApp.lang, settings.lang)
         self.main = MainScreen()
-        self.title = self.profile.title(settings.lang, t("app_title", settings.lang))
+        self.title = clean_line(self.profile.title(settings.lang, t("app_title", settings.lang)))
 
     @property
     def questions(self) -> QuestionTracker:
@@ -299,7 +299,7 @@ class FaqApp(App[int]):
 
     def watch_lang(self, lang: str) -> None:
         self.state.lang = lang
-        self.title = self.profile.title(lang, t("app_title", lang))
+        self.title = clean_line(self.profile.title(lang, t("app_title", lang)))
         localize_bindings(self, lang)
         screens = list(self.screen_stack)
         if self.is_screen_installed("training") and self.get_screen("training") not in screens:

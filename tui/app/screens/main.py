@@ -38,7 +38,7 @@ class MainScreen(ClusterTabScreen):
         self._linked = False  # the deep links (--ask, --show, a cluster file) were followed
 
     def _placeholder(self, lang: str) -> str:
-        return with_example("question_placeholder", lang, self.state.profile.sample(lang))
+        return with_example("question_placeholder", lang, clean_line(self.state.profile.sample(lang)))
 
     def compose(self) -> ComposeResult:
         lang = self.state.lang
