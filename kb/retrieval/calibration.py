@@ -26,11 +26,11 @@ that score near the bar carry the words the content lacks ("Outlook", "splatting
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable
 from typing import Any
 
 from kb.retrieval.confidence import Calibration, Exclusion, Ranker
+from kb.retrieval.index_files import read_json, write_json
 from kb.retrieval.question import QuestionAnalyzer
 
 FILE = "CALIBRATION.json"
@@ -50,21 +50,18 @@ UNKNOWN_PIVOT = 0.35
 
 def load_calibration(storage: Any) -> Calibration | None:
     """The stored calibration, or None when missing or unreadable."""
+    data = read_json(storage, FILE, VERSION)
+    if data is None:
+        return None
     try:
-        with storage.open_file(FILE) as handle:
-            data = json.loads(bytes(handle.read()).decode("utf-8"))
-        if data.get("version") != VERSION:
-            return None
         return Calibration(float(data["w_raw"]), float(data["w_margin"]), float(data["bias"]), int(data["probes"]),
                            float(data["w_unknown"]), float(data["unknown_pivot"]))
-    except Exception:  # noqa: BLE001 - any unreadable calibration is made again
+    except (KeyError, TypeError, ValueError):  # a file of another shape is made again
         return None
 
 
 def save_calibration(storage: Any, calibration: Calibration) -> None:
-    data = json.dumps({"version": VERSION, **calibration.to_json()}).encode("utf-8")
-    with storage.create_file(FILE) as handle:
-        handle.write(data)
+    write_json(storage, FILE, VERSION, calibration.to_json())
 
 
 def probe_budget(entries: int) -> int:

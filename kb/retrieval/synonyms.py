@@ -11,9 +11,9 @@ updated, and stored beside it (`SYNONYMS.json`), as the calibration is.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from kb.retrieval.index_files import read_json, write_json
 from kb.text.analysis import synonym_groups
 
 FILE = "SYNONYMS.json"
@@ -34,20 +34,15 @@ def build_synonyms(searcher: Any) -> dict[int, frozenset[str]]:
 
 def load_synonyms(storage: Any) -> dict[int, frozenset[str]] | None:
     """The stored groups, or None when missing or unreadable."""
+    data = read_json(storage, FILE, VERSION)
     try:
-        with storage.open_file(FILE) as handle:
-            data = json.loads(bytes(handle.read()).decode("utf-8"))
-        if data.get("version") != VERSION:
-            return None
-        return {int(group): frozenset(words) for group, words in data["groups"].items()}
-    except Exception:  # noqa: BLE001 - any unreadable file is made again
+        return {int(group): frozenset(words) for group, words in data["groups"].items()} if data else None
+    except (KeyError, TypeError, ValueError, AttributeError):
         return None
 
 
 def save_synonyms(storage: Any, groups: dict[int, frozenset[str]]) -> None:
-    data = {"version": VERSION, "groups": {str(g): sorted(words) for g, words in sorted(groups.items())}}
-    with storage.create_file(FILE) as handle:
-        handle.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    write_json(storage, FILE, VERSION, {"groups": {str(g): sorted(words) for g, words in sorted(groups.items())}})
 
 
 def open_synonyms(storage: Any, searcher: Any) -> dict[int, frozenset[str]]:
