@@ -89,62 +89,89 @@ class Ranker:
 
     def rank(self, question: Question, keep: int, exclusion: Exclusion | None = None,
              df: Callable[[str], int] | None = None) -> list[Scored]:
-        """The ``keep`` best entries by raw score, best first."""
+        """The ``keep`` best entries by raw score, best first.
+
+        Matches are walked feature by feature, the heaviest first (MaxScore over the
+        question's features): a match that holds none of the features walked so far holds at
+        most the weight of those left (``_tails``), so once the best ``keep`` beat what that
+        weight can reach, no match left is looked at. Within a feature's holders, those with
+        the highest bound come first, and the walk stops at the first that cannot win.
+        """
         if question.query is None or question.total <= 0:
             return []
-        top_n = self._matches(question.query)
-        if not top_n:
+        scores = self._match_scores(question.query)
+        if not scores:
             return []
-        best_bm25 = max(score for score, _d in top_n) or 1.0
+        best_bm25 = max(scores.values()) or 1.0
         total = question.total
-        mass = self._held_mass(question, {d for _s, d in top_n})
-        # The bound includes BM25's damping (``raw`` multiplies by it too): the many weak
-        # matches of a common concept then stop the walk early instead of each being scored.
-        bounded = sorted(((_bound(min(mass.get(d, 0.0), total), total)
-                           * (1 - SCORE_DAMPING * (1 - float(score) / best_bm25)) * _SLACK, score, d)
-                          for score, d in top_n), key=lambda x: (-x[0], -x[1]))
+        held = self._holders(question)
+        order = sorted(range(len(held)), key=lambda i: -held[i][0])
+        tails = _tails([held[i][0] for i in order])
+        matched = scores.keys()
+        seen: set[int] = set()
         found: list[Scored] = []  # the best ``keep`` so far, best first
-        for bound, score, docnum in bounded:
-            if len(found) >= keep and found[keep - 1].raw > bound:
-                break  # no candidate left can reach the best ``keep``, not even to tie
-            fields = self._fields(docnum)
-            if exclusion is not None and fields["id"] == exclusion.entry:
-                continue
-            raw = self.raw(question, fields, float(score) / best_bm25, exclusion, df)
-            scored = Scored(fields["id"], raw, float(score))
-            # Ties go by id, not by document number: an updated index numbers its documents
-            # otherwise than a full build of the same content, and must answer the same.
-            if len(found) < keep or _order(scored) < _order(found[-1]):
-                insort(found, scored, key=_order)
-                del found[keep:]
+        for step in range(len(order) + 1):
+            if len(found) >= keep and found[keep - 1].raw > _bound(min(tails[step], total), total) * _SLACK:
+                break  # every match not yet seen holds at most tails[step] of the question's weight
+            if step < len(order):
+                group = set().union(*(matched & places for places in held[order[step]][1])) - seen
+            else:  # matches that hold none of the features: bound 0, seen only while a raw 0 can win
+                group = matched - seen
+            seen |= group
+            # The bound includes BM25's damping (``raw`` multiplies by it too).
+            bounded = sorted(((_bound(min(_mass(held, d), total), total)
+                               * (1 - SCORE_DAMPING * (1 - float(scores[d]) / best_bm25)) * _SLACK, scores[d], d)
+                              for d in group), key=lambda x: (-x[0], -x[1], x[2]))
+            for bound, score, docnum in bounded:
+                if len(found) >= keep and found[keep - 1].raw > bound:
+                    break  # no candidate left in this group can reach the best ``keep``, not even to tie
+                fields = self._fields(docnum)
+                if exclusion is not None and fields["id"] == exclusion.entry:
+                    continue
+                raw = self.raw(question, fields, float(score) / best_bm25, exclusion, df)
+                scored = Scored(fields["id"], raw, float(score))
+                # Ties go by id, not by document number: an updated index numbers its documents
+                # otherwise than a full build of the same content, and must answer the same.
+                if len(found) < keep or _order(scored) < _order(found[-1]):
+                    insort(found, scored, key=_order)
+                    del found[keep:]
         return found
 
-    def _held_mass(self, question: Question, docs: set[int]) -> dict[int, float]:
-        """Per matched document, the weight of the question's features it holds: no less than
-        the weight ``raw`` can find it covering, since a feature is covered only by an entry
-        whose vocabulary has it (or one of its completions), and an entry's vocabulary is its
-        words in the text fields and its concepts, each of which is in that field's postings.
-        Features too common to search by count only where they are, not for every entry."""
-        mass: dict[int, float] = {}
+    def _holders(self, question: Question) -> list[tuple[float, list[frozenset[int]]]]:
+        """Each feature of positive weight, in the question's order, with the posting sets of
+        the terms that hold it: a feature is covered only by an entry whose vocabulary has it
+        (or one of its completions), and an entry's vocabulary is its words in the text fields
+        and its concepts, each of which is in that field's postings. Features too common to
+        search by count only where they are, not for every entry."""
+        out = []
         for key, weight in question.features.items():
             if weight <= 0:
                 continue
-            holders: set[int] = set()
+            places: list[frozenset[int]] = []
             for part in question.alternatives.get(key, (key,)):
-                places = (("concepts", part[1:]),) if part.startswith("@") else ((TEXT_JA, part), (TEXT_EN, part))
-                for fieldname, text in places:
-                    holders |= docs.intersection(self._docs(fieldname, text))
-            for docnum in holders:
-                mass[docnum] = mass.get(docnum, 0.0) + weight
-        return mass
+                fields = (("concepts", part[1:]),) if part.startswith("@") else ((TEXT_JA, part), (TEXT_EN, part))
+                places.extend(docs for fieldname, text in fields if (docs := self._docs(fieldname, text)))
+            out.append((weight, places))
+        return out
 
-    def _matches(self, query: Any) -> list[tuple[float, int]]:
-        """(BM25 score, document number) of every document the query matches, as Whoosh's
+    def _held_mass(self, question: Question, docs: set[int]) -> dict[int, float]:
+        """Per matched document, the weight of the question's features it holds (what the
+        walk's bound counts): no less than the weight ``raw`` can find it covering."""
+        held = self._holders(question)
+        holding = {d for _w, places in held for p in places for d in p if d in docs}
+        return {d: _mass(held, d) for d in holding}
+
+    def _match_scores(self, query: Any) -> dict[int, float]:
+        """Document number -> BM25 score of every document the query matches, as Whoosh's
         unlimited search scores them; each term's scores are computed once and kept."""
         scores = union_scores(self.searcher, query, self._term_scores)
         if scores is None:
-            return list(self.searcher.search(query, limit=None).top_n)
-        return sorted(((s, d) for d, s in scores.items()), key=lambda x: (-x[0], x[1]))
+            return {d: s for s, d in self.searcher.search(query, limit=None).top_n}
+        return scores
+
+    def _matches(self, query: Any) -> list[tuple[float, int]]:
+        """(BM25 score, document number) of every match, best first, as Whoosh's ``top_n``."""
+        return sorted(((s, d) for d, s in self._match_scores(query).items()), key=lambda x: (-x[0], x[1]))
 
     def _term_scores(self, term: Any) -> dict[int, float]:
         key = (term.fieldname, term.text, term.boost)
@@ -233,6 +260,21 @@ def _covers(question: Question, key: str, vocab: Any) -> bool:
     if alternatives is None:
         return key in vocab
     return any(a in vocab for a in alternatives)
+
+
+def _mass(held: list[tuple[float, list[frozenset[int]]]], docnum: int) -> float:
+    """The weight of the features (``Ranker._holders``) a document holds, added in their order."""
+    return sum(weight for weight, places in held if any(docnum in p for p in places))
+
+
+def _tails(weights: list[float]) -> list[float]:
+    """For weights heaviest first, ``tails[i]``: the most weight a document can hold that holds
+    none of the first ``i`` (their sum from ``i`` on), each sum rounded up a little so that
+    it is never below a mass that adds the same weights in another order; ``tails[-1]`` is 0."""
+    out = [0.0] * (len(weights) + 1)
+    for i in range(len(weights) - 1, -1, -1):
+        out[i] = (out[i + 1] + weights[i]) * _SLACK
+    return out
 
 
 def _bound(mass: float, total: float) -> float:
