@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import sys
 from bisect import insort
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -82,9 +83,9 @@ class Ranker:
         self.scope = scope
         self._weight = weight
         self._mass: dict[tuple[str, ...], float] = {}
-        self._postings: dict[tuple[str, str], frozenset[int]] = {}
+        self._postings: OrderedDict[tuple[str, str], Any] = OrderedDict()  # frozensets, or a term's score keys
         self._stored: dict[int, dict[str, Any]] = {}
-        self._scores: dict[tuple[str, str, float], dict[int, float]] = {}
+        self._scores: OrderedDict[tuple[str, str, float], dict[int, float]] = OrderedDict()
         self._held = {"postings": 0, "scores": 0}
 
     def rank(self, question: Question, keep: int, exclusion: Exclusion | None = None,
@@ -178,12 +179,22 @@ class Ranker:
         found = self._scores.get(key)
         if found is None:
             found = term_scores(self.searcher, term)
-            if self._held["scores"] + len(found) > SCORES_BUDGET:
-                self._scores.clear()
-                self._held["scores"] = 0
-            self._scores[key] = found
-            self._held["scores"] += len(found)
+            self._keep(self._scores, "scores", key, found, SCORES_BUDGET)
+            if (term.fieldname, term.text) not in self._postings:
+                # Its live holders, for a feature the term stands for: not decoded a second time.
+                self._keep(self._postings, "postings", (term.fieldname, term.text), found.keys(), POSTINGS_BUDGET)
+        else:
+            self._scores.move_to_end(key)
         return found
+
+    def _keep(self, cache: OrderedDict[Any, Any], kind: str, key: Any, value: Any, budget: int) -> None:
+        """Keep ``value`` in ``cache``, the least recently used ones dropped beyond ``budget``
+        postings (or budget // 100 lists)."""
+        cache[key] = value
+        self._held[kind] += len(value)
+        while (self._held[kind] > budget or len(cache) > budget // 100) and len(cache) > 1:
+            _key, old = cache.popitem(last=False)
+            self._held[kind] -= len(old)
 
     def _fields(self, docnum: int) -> dict[str, Any]:
         """What ``raw`` reads of an entry (its id, vocabulary and phrasings), decoded once: the
@@ -206,11 +217,9 @@ class Ranker:
         docs = self._postings.get(key)
         if docs is None:
             docs = live_documents(self.searcher, fieldname, text)
-            if self._held["postings"] + len(docs) > POSTINGS_BUDGET or len(self._postings) > POSTINGS_BUDGET // 100:
-                self._postings.clear()
-                self._held["postings"] = 0
-            self._postings[key] = docs
-            self._held["postings"] += len(docs)
+            self._keep(self._postings, "postings", key, docs, POSTINGS_BUDGET)
+        else:
+            self._postings.move_to_end(key)
         return docs
 
     def raw(self, question: Question, fields: dict[str, Any], relative: float,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Callable
+from itertools import accumulate
 from typing import Any
 
 from kb.index.whoosh_import import import_whoosh_lightly
@@ -40,11 +41,17 @@ def read_postings(matcher: Any) -> tuple[array[int], list[float]]:
     ids: array[int] = array("I")
     weights: list[float] = []  # blocks keep them as arrays of various kinds
     if reads_blocks(matcher):
+        deltas = getattr(matcher, "_byteids", True) is False and callable(getattr(matcher, "_read_data", None))
         while matcher.is_active():
-            matcher._read_ids()
+            if deltas:  # W3 keeps a block's ids as differences: added up in C, not by delta_decode
+                if matcher._data is None:
+                    matcher._read_data()
+                ids.extend(accumulate(matcher._data[0]))
+            else:
+                matcher._read_ids()
+                block = matcher._ids
+                ids.extend(block if isinstance(block, array) and block.typecode == "I" else array("I", block))
             matcher._read_weights()
-            block = matcher._ids
-            ids.extend(block if isinstance(block, array) and block.typecode == "I" else array("I", block))
             weights.extend(matcher._weights)
             matcher._next_block()
     else:
