@@ -120,7 +120,8 @@ class Ranker:
                 group = matched - seen
             seen |= group
             # The bound includes BM25's damping (``raw`` multiplies by it too).
-            bounded = sorted(((_bound(min(_mass(held, d), total), total)
+            mass = _masses(held, group)
+            bounded = sorted(((_bound(min(mass[d], total), total)
                                * (1 - SCORE_DAMPING * (1 - float(scores[d]) / best_bm25)) * _SLACK, scores[d], d)
                               for d in group), key=lambda x: (-x[0], -x[1], x[2]))
             for bound, score, docnum in bounded:
@@ -160,7 +161,7 @@ class Ranker:
         walk's bound counts): no less than the weight ``raw`` can find it covering."""
         held = self._holders(question)
         holding = {d for _w, places in held for p in places for d in p if d in docs}
-        return {d: _mass(held, d) for d in holding}
+        return _masses(held, holding)
 
     def _match_scores(self, query: Any) -> dict[int, float]:
         """Document number -> BM25 score of every document the query matches, as Whoosh's
@@ -271,9 +272,14 @@ def _covers(question: Question, key: str, vocab: Any) -> bool:
     return any(a in vocab for a in alternatives)
 
 
-def _mass(held: list[tuple[float, list[frozenset[int]]]], docnum: int) -> float:
-    """The weight of the features (``Ranker._holders``) a document holds, added in their order."""
-    return sum(weight for weight, places in held if any(docnum in p for p in places))
+def _masses(held: list[tuple[float, list[frozenset[int]]]], docs: set[int]) -> dict[int, float]:
+    """The weight of the features (``Ranker._holders``) each of ``docs`` holds, added in the
+    features' order (each feature's holders among them found by set intersection)."""
+    out = dict.fromkeys(docs, 0.0)
+    for weight, places in held:
+        for docnum in set().union(*(docs & p for p in places)):
+            out[docnum] += weight
+    return out
 
 
 def _tails(weights: list[float]) -> list[float]:
