@@ -71,7 +71,7 @@ def _mismatches(engine: Engine) -> list[str]:
         query = engine.analyzer.analyze(text, partial=partial).query
         if query is None:
             continue
-        expected = {d: s for s, d in engine.searcher.search(query, limit=None).top_n}
+        expected = list(engine.searcher.search(query, limit=None).top_n)
         if ranker._matches(query) != expected:
             wrong.append(text)
     return wrong
@@ -165,12 +165,12 @@ def _exhaustive(ranker: Ranker, question: Any, keep: int, exclusion: Exclusion |
     """Every match scored, the best ``keep`` in the ranker's order: a walk with no bound at all."""
     if question.query is None or question.total <= 0:
         return []
-    matches = ranker._matches(question.query)  # Whoosh's own scores (the tests above)
-    if not matches:
+    top_n = ranker._matches(question.query)  # Whoosh's own scores (the tests above)
+    if not top_n:
         return []
-    best = max(matches.values()) or 1.0
+    best = max(score for score, _d in top_n) or 1.0
     scored = []
-    for docnum, score in matches.items():
+    for score, docnum in top_n:
         fields = ranker._fields(docnum)
         if exclusion is not None and fields["id"] == exclusion.entry:
             continue
@@ -208,7 +208,7 @@ def test_the_bound_counts_exactly_the_features_each_match_covers(which: str,
         question = engine.analyzer.analyze(text, partial=partial)
         if question.query is None:
             continue
-        docs = ranker._matches(question.query).keys()
+        docs = {d for _s, d in ranker._matches(question.query)}
         mass = ranker._held_mass(question, docs)
         for docnum in docs:
             vocab = ranker._fields(docnum)["vocab"]
@@ -240,15 +240,25 @@ def test_a_bound_broken_on_purpose_is_caught(full: Engine, monkeypatch: pytest.M
     monkeypatch.setattr(confidence, "_bound", lambda mass, total: 0.8 * real_bound(mass, total))
     assert _walk_differs(full)
     monkeypatch.setattr(confidence, "_bound", real_bound)
-    real_mass = Ranker._held_mass
+    real_holders = Ranker._holders
 
-    def forgetful(self: Ranker, question: Any, docs: set[int]) -> dict[int, float]:
-        first = next(iter(question.features), None)
-        mass = real_mass(self, question, docs)
-        if first is None:
-            return mass
-        weight = question.features[first]
-        return {d: m - weight if m >= weight else m for d, m in mass.items()}
+    def forgetful(self: Ranker, question: Any) -> list[tuple[float, list[frozenset[int]]]]:
+        held = real_holders(self, question)
+        return [(w, []) for w, _places in held[:1]] + held[1:]  # the first feature's holders lost
 
-    monkeypatch.setattr(Ranker, "_held_mass", forgetful)
+    monkeypatch.setattr(Ranker, "_holders", forgetful)
     assert _walk_differs(full)
+
+
+def test_a_walk_that_stops_one_feature_early_is_caught(full: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The walk goes feature by feature, heaviest first, and stops when what the matches not
+    yet seen can hold (``_tails``) cannot win: a tail that leaves out the feature about to be
+    walked, or one a little too low, stops before the right entry for some question."""
+    real_tails = confidence._tails
+    monkeypatch.setattr(confidence, "_tails", lambda weights: real_tails(weights)[1:] + [0.0])
+    assert _walk_differs(full)
+    monkeypatch.setattr(confidence, "_tails", lambda weights: [0.8 * t for t in real_tails(weights)])
+    assert _walk_differs(full)
+    monkeypatch.setattr(confidence, "_tails", real_tails)
+    assert _walk_differs(full) == []
+

@@ -189,3 +189,43 @@ def test_a_block_head_that_is_not_ints_and_floats_is_left_to_whoosh():
     # never taken, so Whoosh's restricted reader sees it and refuses it.
     assert _BLOCK_HEAD.match(head((3, 4), print)) is None
     assert _BLOCK_HEAD.match(head((3, print), None)) is None
+
+
+def test_term_scores_read_by_blocks_are_whooshs_scores_bit_for_bit(monkeypatch):
+    """kb.retrieval.whoosh_compat.TermScores scores a posting list a block at a time from the
+    segment's length bytes (W3 column internals): the floats Whoosh's matcher gives, with a
+    boost, with deleted documents in several segments, and for a word in one document; the
+    block path is the one taken."""
+    from whoosh.query import Term
+
+    from kb.retrieval import whoosh_compat
+    from kb.retrieval.whoosh_compat import TermScores, field_length_bytes, walk_term_scores
+
+    ix = RamStorage().create_index(Schema(id=ID(stored=True), body=TEXT))
+    for start in (0, 400):
+        with ix.writer(merge=False) as w:
+            for i in range(start, start + 400):
+                words = ["common"] * (1 + i % 3) + (["rare"] if i % 7 == 0 else []) + [f"w{i}"] * (i % 5)
+                w.add_document(id=str(i), body=" ".join(words + ["pad"] * (i % 11)))
+    with ix.writer(merge=False) as w:
+        for i in (0, 7, 150, 401, 799):
+            w.delete_by_term("id", str(i))
+    terms = [Term("body", "common"), Term("body", "rare", boost=0.5), Term("body", "common", boost=2.0),
+             Term("body", "w3"), Term("body", "nowhere")]
+    with ix.searcher() as s:
+        assert not s.reader().is_atomic() and s.reader().has_deletions()
+        leaf = s.leaf_searchers()[0][0].reader()
+        assert field_length_bytes(leaf, "body") is not None, "W3's length column changed: see whoosh_compat"
+        expected = {t: walk_term_scores(s, t) for t in terms}
+        walked: list[int] = []
+        real_walk = whoosh_compat._walk
+        monkeypatch.setattr(whoosh_compat, "_walk",
+                            lambda m, o, out: (walked.append(m.is_active()), real_walk(m, o, out)))
+        scores = TermScores(s)
+        for t in terms:
+            got = scores(t)
+            assert got == expected[t] and [v.hex() for v in got.values()] == [expected[t][d].hex() for d in got]
+        assert len(expected[terms[0]]) == 795 and not set(expected[terms[0]]) & {0, 7, 150, 401, 799}
+        assert walked and not any(walked)  # only empty matchers ("nowhere") walked: the rest by blocks
+        hits = {d: sc for sc, d in s.search(terms[1], limit=None).top_n}
+        assert scores(terms[1]) == hits

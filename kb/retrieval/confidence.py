@@ -12,11 +12,11 @@ best ones: no cap on how far down BM25 the right entry may be.
 
 from __future__ import annotations
 
-import heapq
 import math
 import sys
 from bisect import insort
-from collections.abc import Callable, KeysView
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -89,90 +89,119 @@ class Ranker:
         self.scope = scope
         self._weight = weight
         self._mass: dict[tuple[str, ...], float] = {}
-        self._postings: dict[tuple[str, str], frozenset[int]] = {}
+        self._postings: OrderedDict[tuple[str, str], Any] = OrderedDict()  # frozensets, or a term's score keys
         self._stored: dict[int, dict[str, Any]] = {}
-        self._scores: dict[tuple[str, str, float], dict[int, float]] = {}
-        self._scored: dict[tuple[str, str], dict[int, float]] = {}  # the same, by term alone
+        self._scores: OrderedDict[tuple[str, str, float], dict[int, float]] = OrderedDict()
         self._held = {"postings": 0, "scores": 0}
 
     def rank(self, question: Question, keep: int, exclusion: Exclusion | None = None,
              df: Callable[[str], int] | None = None) -> list[Scored]:
-        """The ``keep`` best entries by raw score, best first."""
+        """The ``keep`` best entries by raw score, best first.
+
+        Matches are walked feature by feature, the heaviest first (MaxScore over the
+        question's features): a match that holds none of the features walked so far holds at
+        most the weight of those left (``_tails``), so once the best ``keep`` beat what that
+        weight can reach, no match left is looked at. Within a feature's holders, those with
+        the highest bound come first, and the walk stops at the first that cannot win.
+        """
         if question.query is None or question.total <= 0:
             return []
-        matches = self._matches(question.query)
-        if not matches:
+        scores = self._match_scores(question.query)
+        if not scores:
             return []
-        best_bm25 = max(matches.values()) or 1.0
+        best_bm25 = max(scores.values()) or 1.0
         total = question.total
-        mass = self._held_mass(question, matches.keys())
-        # The bound includes BM25's damping (``raw`` multiplies by it too): the many weak
-        # matches of a common concept then stop the walk early instead of each being scored.
-        # Candidates come off a heap, best bound first: the walk stops after a few, and which
-        # of those with equal bounds comes first changes nothing (every candidate whose bound
-        # reaches the best ``keep`` is scored, and ``found`` is ordered by ``_order``).
-        bounded = [(-_bound(min(mass.get(d, 0.0), total), total)
-                    * (1 - SCORE_DAMPING * (1 - float(score) / best_bm25)) * _SLACK, -score, d)
-                   for d, score in matches.items()]
-        heapq.heapify(bounded)
+        held = self._holders(question)
+        order = sorted(range(len(held)), key=lambda i: -held[i][0])
+        tails = _tails([held[i][0] for i in order])
+        matched = scores.keys()
+        seen: set[int] = set()
         found: list[Scored] = []  # the best ``keep`` so far, best first
-        while bounded:
-            neg_bound, neg_score, docnum = heapq.heappop(bounded)
-            bound, score = -neg_bound, -neg_score
-            if len(found) >= keep and found[keep - 1].raw > bound:
-                break  # no candidate left can reach the best ``keep``, not even to tie
-            fields = self._fields(docnum)
-            if exclusion is not None and fields["id"] == exclusion.entry:
-                continue
-            raw = self.raw(question, fields, float(score) / best_bm25, exclusion, df)
-            scored = Scored(fields["id"], raw, float(score))
-            # Ties go by id, not by document number: an updated index numbers its documents
-            # otherwise than a full build of the same content, and must answer the same.
-            if len(found) < keep or _order(scored) < _order(found[-1]):
-                insort(found, scored, key=_order)
-                del found[keep:]
+        for step in range(len(order) + 1):
+            if len(found) >= keep and found[keep - 1].raw > _bound(min(tails[step], total), total) * _SLACK:
+                break  # every match not yet seen holds at most tails[step] of the question's weight
+            if step < len(order):
+                group = set().union(*(matched & places for places in held[order[step]][1])) - seen
+            else:  # matches that hold none of the features: bound 0, seen only while a raw 0 can win
+                group = matched - seen
+            seen |= group
+            # The bound includes BM25's damping (``raw`` multiplies by it too).
+            mass = _masses(held, group)
+            bounded = sorted(((_bound(min(mass[d], total), total)
+                               * (1 - SCORE_DAMPING * (1 - float(scores[d]) / best_bm25)) * _SLACK, scores[d], d)
+                              for d in group), key=lambda x: (-x[0], -x[1], x[2]))
+            for bound, score, docnum in bounded:
+                if len(found) >= keep and found[keep - 1].raw > bound:
+                    break  # no candidate left in this group can reach the best ``keep``, not even to tie
+                fields = self._fields(docnum)
+                if exclusion is not None and fields["id"] == exclusion.entry:
+                    continue
+                raw = self.raw(question, fields, float(score) / best_bm25, exclusion, df)
+                scored = Scored(fields["id"], raw, float(score))
+                # Ties go by id, not by document number: an updated index numbers its documents
+                # otherwise than a full build of the same content, and must answer the same.
+                if len(found) < keep or _order(scored) < _order(found[-1]):
+                    insort(found, scored, key=_order)
+                    del found[keep:]
         return found
 
-    def _held_mass(self, question: Question, docs: KeysView[int]) -> dict[int, float]:
-        """Per matched document, the weight of the question's features it holds: no less than
-        the weight ``raw`` can find it covering, since a feature is covered only by an entry
-        whose vocabulary has it (or one of its completions), and an entry's vocabulary is its
-        words in the text fields and its concepts, each of which is in that field's postings.
-        Features too common to search by count only where they are, not for every entry."""
-        mass: dict[int, float] = {}
+    def _holders(self, question: Question) -> list[tuple[float, list[frozenset[int]]]]:
+        """Each feature of positive weight, in the question's order, with the posting sets of
+        the terms that hold it: a feature is covered only by an entry whose vocabulary has it
+        (or one of its completions), and an entry's vocabulary is its words in the text fields
+        and its concepts, each of which is in that field's postings. Features too common to
+        search by count only where they are, not for every entry."""
+        out = []
         for key, weight in question.features.items():
             if weight <= 0:
                 continue
-            holders: set[int] = set()
+            places: list[frozenset[int]] = []
             for part in question.alternatives.get(key, (key,)):
-                places = (("concepts", part[1:]),) if part.startswith("@") else ((TEXT_JA, part), (TEXT_EN, part))
-                for fieldname, text in places:
-                    holders |= docs & self._docs(fieldname, text)
-            for docnum in holders:
-                mass[docnum] = mass.get(docnum, 0.0) + weight
-        return mass
+                fields = (("concepts", part[1:]),) if part.startswith("@") else ((TEXT_JA, part), (TEXT_EN, part))
+                places.extend(docs for fieldname, text in fields if (docs := self._docs(fieldname, text)))
+            out.append((weight, places))
+        return out
 
-    def _matches(self, query: Any) -> dict[int, float]:
-        """Every document the query matches with its BM25 score, as Whoosh's unlimited search
-        scores it; each term's scores are computed once and kept."""
+    def _held_mass(self, question: Question, docs: set[int]) -> dict[int, float]:
+        """Per matched document, the weight of the question's features it holds (what the
+        walk's bound counts): no less than the weight ``raw`` can find it covering."""
+        held = self._holders(question)
+        holding = {d for _w, places in held for p in places for d in p if d in docs}
+        return _masses(held, holding)
+
+    def _match_scores(self, query: Any) -> dict[int, float]:
+        """Document number -> BM25 score of every document the query matches, as Whoosh's
+        unlimited search scores them; each term's scores are computed once and kept."""
         scores = union_scores(self.searcher, query, self._term_scores)
         if scores is None:
             return {d: s for s, d in self.searcher.search(query, limit=None).top_n}
         return scores
+
+    def _matches(self, query: Any) -> list[tuple[float, int]]:
+        """(BM25 score, document number) of every match, best first, as Whoosh's ``top_n``."""
+        return sorted(((s, d) for d, s in self._match_scores(query).items()), key=lambda x: (-x[0], x[1]))
 
     def _term_scores(self, term: Any) -> dict[int, float]:
         key = (term.fieldname, term.text, term.boost)
         found = self._scores.get(key)
         if found is None:
             found = term_scores(self.searcher, term)
-            if self._held["scores"] + len(found) > SCORES_BUDGET:
-                self._scores.clear()
-                self._scored.clear()
-                self._held["scores"] = 0
-            self._scores[key] = found
-            self._scored[key[:2]] = found
-            self._held["scores"] += len(found)
+            self._keep(self._scores, "scores", key, found, SCORES_BUDGET)
+            if (term.fieldname, term.text) not in self._postings:
+                # Its live holders, for a feature the term stands for: not decoded a second time.
+                self._keep(self._postings, "postings", (term.fieldname, term.text), found.keys(), POSTINGS_BUDGET)
+        else:
+            self._scores.move_to_end(key)
         return found
+
+    def _keep(self, cache: OrderedDict[Any, Any], kind: str, key: Any, value: Any, budget: int) -> None:
+        """Keep ``value`` in ``cache``, the least recently used ones dropped beyond ``budget``
+        postings (or budget // 100 lists)."""
+        cache[key] = value
+        self._held[kind] += len(value)
+        while (self._held[kind] > budget or len(cache) > budget // 100) and len(cache) > 1:
+            _key, old = cache.popitem(last=False)
+            self._held[kind] -= len(old)
 
     def _fields(self, docnum: int) -> dict[str, Any]:
         """What ``raw`` reads of an entry (its id, vocabulary and phrasings), decoded once: the
@@ -192,19 +221,15 @@ class Ranker:
 
     def _docs(self, fieldname: str, text: str) -> Any:
         """The live documents holding a term: the documents a query term was scored for, when
-        it was (the same postings, not read twice), else read from its posting list."""
+        it was (the same postings, not read twice: ``_term_scores`` keeps them here), else read
+        from its posting list."""
         key = (fieldname, text)
-        scored = self._scored.get(key)
-        if scored is not None:
-            return scored.keys()
         docs = self._postings.get(key)
         if docs is None:
             docs = live_documents(self.searcher, fieldname, text)
-            if self._held["postings"] + len(docs) > POSTINGS_BUDGET or len(self._postings) > POSTINGS_BUDGET // 100:
-                self._postings.clear()
-                self._held["postings"] = 0
-            self._postings[key] = docs
-            self._held["postings"] += len(docs)
+            self._keep(self._postings, "postings", key, docs, POSTINGS_BUDGET)
+        else:
+            self._postings.move_to_end(key)
         return docs
 
     def raw(self, question: Question, fields: dict[str, Any], relative: float,
@@ -256,6 +281,26 @@ def _covers(question: Question, key: str, vocab: Any) -> bool:
     if alternatives is None:
         return key in vocab
     return any(a in vocab for a in alternatives)
+
+
+def _masses(held: list[tuple[float, list[frozenset[int]]]], docs: set[int]) -> dict[int, float]:
+    """The weight of the features (``Ranker._holders``) each of ``docs`` holds, added in the
+    features' order (each feature's holders among them found by set intersection)."""
+    out = dict.fromkeys(docs, 0.0)
+    for weight, places in held:
+        for docnum in set().union(*(docs & p for p in places)):
+            out[docnum] += weight
+    return out
+
+
+def _tails(weights: list[float]) -> list[float]:
+    """For weights heaviest first, ``tails[i]``: the most weight a document can hold that holds
+    none of the first ``i`` (their sum from ``i`` on), each sum rounded up a little so that
+    it is never below a mass that adds the same weights in another order; ``tails[-1]`` is 0."""
+    out = [0.0] * (len(weights) + 1)
+    for i in range(len(weights) - 1, -1, -1):
+        out[i] = (out[i + 1] + weights[i]) * _SLACK
+    return out
 
 
 def _bound(mass: float, total: float) -> float:

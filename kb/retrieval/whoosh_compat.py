@@ -11,7 +11,6 @@ public API. When an upgrade changes them, the public one-posting-at-a-time walk 
 
 from __future__ import annotations
 
-import weakref
 from array import array
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -20,12 +19,13 @@ from kb.index.whoosh_import import import_whoosh_lightly
 
 import_whoosh_lightly()  # before Whoosh's first import (see there)
 
-from whoosh.codec import whoosh3
-from whoosh.columns import NumericColumn
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.matching import CoordMatcher, IntersectionMatcher, UnionMatcher
+from whoosh.matching.wrappers import FilterMatcher, WrappingMatcher
 from whoosh.query import And, Or, Term
 from whoosh.query.compound import DefaultOr
 from whoosh.scoring import WeightLengthScorer
+from whoosh.util.numeric import byte_to_length
 
 from kb.index import compat
 
@@ -125,81 +125,116 @@ def union_scores(searcher: Any, query: Any, leaf: Callable[[Any], dict[int, floa
 
 def term_scores(searcher: Any, term: Any) -> dict[int, float]:
     """Each live document's score for one term (boost included), as Whoosh's matcher gives it."""
+    return TermScores(searcher)(term)
+
+
+def walk_term_scores(searcher: Any, term: Any) -> dict[int, float]:
+    """term_scores the public way: Whoosh's matcher, one posting per call (slow; the reference)."""
     out: dict[int, float] = {}
     context = searcher.context()
     for subsearcher, offset in searcher.leaf_searchers():
-        found = _segment_scores(subsearcher, term, context.weighting, offset)
-        if found is not None:
-            out.update(found)
-            continue
-        matcher = term.matcher(subsearcher, context)
-        while matcher.is_active():
-            out[matcher.id() + offset] = matcher.score()
-            matcher.next()
+        _walk(term.matcher(subsearcher, context), offset, out)
     return out
 
 
-def _segment_scores(subsearcher: Any, term: Any, weighting: Any, offset: int) -> dict[int, float] | None:
-    """The scores of a term's live postings in one segment, numbered from ``offset``, computed
-    as Whoosh's matcher does (``Term.matcher``; BM25F's ``score``: ``_score(weight,
-    dfl(id))``, times the boost) from its blocks and the segment's field lengths read at once;
-    None where that cannot be done so."""
-    fieldname, schema, reader = term.fieldname, subsearcher.schema, subsearcher.reader()
-    if fieldname not in schema or term.minquality or not reader.is_atomic():
-        return None
+def _walk(matcher: Any, offset: int, out: dict[int, float]) -> None:
+    while matcher.is_active():
+        out[matcher.id() + offset] = matcher.score()
+        matcher.next()
+
+
+class TermScores:
+    """term_scores for one searcher, its segments' field lengths read once.
+
+    Whoosh scores a posting through four matcher calls and a field-length look-up of five;
+    here a posting list is read a block at a time (read_postings) and each posting is scored
+    by the same BM25F function of the same weight and field length (the length byte Whoosh
+    decodes), computed once per distinct (weight, length) pair and multiplied by the term's
+    boost as Whoosh's wrapping matcher does: the same floats. Anything else (inline postings,
+    another scorer or codec) is walked the public way.
+    """
+
+    def __init__(self, searcher: Any) -> None:
+        self.searcher = searcher
+        self._lengths: dict[tuple[int, str], tuple[Any, bytes | None]] = {}
+
+    def __call__(self, term: Any) -> dict[int, float]:
+        out: dict[int, float] = {}
+        context = self.searcher.context()
+        for subsearcher, offset in self.searcher.leaf_searchers():
+            matcher = term.matcher(subsearcher, context)
+            if not self._by_blocks(matcher, subsearcher.reader(), term.fieldname, offset, out):
+                _walk(matcher, offset, out)
+        return out
+
+    def _by_blocks(self, matcher: Any, reader: Any, fieldname: str, offset: int, out: dict[int, float]) -> bool:
+        boost = 1.0
+        if type(matcher) is WrappingMatcher:  # Term.matcher's boost: the child's score times it
+            boost, matcher = matcher.boost, matcher.child
+        deleted: Any = ()
+        if type(matcher) is FilterMatcher and matcher._exclude and matcher.boost == 1.0:
+            deleted, matcher = matcher._ids, matcher.child
+        scorer: Any = getattr(matcher, "scorer", None)
+        score = score_function(scorer)
+        if not reads_blocks(matcher) or score is None or type(scorer).score is not WeightLengthScorer.score \
+                or not callable(getattr(scorer, "dfl", None)):
+            return False
+        lengths = self._length_bytes(reader, fieldname)
+        if lengths is None:
+            return False
+        ids, weights = read_postings(matcher)
+        dfl, known = scorer.dfl, len(lengths)
+        memo: dict[tuple[float, int], float] = {}
+        for docnum, weight in zip(ids, weights, strict=True):
+            if docnum in deleted:
+                continue
+            lbyte = lengths[docnum] if docnum < known else 0
+            key = (weight, lbyte)
+            found = memo.get(key)
+            if found is None:
+                # Whoosh reads a zero byte as no length (None): its own call then decides.
+                found = score(weight, byte_to_length(lbyte) if lbyte else dfl(docnum))
+                if boost != 1.0:
+                    found = found * boost
+                memo[key] = found
+            out[docnum + offset] = found
+        return True
+
+    def _length_bytes(self, reader: Any, fieldname: str) -> bytes | None:
+        """A segment's one-byte field lengths, one per document (W3 column internals)."""
+        key = (id(reader), fieldname)
+        held = self._lengths.get(key)
+        if held is None or held[0] is not reader:
+            held = self._lengths[key] = (reader, field_length_bytes(reader, fieldname))
+        return held[1]
+
+
+def field_length_bytes(reader: Any, fieldname: str) -> bytes | None:
+    """Each document's length byte of ``fieldname`` in one segment, as W3's per-document reader
+    keeps them (documents past the end have none); None when the layout is not that."""
     try:
-        text = schema[fieldname].to_bytes(term.text)
-    except ValueError:
+        column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+        if column is None or column._fixedlen != 1:
+            return None
+        return bytes(column._dbfile.get(column._basepos, column._count))
+    except (AttributeError, TypeError):
         return None
-    if (fieldname, text) not in reader:
-        return {}
-    scorer = weighting.scorer(subsearcher, fieldname, text, qf=1)
-    score = score_function(scorer)
-    if score is None or not isinstance(scorer, WeightLengthScorer) or not hasattr(scorer, "dfl") \
-            or type(scorer).score is not WeightLengthScorer.score:
-        return None
-    lengths = _length_bytes(reader, fieldname)
-    if lengths is None:
-        return None
-    ids, weights, deleted = _segment_postings(reader, fieldname, text)
-    boost, table, count = term.boost, _LENGTHS, len(lengths)
-    # A posting's score depends only on its weight and its length's one-byte code: each pair
-    # is scored once (the same call on the same numbers, so the same float).
-    memo: dict[tuple[float, int], float] = {}
-    out: dict[int, float] = {}
-    for docnum, weight in zip(ids, weights, strict=True):
-        if docnum in deleted:
-            continue
-        code = lengths[docnum] if docnum < count else 0
-        found = memo.get((weight, code))
-        if found is None:
-            if not code:
-                return None  # no length stored: Whoosh's dfl would give its default (or None)
-            found = memo[(weight, code)] = score(weight, table[code]) if boost == 1.0 \
-                else score(weight, table[code]) * boost
-        out[docnum + offset] = found
+
+
+def _tree_sum(leaves: list[dict[int, float]]) -> dict[int, float]:
+    """Scores added up whoosh.util.make_binary_tree's tree (the left half, then the right)."""
+    if len(leaves) == 1:
+        return leaves[0]
+    half = len(leaves) // 2
+    left, right = _tree_sum(leaves[:half]), _tree_sum(leaves[half:])
+    if len(left) < len(right):
+        left, right = right, left  # a + b == b + a in floating point: merge the smaller in
+    out = dict(left)
+    get = out.get
+    for docnum, score in right.items():
+        prev = get(docnum)
+        out[docnum] = score if prev is None else prev + score
     return out
-
-
-# A field length as Whoosh's reader gives it from its one-byte code (whoosh3.doc_field_length).
-_LENGTHS = [0] + [whoosh3.byte_to_length(b) for b in range(1, 256)]
-_LENGTH_BYTES: weakref.WeakKeyDictionary[Any, bytes] = weakref.WeakKeyDictionary()
-
-
-def _length_bytes(reader: Any, fieldname: str) -> bytes | None:
-    """A segment's one-byte field length codes, one per document (its W3 lengths column read
-    at once, kept while its column reader lives); None when they are not stored that way."""
-    perdoc = getattr(reader, "_perdoc", None)
-    cached_reader = getattr(perdoc, "_cached_reader", None)
-    if not callable(cached_reader):
-        return None
-    column = cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
-    if type(column) is not NumericColumn.Reader or column._typecode != "B":
-        return None
-    found = _LENGTH_BYTES.get(column)
-    if found is None:
-        found = _LENGTH_BYTES[column] = bytes(column._dbfile.get(column._basepos, column._count))
-    return found
 
 
 def _segment_postings(leaf: Any, fieldname: str, text: Any) -> tuple[Sequence[int], Sequence[float], frozenset[int]]:
@@ -222,22 +257,6 @@ def _segment_postings(leaf: Any, fieldname: str, text: Any) -> tuple[Sequence[in
         weights.append(matcher.weight())
         matcher.next()
     return ids, weights, deleted
-
-
-def _tree_sum(leaves: list[dict[int, float]]) -> dict[int, float]:
-    """Scores added up whoosh.util.make_binary_tree's tree (the left half, then the right)."""
-    if len(leaves) == 1:
-        return leaves[0]
-    half = len(leaves) // 2
-    left, right = _tree_sum(leaves[:half]), _tree_sum(leaves[half:])
-    if len(left) < len(right):
-        left, right = right, left  # a + b == b + a in floating point: merge the smaller in
-    out = dict(left)
-    get = out.get
-    for docnum, score in right.items():
-        prev = get(docnum)
-        out[docnum] = score if prev is None else prev + score
-    return out
 
 
 def live_documents(searcher: Any, fieldname: str, text: str) -> frozenset[int]:
