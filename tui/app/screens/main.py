@@ -37,6 +37,7 @@ class MainScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__(id="main")
         self._linked = False  # the deep links (--ask, --show, a cluster file) were followed
+        self._panes_mounted = False  # the tabs not shown first are filled after the first frame
 
     @property
     def state(self) -> AppState:
@@ -48,23 +49,30 @@ class MainScreen(Screen[None]):
         with TabbedContent(id="tabs", initial="ask"):
             with TabPane(t("tab_ask", lang), id="ask"):
                 yield AnswersView(id="answers")
-            with TabPane(t("tab_entry", lang), id="entry"):
-                yield EntryView(lang, id="entry-view")
-            with TabPane(t("tab_browse", lang), id="browse"):
-                yield BrowsePane(lang)
-            with TabPane(t("tab_glossary", lang), id="glossary"):
-                yield GlossaryBrowser(id="glossary")
-            with TabPane(t("tab_cluster", lang), id="cluster"):
-                yield ClusterReport(id="cluster-report")
+            # Their contents come after the first frame (_mount_panes): only the Ask tab is seen first.
+            for tab in TABS[1:]:
+                yield TabPane(t(f"tab_{tab}", lang), id=tab)
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.question.cursor_blink = self.state.settings.cursor_blink
-        self.query_one(ClusterReport).show_hint(self.state.lang)
         self.question.focus()
-        # Only now (what loads is shown on this screen), and once it is drawn: reading the
-        # content in a thread would take turns with drawing the first screen.
-        self.call_after_refresh(self.app.post_message, messages.ContentRequested())
+        self.call_after_refresh(self._mount_panes)
+
+    async def _mount_panes(self) -> None:
+        """Fill the tabs not shown first, once the first frame is drawn, then ask for the content.
+
+        Only now (what loads is shown on this screen): reading the content in a thread would
+        take turns with drawing the first screen, and these tabs show nothing before it.
+        """
+        lang = self.state.lang
+        await self.query_one("#entry", TabPane).mount(EntryView(lang, id="entry-view"))
+        await self.query_one("#browse", TabPane).mount(BrowsePane(lang))
+        await self.query_one("#glossary", TabPane).mount(GlossaryBrowser(id="glossary"))
+        await self.query_one("#cluster", TabPane).mount(ClusterReport(id="cluster-report"))
+        self.query_one(ClusterReport).show_hint(lang)
+        self._panes_mounted = True
+        self.app.post_message(messages.ContentRequested())
 
     # -- parts ------------------------------------------------------------------------------
 
@@ -87,6 +95,11 @@ class MainScreen(Screen[None]):
     @property
     def entry_view(self) -> EntryView:
         return self.query_one(EntryView)
+
+    @property
+    def _entry_shown(self) -> str | None:
+        """The entry on the Entry tab (None before the tab is filled)."""
+        return self.entry_view.entry_id if self._panes_mounted else None
 
     # -- what the app tells the screen --------------------------------------------------------
 
@@ -133,9 +146,11 @@ class MainScreen(Screen[None]):
         for tab in TABS:
             self.tabs.get_tab(tab).label = t(f"tab_{tab}", lang)
         self.question.placeholder = t("question_placeholder", lang)
+        self.answers.show_progress(self.question.value)
+        if not self._panes_mounted:
+            return  # they are made in the language of the moment
         self.query_one(BrowsePane).relabel(lang)
         self.query_one(ClusterReport).relabel(lang)
-        self.answers.show_progress(self.question.value)
         kb = state.content
         if kb is None:
             return
@@ -264,12 +279,12 @@ class MainScreen(Screen[None]):
         if action == "forward":
             return state.history.can_forward
         if action in ("bookmark", "copy_answer", "copy_command", "edit"):
-            return bool(self.entry_view.entry_id) and self.tabs.active == "entry"
+            return bool(self._entry_shown) and self.tabs.active == "entry"
         if action == "copy_figure":
-            return self.tabs.active == "entry" and self.entry_view.figure() is not None
+            return self.tabs.active == "entry" and bool(self._entry_shown) and self.entry_view.figure() is not None
         if action == "problems":
             return state.content is not None and bool(state.content.problems)
-        if action in ("open_cluster", "training") and self.tabs.active == "entry" and self.entry_view.entry_id:
+        if action in ("open_cluster", "training") and self.tabs.active == "entry" and self._entry_shown:
             return False  # the entry's own keys take the footer; o and t still work (below)
         if action in ("training", "training_quietly"):
             return state.content is not None and screen_available("training")
@@ -289,15 +304,16 @@ class MainScreen(Screen[None]):
         focused = self.focused
         if focused is self.question:
             self._focus_pane()
-        elif isinstance(focused, Input) and focused in self.entry_view.query(Input):
+        elif isinstance(focused, Input) and self._panes_mounted and focused in self.entry_view.query(Input):
             self.entry_view.focus()
         elif isinstance(focused, Input) and focused.id in ("browse-filter", "glossary-filter"):
             self._focus_pane()  # from a list's filter to the list, the filter kept
 
     def _focus_pane(self) -> None:
         """Focus what the open tab shows (its list, tree or text), else the tab bar."""
-        target = self.query_one(PANE_FOCUS.get(self.tabs.active or "ask", "#results"))
-        if target.display and target.focusable:
+        found = self.query(PANE_FOCUS.get(self.tabs.active or "ask", "#results"))
+        target = found.first() if found else None
+        if target is not None and target.display and target.focusable:
             target.focus()
         else:
             self.tabs.query_one("Tabs").focus()
@@ -323,7 +339,7 @@ class MainScreen(Screen[None]):
             await self.open_entry(place, record=False)
 
     def action_bookmark(self) -> None:
-        entry_id = self.entry_view.entry_id
+        entry_id = self._entry_shown
         if entry_id is not None and self.state.content is not None:
             self.app.post_message(messages.BookmarkToggled(entry_id))
 
@@ -379,7 +395,7 @@ class MainScreen(Screen[None]):
 
     def action_edit(self) -> None:
         """Open the entry's file in the person's editor at its answer; the app reloads it after."""
-        kb, entry_id = self.state.content, self.entry_view.entry_id
+        kb, entry_id = self.state.content, self._entry_shown
         entry = kb.entries.get(entry_id) if kb is not None and entry_id is not None else None
         if kb is None or entry is None or not entry.path:
             return
