@@ -13,6 +13,7 @@ from textual.widgets import Footer, Input, TabbedContent, TabPane
 from tui.app import messages
 from tui.app.keys import MAIN_BINDINGS, PANE_FOCUS, TABS
 from tui.app.screens import screen_available, screen_factory
+from tui.app.screens.entry_actions import copy_or_say, edit_request
 from tui.app.state import AppState, state_of
 from tui.app.widgets.answers_view import AnswersView
 from tui.app.widgets.cluster_report import ClusterReport
@@ -49,8 +50,7 @@ class MainScreen(Screen[None]):
         with TabbedContent(id="tabs", initial="ask"):
             with TabPane(t("tab_ask", lang), id="ask"):
                 yield AnswersView(id="answers")
-            # Their contents come after the first frame (_mount_panes): only the Ask tab is seen first.
-            for tab in TABS[1:]:
+            for tab in TABS[1:]:  # filled after the first frame (_mount_panes): only Ask is seen first
                 yield TabPane(t(f"tab_{tab}", lang), id=tab)
         yield Footer(compact=True, show_command_palette=False)
 
@@ -60,11 +60,8 @@ class MainScreen(Screen[None]):
         self.call_after_refresh(self._mount_panes)
 
     async def _mount_panes(self) -> None:
-        """Fill the tabs not shown first, once the first frame is drawn, then ask for the content.
-
-        Only now (what loads is shown on this screen): reading the content in a thread would
-        take turns with drawing the first screen, and these tabs show nothing before it.
-        """
+        """Fill the tabs not shown first, once the first frame is drawn, then ask for the content
+        (reading it in a thread would take turns with drawing the first screen)."""
         lang = self.state.lang
         await self.query_one("#entry", TabPane).mount(EntryView(lang, id="entry-view"))
         await self.query_one("#browse", TabPane).mount(BrowsePane(lang))
@@ -97,8 +94,7 @@ class MainScreen(Screen[None]):
         return self.query_one(EntryView)
 
     @property
-    def _entry_shown(self) -> str | None:
-        """The entry on the Entry tab (None before the tab is filled)."""
+    def _entry_shown(self) -> str | None:  # the entry on the Entry tab (None before it is filled)
         return self.entry_view.entry_id if self._panes_mounted else None
 
     # -- what the app tells the screen --------------------------------------------------------
@@ -377,12 +373,7 @@ class MainScreen(Screen[None]):
     # -- copy and edit ----------------------------------------------------------------------
 
     def _copy(self, text: str | None, what: str, missing: str) -> None:
-        lang = self.state.lang
-        if not text:
-            self.notify(t(missing, lang), markup=False)
-            return
-        self.app.copy_to_clipboard(text)
-        self.notify(t("copied", lang, what=t(what, lang)), markup=False)
+        copy_or_say(self.app, text, what, missing, self.state.lang)
 
     def action_copy_answer(self) -> None:
         self._copy(self.entry_view.answer_markdown(), "copied_answer", "nothing_to_copy")
@@ -395,14 +386,9 @@ class MainScreen(Screen[None]):
 
     def action_edit(self) -> None:
         """Open the entry's file in the person's editor at its answer; the app reloads it after."""
-        kb, entry_id = self.state.content, self._entry_shown
-        entry = kb.entries.get(entry_id) if kb is not None and entry_id is not None else None
-        if kb is None or entry is None or not entry.path:
-            return
-        from tui.app.editor import answer_line
-
-        path = Path(entry.path) if Path(entry.path).is_absolute() else kb.root / entry.path
-        self.app.post_message(messages.EditRequested(str(path), answer_line(path, self.state.lang)))
+        request = edit_request(self.state.content, self._entry_shown, self.state.lang)
+        if request is not None:
+            self.app.post_message(request)
 
     def action_gaps(self) -> None:
         factory = screen_factory("gaps")
