@@ -39,6 +39,28 @@ def test_faq_ask_imports_neither_checks_cli_nor_training():
     assert proc.stdout.strip() == "[]"
 
 
+def test_opening_the_app_builds_no_subcommand_and_help_still_lists_them():
+    # Plain `faq` opens the app: the subcommands' modules (checks, training, gaps) are not
+    # imported for a parser that parses none of them; `faq -h` and `faq --he` list them all.
+    code = ("import sys; from tui.cli.parser import build_parser, _asks_for_help\n"
+            "for argv in ([], ['--lang', 'en'], ['-h'], ['--he'], ['--lang', 'ja', '--help']):\n"
+            "    p = build_parser(argv, commands=_asks_for_help(argv))\n"
+            "    print(sorted(p._subparsers._group_actions[0].choices))\n"
+            "print(sorted(m for m in ('tui.cli.checks', 'tui.cli.training', 'tui.cli.gaps', 'fsrs') if m in sys.modules))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    plain, english, short, abbreviated, long_help, *_ = proc.stdout.splitlines()
+    assert plain == english == "[]"
+    assert short == abbreviated == long_help and "'ask'" in short and "'quiz'" in short
+
+
+def test_the_app_opens_without_the_subcommands_modules():
+    code = ("import sys; from tui.cli.parser import build_parser, _asks_for_help\n"
+            "build_parser(['--lang', 'en'], commands=_asks_for_help(['--lang', 'en']))\n"
+            "print(sorted(m for m in ('tui.cli.checks', 'tui.cli.training', 'tui.cli.gaps', 'fsrs') if m in sys.modules))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert proc.stdout.strip() == "[]"
+
+
 def test_help_lists_every_command():
     proc = subprocess.run([sys.executable, "-m", "tui.cli", "--help"], capture_output=True, text=True, check=True,
                           cwd=ROOT)

@@ -141,6 +141,12 @@ def _command_in(argv: Sequence[str]) -> str | None:
     return None
 
 
+def _asks_for_help(argv: Sequence[str]) -> bool:
+    """Whether ``argv`` may ask for help (``-h``, ``--help`` or an abbreviation of it): it lists the commands."""
+    return any(token == "-h" or (token.startswith("-") and not token.startswith("--") and "h" in token)
+               or (len(token) > 2 and "--help".startswith(token)) for token in argv)
+
+
 def _profile(argv: Sequence[str]) -> Profile:
     """The knowledge base's kb.toml (name and description), from ``--data`` or the default folder."""
     explicit = None
@@ -152,8 +158,13 @@ def _profile(argv: Sequence[str]) -> Profile:
     return read_profile(resolve_data_dir(explicit, os.environ))
 
 
-def build_parser(argv: Sequence[str] = (), lang: str | None = None) -> argparse.ArgumentParser:
-    """The `faq` parser in ``lang`` (default: ``--lang`` in argv, else the locale)."""
+def build_parser(argv: Sequence[str] = (), lang: str | None = None, *,
+                 commands: bool = True) -> argparse.ArgumentParser:
+    """The `faq` parser in ``lang`` (default: ``--lang`` in argv, else the locale).
+
+    ``commands=False`` when ``argv`` names no subcommand and asks for no help: the app opens,
+    and none of the subcommands is built (their modules import the checks, training and gaps).
+    """
     lang = lang or argv_lang(argv, default_lang())
     parser_class = _parser_class(lang)
     h = Help(lang)
@@ -174,7 +185,9 @@ def build_parser(argv: Sequence[str] = (), lang: str | None = None) -> argparse.
 
     command = _command_in(argv) or ""
     needed = _COMMAND_MODULES.get(command)
-    if needed:
+    if not commands and not command:
+        pass  # plain `faq`: the app opens without building the subcommands it never parses
+    elif needed:
         # Only the subcommand asked for: its module's other subcommands cost time to build
         # and are never used by this process (`faq ask` builds one subparser, not nine).
         importlib.import_module(f"tui.cli.{needed}").register(cast(argparse._SubParsersAction, _OnlyOne(sub, command)),
@@ -250,7 +263,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from tui.cli.config import load_settings
 
     settings = load_settings(argv_lang(argv, default_lang({})))
-    parser = build_parser(argv, lang=argv_lang(argv, default_lang(settings)))
+    parser = build_parser(argv, lang=argv_lang(argv, default_lang(settings)), commands=_asks_for_help(argv))
     args = parser.parse_args(argv)
     if args.lang is None:
         args.lang = default_lang(settings)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import events, on
@@ -13,6 +12,7 @@ from tui.app import messages
 from tui.app.keys import MAIN_BINDINGS, PANE_FOCUS, TABS
 from tui.app.screens import screen_available, screen_factory
 from tui.app.screens.cluster_tab import ClusterTabScreen
+from tui.app.screens.entry_actions import copy_or_say, edit_request
 from tui.app.widgets.answers_view import AnswersView
 from tui.app.widgets.cluster_report import ClusterReport
 from tui.app.widgets.entry_view import EntryView
@@ -36,6 +36,7 @@ class MainScreen(ClusterTabScreen):
     def __init__(self) -> None:
         super().__init__(id="main")
         self._linked = False  # the deep links (--ask, --show, a cluster file) were followed
+        self._panes_mounted = False  # the tabs not shown first are filled after the first frame
 
     def _placeholder(self, lang: str) -> str:
         return with_example("question_placeholder", lang, clean_line(self.state.profile.sample(lang)))
@@ -46,25 +47,28 @@ class MainScreen(ClusterTabScreen):
         with TabbedContent(id="tabs", initial="ask"):
             with TabPane(t("tab_ask", lang), id="ask"):
                 yield AnswersView(id="answers")
-            with TabPane(t("tab_entry", lang), id="entry"):
-                yield EntryView(lang, id="entry-view")
-            with TabPane(t("tab_browse", lang), id="browse"):
-                yield BrowsePane(lang)
-            with TabPane(t("tab_glossary", lang), id="glossary"):
-                yield GlossaryBrowser(id="glossary")
-            with TabPane(t("tab_cluster", lang), id="cluster"):
-                yield ClusterReport(id="cluster-report")
+            for tab in TABS[1:]:  # filled after the first frame (_mount_panes): only Ask is seen first
+                yield TabPane(t(f"tab_{tab}", lang), id=tab)
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.question.cursor_blink = self.state.settings.cursor_blink
-        self.query_one(ClusterReport).show_hint(self.state.lang)
         if self.state.settings.cluster_file is None:
             self.tabs.hide_tab("cluster")  # until the content is known to link a validator
         self.question.focus()
-        # Only now (what loads is shown on this screen), and once it is drawn: reading the
-        # content in a thread would take turns with drawing the first screen.
-        self.call_after_refresh(self.app.post_message, messages.ContentRequested())
+        self.call_after_refresh(self._mount_panes)
+
+    async def _mount_panes(self) -> None:
+        """Fill the tabs not shown first, once the first frame is drawn, then ask for the content
+        (reading it in a thread would take turns with drawing the first screen)."""
+        lang = self.state.lang
+        await self.query_one("#entry", TabPane).mount(EntryView(lang, id="entry-view"))
+        await self.query_one("#browse", TabPane).mount(BrowsePane(lang))
+        await self.query_one("#glossary", TabPane).mount(GlossaryBrowser(id="glossary"))
+        await self.query_one("#cluster", TabPane).mount(ClusterReport(id="cluster-report"))
+        self.query_one(ClusterReport).show_hint(lang)
+        self._panes_mounted = True
+        self.app.post_message(messages.ContentRequested())
 
     # -- parts ------------------------------------------------------------------------------
 
@@ -83,6 +87,10 @@ class MainScreen(ClusterTabScreen):
     @property
     def entry_view(self) -> EntryView:
         return self.query_one(EntryView)
+
+    @property
+    def _entry_shown(self) -> str | None:  # the entry on the Entry tab (None before it is filled)
+        return self.entry_view.entry_id if self._panes_mounted else None
 
     # -- what the app tells the screen --------------------------------------------------------
 
@@ -129,9 +137,11 @@ class MainScreen(ClusterTabScreen):
         for tab in TABS:
             self.tabs.get_tab(tab).label = t(f"tab_{tab}", lang)
         self.question.placeholder = self._placeholder(lang)
+        self.answers.show_progress(self.question.value)
+        if not self._panes_mounted:
+            return  # they are made in the language of the moment
         self.query_one(BrowsePane).relabel(lang)
         self.query_one(ClusterReport).relabel(lang)
-        self.answers.show_progress(self.question.value)
         kb = state.content
         if kb is None:
             return
@@ -254,15 +264,15 @@ class MainScreen(ClusterTabScreen):
         if action == "forward":
             return state.history.can_forward
         if action in ("bookmark", "copy_answer", "copy_command", "edit"):
-            return bool(self.entry_view.entry_id) and self.tabs.active == "entry"
+            return bool(self._entry_shown) and self.tabs.active == "entry"
         if action == "copy_figure":
-            return self.tabs.active == "entry" and self.entry_view.figure() is not None
+            return self.tabs.active == "entry" and bool(self._entry_shown) and self.entry_view.figure() is not None
         if action == "problems":
             return state.content is not None and bool(state.content.problems)
         if action in ("open_cluster", "open_cluster_quietly") or (action == "show_tab" and parameters == ("cluster",)):
             if not self.cluster_offered:
                 return False
-        if action in ("open_cluster", "training") and self.tabs.active == "entry" and self.entry_view.entry_id:
+        if action in ("open_cluster", "training") and self.tabs.active == "entry" and self._entry_shown:
             return False  # the entry's own keys take the footer; o and t still work (below)
         if action in ("training", "training_quietly"):
             return state.content is not None and screen_available("training")
@@ -282,15 +292,16 @@ class MainScreen(ClusterTabScreen):
         focused = self.focused
         if focused is self.question:
             self._focus_pane()
-        elif isinstance(focused, Input) and focused in self.entry_view.query(Input):
+        elif isinstance(focused, Input) and self._panes_mounted and focused in self.entry_view.query(Input):
             self.entry_view.focus()
         elif isinstance(focused, Input) and focused.id in ("browse-filter", "glossary-filter"):
             self._focus_pane()  # from a list's filter to the list, the filter kept
 
     def _focus_pane(self) -> None:
         """Focus what the open tab shows (its list, tree or text), else the tab bar."""
-        target = self.query_one(PANE_FOCUS.get(self.tabs.active or "ask", "#results"))
-        if target.display and target.focusable:
+        found = self.query(PANE_FOCUS.get(self.tabs.active or "ask", "#results"))
+        target = found.first() if found else None
+        if target is not None and target.display and target.focusable:
             target.focus()
         else:
             self.tabs.query_one("Tabs").focus()
@@ -316,7 +327,7 @@ class MainScreen(ClusterTabScreen):
             await self.open_entry(place, record=False)
 
     def action_bookmark(self) -> None:
-        entry_id = self.entry_view.entry_id
+        entry_id = self._entry_shown
         if entry_id is not None and self.state.content is not None:
             self.app.post_message(messages.BookmarkToggled(entry_id))
 
@@ -344,12 +355,7 @@ class MainScreen(ClusterTabScreen):
     # -- copy and edit ----------------------------------------------------------------------
 
     def _copy(self, text: str | None, what: str, missing: str) -> None:
-        lang = self.state.lang
-        if not text:
-            self.notify(t(missing, lang), markup=False)
-            return
-        self.app.copy_to_clipboard(text)
-        self.notify(t("copied", lang, what=t(what, lang)), markup=False)
+        copy_or_say(self.app, text, what, missing, self.state.lang)
 
     def action_copy_answer(self) -> None:
         self._copy(self.entry_view.answer_markdown(), "copied_answer", "nothing_to_copy")
@@ -362,14 +368,9 @@ class MainScreen(ClusterTabScreen):
 
     def action_edit(self) -> None:
         """Open the entry's file in the person's editor at its answer; the app reloads it after."""
-        kb, entry_id = self.state.content, self.entry_view.entry_id
-        entry = kb.entries.get(entry_id) if kb is not None and entry_id is not None else None
-        if kb is None or entry is None or not entry.path:
-            return
-        from tui.app.editor import answer_line
-
-        path = Path(entry.path) if Path(entry.path).is_absolute() else kb.root / entry.path
-        self.app.post_message(messages.EditRequested(str(path), answer_line(path, self.state.lang)))
+        request = edit_request(self.state.content, self._entry_shown, self.state.lang)
+        if request is not None:
+            self.app.post_message(request)
 
     def action_gaps(self) -> None:
         factory = screen_factory("gaps")

@@ -36,6 +36,7 @@ class AnswersView(Vertical):
         self._pending = False  # a search waits for typing to pause
         self._open_when_ready = False
         self.shown: Results | None = None  # the answers on screen
+        self._status: Text | None = None  # the status line shown
 
     def compose(self) -> ComposeResult:
         yield Static("", id="ask-status")
@@ -61,6 +62,9 @@ class AnswersView(Vertical):
             self.show_welcome(lang)
 
     def show_status(self, text: Text) -> None:
+        if text == self._status:
+            return  # the same line again (each answer to a word typed on): no layout to redo
+        self._status = text
         self.query_one("#ask-status", Static).update(text)
 
     def show_welcome(self, lang: str) -> None:
@@ -143,7 +147,8 @@ class AnswersView(Vertical):
             return  # a word is being typed on: keep the last answer rather than flicker
         self.shown = results
         listed = self.query_one(ResultsList)
-        listed.display = True
+        if not listed.display:
+            listed.display = True
         # Without a confident answer the list itself says so, above the closest entries.
         self.show_status(Text(t("status_results", lang, n=len(results.rows)), style="dim")
                          if results.confident else Text(""))
