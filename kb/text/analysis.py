@@ -166,7 +166,7 @@ def morph_terms(text: str) -> list[str]:
     return list(_morph_terms(text))
 
 
-@functools.lru_cache(maxsize=16384)
+@functools.lru_cache(maxsize=4096)
 def _morph_terms(text: str) -> tuple[str, ...]:
     out: list[str] = []
     skip, predicate, kept = _POS_SKIP, _POS_PREDICATE, _kept_lemma
@@ -206,7 +206,7 @@ def _ascii_terms(surface: str) -> tuple[str, ...]:
     return tuple(english_terms(surface)) if _ASCII_WORD.match(surface) else ()
 
 
-@functools.lru_cache(maxsize=100_000)
+@functools.lru_cache(maxsize=50_000)
 def _kept_lemma(surface: str, lemma: str) -> bool:
     # A lone hiragana is a particle or a counter ("1 つ" -> 角): never a topic.
     return not (lemma in _JA_STOP or _HIRAGANA_ONLY.match(lemma) and len(lemma) < 3
@@ -279,7 +279,7 @@ def bigrams(text: str) -> list[str]:
     return out
 
 
-@functools.lru_cache(maxsize=100_000)
+@functools.lru_cache(maxsize=8192)
 def _run_bigrams(run: str) -> tuple[str, ...]:
     # Runs repeat (a question's words in its alternates and answer): each is cut once.
     if len(run) == 1:
