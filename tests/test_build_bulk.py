@@ -34,9 +34,13 @@ def _segment_files(folder: Path) -> dict[str, bytes]:
     """Every file of the one segment, named without the segment's random id."""
     ix = whoosh_index.open_dir(str(folder))
     (segment,) = ix._segments()
-    prefix = f"{ix.indexname}_{segment.segment_id()}"
-    return {p.name.replace(prefix, "SEGMENT"): p.read_bytes() for p in folder.iterdir()
-            if p.name.startswith(prefix)}
+    prefix = segment.segment_id()  # the index's name, "_" and the segment's random id
+    files = {p.name.replace(prefix, "SEGMENT"): p.read_bytes() for p in folder.iterdir()
+             if p.name.startswith(prefix)}
+    # Postings, terms, stored fields and a length column at least: an empty dict would
+    # make every comparison below pass.
+    assert {"SEGMENT.pst", "SEGMENT.trm", "SEGMENT._stored.col"} <= set(files)
+    return files
 
 
 def _assert_same_index(kb: KnowledgeBase, tmp_path: Path) -> None:
@@ -82,3 +86,34 @@ def test_a_document_with_fields_the_schema_lacks_is_refused():
 def test_the_schema_is_one_the_bulk_writer_writes():
     # Otherwise every build would go through Whoosh's slower writer.
     assert bulk.plain_schema(build.make_schema())
+
+
+def _segment_of(folder: Path, write) -> dict[str, bytes]:
+    folder.mkdir()
+    ix = whoosh_index.create_in(str(folder), build.make_schema())
+    write(ix.writer(limitmb=build.WRITER_MB, compound=False))
+    return _segment_files(folder)
+
+
+def test_postings_with_equal_positions_write_whooshs_blocks(tmp_path):
+    # Many documents hold "same" once, at one position, so a block holds equal encodings;
+    # one with 1.0 weights only, one with equal weights, one with weights that differ.
+    docs = [{"id": f"e{n:03}", "text_ja": ["same", *["other"] * (n % 3)], "text_en": ["w"] * (1 + n % 5),
+             "bigram": ["あい"], "phrasings": [["@x", "same"], ["@x", "same"]], "vocab": ["@x", "same"]}
+            for n in range(300)]
+
+    def whooshs(writer):
+        for doc in docs:
+            writer.add_document(**doc)
+        writer.commit()
+
+    def ours(writer):
+        target = bulk.BulkWriter(writer)
+        target.add_batch(*bulk.index_batch(writer.schema, docs[:170], 0))
+        target.add_batch(*bulk.index_batch(writer.schema, docs[170:], 170))
+        target.commit()
+
+    expected, found = _segment_of(tmp_path / "whoosh", whooshs), _segment_of(tmp_path / "ours", ours)
+    assert sorted(found) == sorted(expected)
+    for name, data in expected.items():
+        assert found[name] == data, name

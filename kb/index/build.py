@@ -99,7 +99,8 @@ def entry_document(entry: Entry, matcher: ConceptMatcher) -> dict[str, Any]:
         # Each way of asking, analysed here once, so `ask` compares a question with the
         # closest phrasing, and checks which of its words an entry uses, without
         # re-analysing content per query.
-        "phrasings": [matcher.features(p) for loc in (ja, en) if loc for p in (loc.question, *loc.alternates)],
+        "phrasings": [matcher.features_of_normalized(p) for norm in (ja_norm if ja else (), en_norm if en else ())
+                      for p in norm[:-1]],
         "vocab": sorted(vocab),
         "answer_vocab": sorted(answer_vocab),
     }

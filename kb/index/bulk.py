@@ -17,8 +17,11 @@ marshalled, not pickled, and read back only by the build that wrote them, from i
 
 from __future__ import annotations
 
+import functools
 import heapq
 import marshal
+import operator
+import pickle
 from array import array
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -29,6 +32,8 @@ import_whoosh_lightly()  # before Whoosh's first import (see there)
 
 from whoosh.fields import UnknownFieldError
 from whoosh.formats import Positions
+from whoosh.system import pack_uint as _pack_uint
+from whoosh.util.numeric import byte_to_length, length_to_byte
 
 # One term's postings: (field name, term bytes, document numbers, weights, encoded values).
 Postings = tuple[str, bytes, list[int], list[float], list[bytes]]
@@ -44,7 +49,9 @@ def index_batch(schema: Any, documents: Iterable[dict[str, Any]], base: int) -> 
     indexes them: each document's row, and the batch's postings sorted by term, marshalled in
     chunks of about CHUNK_POSTINGS postings."""
     rows: list[Row] = []
-    grouped: dict[tuple[str, bytes], tuple[list[int], list[float], list[bytes]]] = {}
+    # Postings by field, then by term as text: a term is encoded once per batch, not per
+    # posting, and code-point order is UTF-8 byte order (Whoosh's term order).
+    grouped: dict[str, dict[str, tuple[list[int], list[float], list[bytes]]]] = {}
     for docnum, fields in enumerate(documents, base):
         names = sorted(fields)
         # Whoosh's own per-document options ("_boost", "_stored_<field>") are never written here.
@@ -60,34 +67,42 @@ def index_batch(schema: Any, documents: Iterable[dict[str, Any]], base: int) -> 
             length = 0
             if field.indexed:
                 scorable = field.scorable
+                terms = grouped.get(name)
+                if terms is None:
+                    terms = grouped[name] = {}
                 plain = isinstance(value, list) and type(field.format) is Positions
-                for tbytes, freq, weight, vbytes in _positions(field.format, value) if plain else field.index(value):
+                found_terms = _positions(field.format, value) if plain else \
+                    ((tbytes.decode("utf-8"), freq, weight, vbytes) for tbytes, freq, weight, vbytes in field.index(value))
+                for term, freq, weight, vbytes in found_terms:
                     if scorable:
                         length += freq
-                    found = grouped.get((name, tbytes))
+                    found = terms.get(term)
                     if found is None:
-                        found = grouped[(name, tbytes)] = ([], [], [])
+                        found = terms[term] = ([], [], [])
                     found[0].append(docnum)
                     found[1].append(weight * 1.0)  # Whoosh multiplies by the field's boost, 1.0
                     found[2].append(vbytes)
             row.append((name, value if field.stored else None, length))
         rows.append(row)
     chunks, chunk, held = [], [], 0
-    for key in sorted(grouped):
-        postings = grouped[key]
-        chunk.append((*key, *postings))
-        held += len(postings[0])
-        if held >= CHUNK_POSTINGS:
-            chunks.append(marshal.dumps(chunk))
-            chunk, held = [], 0
+    for name in sorted(grouped):
+        terms = grouped[name]
+        for term in sorted(terms):
+            postings = terms[term]
+            chunk.append((name, term.encode("utf-8"), *postings))
+            held += len(postings[0])
+            if held >= CHUNK_POSTINGS:
+                chunks.append(marshal.dumps(chunk))
+                chunk, held = [], 0
     if chunk:
         chunks.append(marshal.dumps(chunk))
     return rows, chunks
 
 
-def _positions(format_: Any, terms: list[str]) -> Iterator[tuple[bytes, int, float, bytes]]:
-    """``field.index(terms)`` for a list of analysed terms and the Positions format: what
-    Whoosh's tokens of a list (positions 0, 1, ..., boost 1.0 each) make, without the tokens."""
+def _positions(format_: Any, terms: list[str]) -> Iterator[tuple[str, int, float, bytes]]:
+    """``field.index(terms)`` for a list of analysed terms and the Positions format (terms as
+    text): what Whoosh's tokens of a list (positions 0, 1, ..., boost 1.0 each) make, without
+    the tokens, and each encoding as ``Positions.encode`` writes it."""
     places: dict[str, list[int]] = {}
     for pos, term in enumerate(terms):
         found = places.get(term)
@@ -95,10 +110,18 @@ def _positions(format_: Any, terms: list[str]) -> Iterator[tuple[bytes, int, flo
             places[term] = [pos]
         else:
             found.append(pos)
-    boost, encode = format_.field_boost, format_.encode
+    boost = format_.field_boost
     for term, found in places.items():
-        # Whoosh adds each token's boost of 1.0: the count, as a float.
-        yield term.encode("utf-8"), len(found), float(len(found)) * boost, encode(found)
+        # Whoosh adds each token's boost of 1.0: the count, as a float. Each encoding is a
+        # bytes object of its own: a block's pickle refers back to one met twice, which
+        # Whoosh's writer never does.
+        yield term, len(found), float(len(found)) * boost, _encode_positions(found)
+
+
+def _encode_positions(positions: list[int]) -> bytes:
+    """``whoosh.formats.Positions.encode``: the count, then the pickled gaps (protocol 2)."""
+    deltas = [b - a for a, b in zip([0, *positions], positions, strict=False)]
+    return _pack_uint(len(deltas)) + pickle.dumps(deltas, 2)
 
 
 def plain_schema(schema: Any) -> bool:
@@ -116,15 +139,25 @@ class BulkWriter:
         self.schema = writer.schema
         self.temp = writer.temp_storage()
         self._runs: list[tuple[str, list[tuple[int, int]]]] = []
+        # Each field's document lengths as the segment's length column gives them back (one
+        # byte each), kept as they are written instead of read back from the column.
+        self._lengths: dict[str, list[int]] = {}
 
     def add_batch(self, rows: list[Row], chunks: list[bytes]) -> None:
         """A batch from ``index_batch``: its documents must be the next ones in number."""
         writer, schema = self.writer, self.schema
         perdoc = writer.perdocwriter
+        lengths = self._lengths
         for row in rows:
             perdoc.start_doc(writer.docnum)
             for name, stored, length in row:
                 perdoc.add_field(name, schema[name], stored, length)
+                if length:
+                    column = lengths.get(name)
+                    if column is None:
+                        column = lengths[name] = []
+                    column.extend([0] * (writer.docnum - len(column)))
+                    column.append(_as_stored(length))
             perdoc.finish_doc()
             writer.docnum += 1
         writer._added = True
@@ -145,13 +178,9 @@ class BulkWriter:
         writer = self.writer
         segments = writer._merge_segments(None, None, None)
         writer.perdocwriter.close()
-        lengths = writer.per_document_reader() if writer.codec.length_stats else None
-        try:
-            write_postings(writer.fieldwriter, self.schema, lengths, writer.docnum, self._merged())
-            writer.fieldwriter.close()
-        finally:
-            if lengths is not None:
-                lengths.close()
+        lengths = self._lengths if writer.codec.length_stats else {}
+        write_postings(writer.fieldwriter, self.schema, lengths, writer.docnum, self._merged())
+        writer.fieldwriter.close()
         writer._close_segment()
         writer._assemble_segment()
         segments.append(writer.get_segment())
@@ -186,9 +215,21 @@ class BulkWriter:
             yield pending
 
 
-def write_postings(fieldwriter: Any, schema: Any, lengths: Any, doc_count: int, terms: Iterable[Postings]) -> None:
+def _same(value: Any) -> Any:
+    return value
+
+
+@functools.lru_cache(maxsize=4096)
+def _as_stored(length: int) -> int:
+    """A field length as the W3 length column reads it back: quantized to one byte."""
+    return byte_to_length(length_to_byte(length))
+
+
+def write_postings(fieldwriter: Any, schema: Any, lengths: dict[str, list[int]], doc_count: int,
+                   terms: Iterable[Postings]) -> None:
     """``FieldWriter.add_postings`` for whole terms: the same calls and statistics, each block
-    filled at once instead of one posting per call (W3 codec)."""
+    filled at once instead of one posting per call (W3 codec). ``lengths``: each field's
+    document lengths as stored (0 where a document has none; a field absent has none)."""
     lastfield = None
     field_lengths: list[Any] = []
     for fieldname, btext, docnums, weights, values in terms:
@@ -197,8 +238,8 @@ def write_postings(fieldwriter: Any, schema: Any, lengths: Any, doc_count: int, 
                 fieldwriter.finish_field()
             fieldwriter.start_field(fieldname, schema[fieldname])
             lastfield = fieldname
-            read = lengths.doc_field_length if lengths is not None else None
-            field_lengths = [read(d, fieldname) for d in range(doc_count)] if read else [0] * doc_count
+            field_lengths = lengths.get(fieldname, [])
+            field_lengths = field_lengths + [0] * (doc_count - len(field_lengths))
         fieldwriter.start_term(btext)
         postwriter = fieldwriter._postwriter
         limit = postwriter._blocklimit
@@ -208,7 +249,14 @@ def write_postings(fieldwriter: Any, schema: Any, lengths: Any, doc_count: int, 
             end = start + limit
             ids, block_weights = docnums[start:end], weights[start:end]
             postwriter._ids = array("I", ids)
-            postwriter._weights = array("f", block_weights)
+            postwriter._weights = packed = array("f", block_weights)
+            # What the block writer's _mini_ids and _mini_weights return, worked out here in
+            # C-level calls (they walk the block in Python, one posting at a time).
+            gaps = tuple(map(operator.sub, ids, [0, *ids[:-1]]))
+            count = len(packed)
+            mini = None if packed.count(1.0) == count else packed[0] if packed.count(packed[0]) == count else tuple(packed)
+            postwriter._mini_ids = functools.partial(_same, gaps)
+            postwriter._mini_weights = functools.partial(_same, mini)
             top = max(block_weights)
             postwriter._maxweight = top if top > 0 else 0
             postwriter._values = [v for v in values[start:end] if v]

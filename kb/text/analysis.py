@@ -114,8 +114,28 @@ def expand_clitics(text: str) -> str:
 
 def english_terms(text: str) -> list[str]:
     """Lower-cased, stop-worded, stemmed English words; numbers are words too ("0.1")."""
-    return [_stem_word(part) for w in _WORD.findall(expand_clitics(text.lower()))
-            if (len(w) >= 2 or w.isdigit()) and w not in EN_STOP for part in EN_ABBREVIATIONS.get(w, w).split()]
+    out: list[str] = []
+    known = _WORD_TERMS
+    for w in _WORD.findall(expand_clitics(text.lower())):
+        terms = known.get(w)
+        if terms is None:
+            terms = _word_terms(w)
+            if len(known) < _WORD_TERMS_MAX:
+                known[w] = terms
+        out.extend(terms)
+    return out
+
+
+# Each word's terms, worked out the first time it is met (a knowledge base has a few
+# thousand distinct English words, a build meets them hundreds of thousands of times).
+_WORD_TERMS: dict[str, tuple[str, ...]] = {}
+_WORD_TERMS_MAX = 200_000
+
+
+def _word_terms(w: str) -> tuple[str, ...]:
+    if not (len(w) >= 2 or w.isdigit()) or w in EN_STOP:
+        return ()
+    return tuple(_stem_word(part) for part in EN_ABBREVIATIONS.get(w, w).split())
 
 
 def stem_word(word: str) -> str:
@@ -159,26 +179,48 @@ def morph_terms(text: str) -> list[str]:
 @functools.lru_cache(maxsize=4096)
 def _morph_terms(text: str) -> tuple[str, ...]:
     out: list[str] = []
+    skip, predicate, kept = _POS_SKIP, _POS_PREDICATE, _kept_lemma
     # Sudachi refuses very long inputs; questions and entries are far shorter than this.
     for chunk in _chunks(expand_clitics(text), 8000):
         for m in _tokenizer().tokenize(chunk):
-            pos = m.part_of_speech()[0]
-            if pos in _SKIP_POS:
+            # What each part of speech means here, looked up by its id once (a build meets
+            # a few dozen ids and hundreds of thousands of morphemes).
+            pos_id = m.part_of_speech_id()
+            skipped = skip.get(pos_id)
+            if skipped is None:
+                pos = m.part_of_speech()[0]
+                skipped = skip[pos_id] = pos in _SKIP_POS
+                predicate[pos_id] = pos in _PREDICATE_POS
+            if skipped:
                 continue
             surface = m.surface()
             if surface.isascii():
-                if _ASCII_WORD.match(surface):
-                    out.extend(english_terms(surface))
+                out.extend(_ascii_terms(surface))
                 continue
             lemma = m.normalized_form()
-            # A lone hiragana is a particle or a counter ("1 つ" -> 角): never a topic.
-            if lemma in _JA_STOP or _HIRAGANA_ONLY.match(lemma) and len(lemma) < 3 \
-                    or len(surface) == 1 and _HIRAGANA_ONLY.match(surface):
+            if not kept(surface, lemma):
                 continue
-            if pos in _PREDICATE_POS and len(PREDICATES) < _PREDICATES_MAX:
+            if predicate[pos_id] and len(PREDICATES) < _PREDICATES_MAX:
                 PREDICATES.add(lemma)
             out.append(lemma)
     return tuple(out)
+
+
+_POS_SKIP: dict[int, bool] = {}
+_POS_PREDICATE: dict[int, bool] = {}
+
+
+@functools.lru_cache(maxsize=100_000)
+def _ascii_terms(surface: str) -> tuple[str, ...]:
+    """The terms an ASCII morpheme stands for: its English terms when it is a word, else none."""
+    return tuple(english_terms(surface)) if _ASCII_WORD.match(surface) else ()
+
+
+@functools.lru_cache(maxsize=50_000)
+def _kept_lemma(surface: str, lemma: str) -> bool:
+    # A lone hiragana is a particle or a counter ("1 つ" -> 角): never a topic.
+    return not (lemma in _JA_STOP or _HIRAGANA_ONLY.match(lemma) and len(lemma) < 3
+                or len(surface) == 1 and _HIRAGANA_ONLY.match(surface))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -243,11 +285,14 @@ def bigrams(text: str) -> list[str]:
     """Character bigrams of the Japanese runs in normalized text (single characters kept)."""
     out: list[str] = []
     for run in _CJK_RUN.findall(text):
-        if len(run) == 1:
-            out.append(run)
-            continue
-        for i in range(len(run) - 1):
-            gram = run[i : i + 2]
-            if not _HIRAGANA_ONLY.match(gram):
-                out.append(gram)
+        out.extend(_run_bigrams(run))
     return out
+
+
+@functools.lru_cache(maxsize=8192)
+def _run_bigrams(run: str) -> tuple[str, ...]:
+    # Runs repeat (a question's words in its alternates and answer): each is cut once.
+    if len(run) == 1:
+        return (run,)
+    grams = (run[i : i + 2] for i in range(len(run) - 1))
+    return tuple(gram for gram in grams if not _HIRAGANA_ONLY.match(gram))

@@ -79,7 +79,14 @@ class ConceptMatcher:
         once, the same in Japanese and English. Quantities ("16 GB", "10GbE", "何秒") become
         ``@qty-*`` keys whatever their number and unit, and absorb their unit words.
         """
-        norm = normalize(text)
+        return self.features_of_normalized(normalize(text))
+
+    def features_of_normalized(self, norm: str) -> list[str]:
+        """:meth:`features` of text already normalized (by :func:`normalize`).
+
+        Not kept from one call to the next: the index stores these lists pickled, and a
+        pickle writes a string met twice as a reference, so which strings are one object
+        shows in the index's bytes."""
         matches = self._matches(norm)
         concepts = list(matches)
         kinds = self.quantities.kinds(norm)
@@ -183,7 +190,17 @@ def fold_small_kana(text: str) -> str:
 
     Only concept matching folds; the morphological analyser needs the real spelling.
     """
-    return text.translate(_SMALL_KANA)
+    # Replacing the few small kana found is several times quicker than str.translate, which
+    # looks every character of the text up.
+    return _SMALL_KANA_CHAR.sub(_full_size, text)
+
+
+_FULL_SIZE = {chr(small): chr(full) for small, full in _SMALL_KANA.items()}
+_SMALL_KANA_CHAR = re.compile("[" + "".join(_FULL_SIZE) + "]")
+
+
+def _full_size(match: re.Match[str]) -> str:
+    return _FULL_SIZE[match.group()]
 
 
 _WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
