@@ -167,6 +167,14 @@ def test_one_language_knowledge_bases_lint_ask_and_show(name: str, tmp_path: Pat
     assert content.profile.title(only) in helped.stdout
 
 
+async def _ready(app, pilot) -> None:
+    """Until the content is in and the index open (at most 4 s)."""
+    for _ in range(200):
+        await pilot.pause(0.02)
+        if app.state.content is not None and app.state.engine is not None:
+            break
+
+
 @run_async
 async def test_the_app_names_the_knowledge_base_and_shows_an_english_entry_in_japanese(tmp_path: Path) -> None:
     from tui.app.app import make_app
@@ -174,10 +182,7 @@ async def test_the_app_names_the_knowledge_base_and_shows_an_english_entry_in_ja
     app = make_app(kb_root=KBS / "git", cache_dir=tmp_path / "cache", data_home=tmp_path / "home", lang="ja",
                    cursor_blink=False)
     async with app.run_test(size=(100, 30)) as pilot:
-        for _ in range(200):
-            await pilot.pause(0.02)
-            if app.state.content is not None and app.state.engine is not None:
-                break
+        await _ready(app, pilot)
         assert app.title == "Git FAQ"
         # git's kb.toml gives no example: the question box suggests nothing of another FAQ
         assert app.main.question.placeholder == "質問を入力"
@@ -256,10 +261,7 @@ async def test_the_cluster_tab_is_offered_only_where_an_entry_links_a_validator(
         app = make_app(kb_root=root, cache_dir=tmp_path / "cache", data_home=tmp_path / "home", lang="ja",
                        cursor_blink=False)
         async with app.run_test(size=(100, 30)) as pilot:
-            for _ in range(200):
-                await pilot.pause(0.02)
-                if app.state.content is not None and app.state.engine is not None:
-                    break
+            await _ready(app, pilot)
             assert app.main.tabs.get_tab("cluster").display is offered
             assert app.main.cluster_offered is offered
             await pilot.press("f1")

@@ -31,6 +31,14 @@ The fan runs when the room cools below ten degrees.
 """
 
 
+def _one_entry(root, lang, question, answer):
+    """A knowledge base of one entry, "battery", written in ``lang`` only."""
+    (root / "entries").mkdir(parents=True)
+    (root / "entries" / "battery.md").write_text(
+        f'+++\nid = "battery"\ntags = []\nrelated = []\napplies_to = ["Widget"]\nchecks = []\n\n[{lang}]\n'
+        f'question = "{question}"\nalternates = []\n+++\n\n<!-- {lang} -->\n{answer}\n', encoding="utf-8")
+
+
 def _entries(tmp_path, name, text, encoding="utf-8"):
     source = tmp_path / name
     source.write_bytes(text.encode(encoding))
@@ -341,12 +349,8 @@ def test_numbered_section_lines_close_the_answer_before_them(tmp_path):
 def test_accepting_a_phrasing_in_the_language_a_one_language_entry_lacks_says_how(tmp_path, capsys):
     from tui.cli import main
 
+    _one_entry(tmp_path / "kb", "ja", "電池はどれくらい持ちますか", "一年ほど持ちます。")
     entries = tmp_path / "kb" / "entries"
-    entries.mkdir(parents=True)
-    (entries / "battery.md").write_text(
-        '+++\nid = "battery"\ntags = []\nrelated = []\napplies_to = ["Widget"]\nchecks = []\n\n[ja]\n'
-        'question = "電池はどれくらい持ちますか"\nalternates = []\n+++\n\n<!-- ja -->\n一年ほど持ちます。\n',
-        encoding="utf-8")
     code = main(["--data", str(tmp_path / "kb"), "--lang", "en", "gaps", "accept", "battery life", "--to", "battery"])
     err = capsys.readouterr().err
     assert code == 2 and "add --lang ja" in err and "battery.md" in err
@@ -426,12 +430,7 @@ def test_check_and_calc_point_only_at_entries_the_knowledge_base_has(tmp_path, c
     cluster.write_text(capsys.readouterr().out, encoding="utf-8")
     assert main(["--lang", "en", "check", str(cluster)]) == 1  # the shipped FAQ has the cited entries
     assert "→ faq show requirements" in capsys.readouterr().out
-    entries = tmp_path / "kb" / "entries"
-    entries.mkdir(parents=True)
-    (entries / "battery.md").write_text(
-        '+++\nid = "battery"\ntags = []\nrelated = []\napplies_to = ["Widget"]\nchecks = []\n\n[en]\n'
-        'question = "How long does the battery last?"\nalternates = []\n+++\n\n<!-- en -->\nA year.\n',
-        encoding="utf-8")
+    _one_entry(tmp_path / "kb", "en", "How long does the battery last?", "A year.")
     data = ["--lang", "en", "--data", str(tmp_path / "kb")]
     assert main([*data, "check", str(cluster)]) == 1
     out = capsys.readouterr().out
