@@ -18,7 +18,7 @@ from bench.synth import generate_corpus, generate_queries
 from kb.content.load import load_kb
 from kb.index.live import pristine
 from kb.retrieval.calibration import calibrate
-from kb.retrieval.confidence import Exclusion, Ranker, Scored, _order
+from kb.retrieval.confidence import Exclusion, Ranker, Scored, _masses, _order
 from kb.retrieval.engine import Engine
 from kb.retrieval.healing import open_engine
 from kb.retrieval.whoosh_compat import FixedOr, term_scores, union_scores
@@ -62,6 +62,19 @@ def _questions() -> list[tuple[str, bool]]:
     return out
 
 
+def _matches(ranker: Ranker, query: Any) -> list[tuple[float, int]]:
+    """(BM25 score, document number) of every match the ranker scores, best first, as Whoosh's
+    ``top_n`` orders them."""
+    return sorted(((s, d) for d, s in ranker._match_scores(query).items()), key=lambda x: (-x[0], x[1]))
+
+
+def _held_mass(ranker: Ranker, question: Any, docs: set[int]) -> dict[int, float]:
+    """Per matched document, the weight of the question's features it holds, as the walk's
+    bound counts it (``_masses`` over the ranker's ``_holders``)."""
+    held = ranker._holders(question)
+    return _masses(held, {d for _w, places in held for p in places for d in p if d in docs})
+
+
 def _mismatches(engine: Engine) -> list[str]:
     """The questions whose matches or scores differ from Whoosh's unlimited search."""
     ranker = engine.ranker
@@ -72,7 +85,7 @@ def _mismatches(engine: Engine) -> list[str]:
         if query is None:
             continue
         expected = list(engine.searcher.search(query, limit=None).top_n)
-        if ranker._matches(query) != expected:
+        if _matches(ranker, query) != expected:
             wrong.append(text)
     return wrong
 
@@ -165,7 +178,7 @@ def _exhaustive(ranker: Ranker, question: Any, keep: int, exclusion: Exclusion |
     """Every match scored, the best ``keep`` in the ranker's order: a walk with no bound at all."""
     if question.query is None or question.total <= 0:
         return []
-    top_n = ranker._matches(question.query)  # Whoosh's own scores (the tests above)
+    top_n = _matches(ranker, question.query)  # Whoosh's own scores (the tests above)
     if not top_n:
         return []
     best = max(score for score, _d in top_n) or 1.0
@@ -208,8 +221,8 @@ def test_the_bound_counts_exactly_the_features_each_match_covers(which: str,
         question = engine.analyzer.analyze(text, partial=partial)
         if question.query is None:
             continue
-        docs = {d for _s, d in ranker._matches(question.query)}
-        mass = ranker._held_mass(question, docs)
+        docs = {d for _s, d in _matches(ranker, question.query)}
+        mass = _held_mass(ranker, question, docs)
         for docnum in docs:
             vocab = ranker._fields(docnum)["vocab"]
             covered = sum(w for k, w in question.features.items() if confidence._covers(question, k, vocab))

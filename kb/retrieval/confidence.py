@@ -162,13 +162,6 @@ class Ranker:
             out.append((weight, places))
         return out
 
-    def _held_mass(self, question: Question, docs: set[int]) -> dict[int, float]:
-        """Per matched document, the weight of the question's features it holds (what the
-        walk's bound counts): no less than the weight ``raw`` can find it covering."""
-        held = self._holders(question)
-        holding = {d for _w, places in held for p in places for d in p if d in docs}
-        return _masses(held, holding)
-
     def _match_scores(self, query: Any) -> dict[int, float]:
         """Document number -> BM25 score of every document the query matches, as Whoosh's
         unlimited search scores them; each term's scores are computed once and kept."""
@@ -176,10 +169,6 @@ class Ranker:
         if scores is None:
             return {d: s for s, d in self.searcher.search(query, limit=None).top_n}
         return scores
-
-    def _matches(self, query: Any) -> list[tuple[float, int]]:
-        """(BM25 score, document number) of every match, best first, as Whoosh's ``top_n``."""
-        return sorted(((s, d) for d, s in self._match_scores(query).items()), key=lambda x: (-x[0], x[1]))
 
     def _term_scores(self, term: Any) -> dict[int, float]:
         key = (term.fieldname, term.text, term.boost)
