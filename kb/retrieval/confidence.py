@@ -22,7 +22,7 @@ from typing import Any
 
 from kb.retrieval.question import TEXT_EN, TEXT_JA, Question
 from kb.retrieval.scope import Scope
-from kb.retrieval.whoosh_compat import live_documents, term_scores, union_scores
+from kb.retrieval.whoosh_compat import TermScores, live_documents, union_scores
 
 PHRASE_WEIGHT = 0.5
 SCORE_DAMPING = 0.25
@@ -86,6 +86,7 @@ class Ranker:
 
     def __init__(self, searcher: Any, scope: Scope, weight: Callable[..., float]) -> None:
         self.searcher = searcher
+        self._scorer = TermScores(searcher)  # its segments' field lengths read once, not per term
         self.scope = scope
         self._weight = weight
         self._mass: dict[tuple[str, ...], float] = {}
@@ -174,7 +175,7 @@ class Ranker:
         key = (term.fieldname, term.text, term.boost)
         found = self._scores.get(key)
         if found is None:
-            found = term_scores(self.searcher, term)
+            found = self._scorer(term)
             self._keep(self._scores, "scores", key, found, SCORES_BUDGET)
             if (term.fieldname, term.text) not in self._postings:
                 # Its live holders, for a feature the term stands for: not decoded a second time.
