@@ -92,8 +92,10 @@ def _print_result(args: argparse.Namespace, result: CheckResult) -> int:
 
 def _entry_ids(args: argparse.Namespace) -> set[str] | None:
     """The ids of the knowledge base's entry files, so that "→ faq show ID" names only one it has."""
-    folder = data_dir(args) / "entries"
-    return {p.stem for p in folder.glob("*.md")} if folder.is_dir() else None
+    from kb.content.load import entry_paths
+
+    root = data_dir(args)
+    return {p.stem for p in entry_paths(root)} if (root / "entries").is_dir() else None
 
 
 def format_result(result: CheckResult, lang: str, entries: Collection[str] | None = None) -> str:
