@@ -167,6 +167,31 @@ def test_one_language_knowledge_bases_lint_ask_and_show(name: str, tmp_path: Pat
     assert content.profile.title(only) in helped.stdout
 
 
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_help_offers_calc_and_check_only_where_an_entry_links_one(lang: str, tmp_path: Path) -> None:
+    # A help desk's FAQ links no calculator and no validator: its `faq --help` does not offer
+    # to validate cluster files, nor say it computes; the shipped content's does. Typed, the
+    # commands still run.
+    env = {"FAQ_CACHE_DIR": str(tmp_path / "cli-cache"), "PATH": "/usr/bin:/bin"}
+
+    def helped(root: Path) -> tuple[set[str], str]:
+        out = subprocess.run([sys.executable, "-m", "tui.cli", "--data", str(root), "--lang", lang, "--help"],
+                             capture_output=True, text=True, cwd=ROOT, env=env, check=True).stdout
+        listed = {line.split()[0] for line in out.splitlines() if line.startswith("    ") and line.split()}
+        return listed, out
+
+    desk, desk_text = helped(KBS / "helpdesk")
+    shipped, shipped_text = helped(ROOT / "faq_data")
+    assert {"ask", "quiz", "gaps"} <= desk and not {"calc", "check"} & desk
+    assert {"ask", "quiz", "gaps", "calc", "check"} <= shipped
+    compute = "計算" if lang == "ja" else "compute"
+    assert compute not in desk_text.split("\n\n")[1] and compute in shipped_text.split("\n\n")[1]
+    typed = subprocess.run([sys.executable, "-m", "tui.cli", "--data", str(KBS / "helpdesk"), "--lang", lang,
+                            "check", str(tmp_path / "missing.toml")], capture_output=True, text=True, cwd=ROOT,
+                           env=env, check=False)
+    assert typed.returncode == 2 and "missing.toml" in typed.stderr and "Traceback" not in typed.stderr
+
+
 async def _ready(app, pilot) -> None:
     """Until the content is in and the index open (at most 4 s)."""
     for _ in range(200):

@@ -147,15 +147,43 @@ def _asks_for_help(argv: Sequence[str]) -> bool:
                or (len(token) > 2 and "--help".startswith(token)) for token in argv)
 
 
-def _profile(argv: Sequence[str]) -> Profile:
-    """The knowledge base's kb.toml (name and description), from ``--data`` or the default folder."""
+def _data_dir(argv: Sequence[str]) -> Path:
+    """The knowledge base folder ``argv`` names with ``--data``, else the default folder."""
     explicit = None
     for i, token in enumerate(argv):
         if token == "--data" and i + 1 < len(argv):
             explicit = Path(argv[i + 1])
         elif token.startswith("--data="):
             explicit = Path(token.split("=", 1)[1])
-    return read_profile(resolve_data_dir(explicit, os.environ))
+    return resolve_data_dir(explicit, os.environ)
+
+
+def _profile(argv: Sequence[str]) -> Profile:
+    """The knowledge base's kb.toml (name and description), from ``--data`` or the default folder."""
+    return read_profile(_data_dir(argv))
+
+
+def _unlinked_check_commands(argv: Sequence[str]) -> set[str]:
+    """Of `calc` and `check`, those no entry of the knowledge base links a check for.
+
+    `faq --help` on a help desk's FAQ then does not offer to validate cluster files; the
+    commands still work when typed. When the content cannot be read, both are listed.
+    """
+    try:
+        from kb.checks.registry import calculators, validators
+        from kb.content.stored import linked_checks
+        from kb.library import open_kb
+        from tui import paths
+
+        linked = linked_checks(open_kb(_data_dir(argv), paths.cache_dir()).content.entries)
+        hidden = set()
+        if not any(c.id in linked for c in calculators()):
+            hidden.add("calc")
+        if not any(v.id in linked for v in validators()):
+            hidden.add("check")
+        return hidden
+    except Exception:  # noqa: BLE001 - help must print whatever the content is
+        return set()
 
 
 def build_parser(argv: Sequence[str] = (), lang: str | None = None, *,
@@ -169,11 +197,17 @@ def build_parser(argv: Sequence[str] = (), lang: str | None = None, *,
     parser_class = _parser_class(lang)
     h = Help(lang)
 
+    hidden: set[str] = set()
+
     def describe() -> str:
         profile = _profile(argv)
         name = profile.title(lang)
         about = profile.about(lang)
-        return h(f"{name}: 質問、検索、計算、練習。", f"{name}: ask, search, compute, train.") + (f" {about}" if about else "")
+        if "calc" in hidden:
+            summary = h(f"{name}: 質問、検索、練習。", f"{name}: ask, search, train.")
+        else:
+            summary = h(f"{name}: 質問、検索、計算、練習。", f"{name}: ask, search, compute, train.")
+        return summary + (f" {about}" if about else "")
 
     parser = parser_class(prog="faq", parents=[common_options(lang=lang)])
     parser.describe = describe  # type: ignore[attr-defined]
@@ -195,6 +229,9 @@ def build_parser(argv: Sequence[str] = (), lang: str | None = None, *,
     else:
         for name in _MODULE_ORDER:
             importlib.import_module(f"tui.cli.{name}").register(sub, common, h)
+        if not command and _asks_for_help(argv):
+            hidden.update(_unlinked_check_commands(argv))
+            sub._choices_actions = [a for a in sub._choices_actions if a.dest not in hidden]
     return parser
 
 
