@@ -580,3 +580,19 @@ def test_details_inside_details_are_questions_of_their_own(tmp_path):
         "How do I start it?": "Press the button.", "What if the button sticks?": "Press harder.",
         "How do I stop it?": "Press it again."}
     assert not [d for d in plan.extractions[0].dropped if "details>" in d.text]
+
+
+@pytest.mark.parametrize(("title", "body_name", "expected"), [
+    ("Team shell FAQ", "the shell", "General"),          # "Team" is no product: no answer names it
+    ("Debian GNU/Linux FAQ", "Debian", "Debian"),        # the longest leading words the answers use
+    ("Debian GNU/Linux FAQ", "Debian GNU/Linux", "Debian GNU/Linux"),
+    ("Widget FAQ", "the Widget", "Widget"),
+])
+def test_applies_to_is_a_name_from_the_title_that_the_answers_use(tmp_path, title, body_name, expected):
+    source = tmp_path / "faq.txt"
+    source.write_text(f"{title}\n\nHow do I restart it?\n\nRestart {body_name} from the menu.\n\n"
+                      f"How do I update it?\n\nUpdate {body_name} with the installer.\n", encoding="utf-8")
+    plan = import_dry([source], tmp_path / "kb")
+    entries = [f.text for f in plan.writes if f.relative.startswith("entries/")]
+    assert len(entries) == 2
+    assert all(f'applies_to = ["{expected}"]' in text for text in entries)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from kb.importing.flags import cut_off_text
 from kb.importing.junk import drop_junk
@@ -72,14 +73,28 @@ def _add(pair: Pair, flag: str) -> None:
         pair.flags.append(flag)
 
 
-_PRODUCT = re.compile(r"^[A-Z0-9][\w'’.+-]*(?:\s+[A-Z0-9][\w'’.+-]*)*")
+_PRODUCT = re.compile(r"^[A-Z0-9][\w'’.+/-]*(?:\s+[A-Z0-9][\w'’.+/-]*)*")
 _FAQ_WORDS = re.compile(r"\b(?:faqs?|q\s*&\s*a|frequently asked questions|questions|general|help|support|"
                         r"documentation|docs|wiki|about|using|the|guide)\b|よくある(?:ご)?質問|質問集|ＦＡＱ|一般",
                         re.I)
 
 
-def product_of(title: str) -> str:
-    """A product name from a page title ("Hyper-V ライブ マイグレーションの FAQ" -> "Hyper-V"), or ""."""
+def product_of(title: str, texts: Sequence[str] = ()) -> str:
+    """A product name from a page title ("Hyper-V ライブ マイグレーションの FAQ" -> "Hyper-V"), or "".
+
+    Given the source's ``texts`` (its questions and answers), the name must be one they use:
+    "Team shell FAQ" names no product ("Team" is in no answer), "Debian GNU/Linux FAQ" does
+    when its answers say "Debian" (the longest leading words the texts use are kept).
+    """
     stripped = re.sub(r"\s+", " ", _FAQ_WORDS.sub(" ", title)).strip(" -–—:|")
     match = _PRODUCT.match(stripped)
-    return match.group().strip() if match else ""
+    name = match.group().strip() if match else ""
+    if not texts or not name:
+        return name
+    words = name.split()
+    for end in range(len(words), 0, -1):
+        candidate = " ".join(words[:end])
+        used = re.compile(rf"(?<![\w-]){re.escape(candidate)}(?![\w-])")
+        if sum(1 for text in texts if used.search(text)) >= min(2, len(texts)):
+            return candidate
+    return ""

@@ -82,14 +82,18 @@ def plan_import(sources: list[Source], out: Path) -> ImportPlan:
     ids = _assign_ids(units, extractions, existing)
     by_key = {(p.source, p.key): ids[i] for i, unit in enumerate(units) for p in unit.pairs}
     entry_by_pair = {id(p): ids[i] for i, unit in enumerate(units) for p in unit.pairs}
-    titles = {e.source: e.title for e in extractions}
+    texts: dict[str, list[str]] = {}
+    for unit in units:
+        for pair in unit.pairs:
+            texts.setdefault(pair.source, []).append(f"{pair.question}\n{pair.answer}")
+    products = {e.source: product_of(e.title, texts.get(e.source, ())) for e in extractions}
     tags_used: dict[str, tuple[str, str]] = {}
     for i, unit in enumerate(units):
         entry_id = ids[i]
         tags = _tags(unit, tags_used)
         related = [by_key[(p.source, k)] for p in unit.pairs for k in p.related_keys if (p.source, k) in by_key]
         primary = unit.texts.get("en") or unit.pairs[0]
-        product = product_of(titles.get(primary.source, "")) or "General"
+        product = products.get(primary.source, "") or "General"
         flags = [f for f in FLAGS if any(f in p.flags for p in unit.pairs)]
         others = [p.duplicate_of if isinstance(p.duplicate_of, str) else entry_by_pair.get(id(p.duplicate_of), "")
                   for p in unit.pairs if p.duplicate_of is not None]
