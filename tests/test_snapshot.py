@@ -171,6 +171,7 @@ def test_a_warm_start_answers_as_a_cold_one(tmp_path):
 
 
 def test_the_scan_through_the_folder_descriptor_sees_what_scandir_sees(small_kb):
+    from kb.content.files import stat_line
     from kb.content.snapshot import _scan, _scan_entries
 
     entries = small_kb / "entries"
@@ -178,9 +179,9 @@ def test_the_scan_through_the_folder_descriptor_sees_what_scandir_sees(small_kb)
     (entries / "dangling.md").symlink_to(entries / "nowhere.md")
     (entries / "linked.md").symlink_to(entries / "alpha.md")
     fast, portable = _scan(entries), _scan_entries(entries)
-    assert fast.names == portable.names == sorted(p.name for p in entries.iterdir())
-    assert fast.lines() == portable.lines()
     lines = fast.lines()
+    assert lines == portable.lines() and sorted(lines) == sorted(p.name for p in entries.iterdir())
+    assert all(lines[p.name] == stat_line(p.stat()) for p in entries.iterdir() if p.is_file())
     assert lines["sub"] is None and lines["dangling.md"] is None  # not files, and no spoiled scan
     assert lines["linked.md"] is not None and lines["linked.md"].split(":")[4] == lines["alpha.md"].split(":")[4]
 

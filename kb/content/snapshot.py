@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 from kb.content.entry import LANGS, GlossaryTerm, Tag
-from kb.content.files import stat_line
 from kb.content.load import KnowledgeBase, Loaded, load_files, load_kb
 from kb.content.profile import Product, Profile
 from kb.content.refresh import decode_problem, encode_problem, entry_row, file_row, reparse_changed
@@ -69,34 +68,32 @@ def fingerprint(root: Path, known_checks: Iterable[str] | None = None,
         scan = _scan(folder)
         if scanned is not None:
             scanned[folder] = scan
-        names, numbers = scan.packed()
-        digest.update(b"%s/%d\0%s\0" % (os.fsencode(folder.name), len(numbers), os.fsencode("\0".join(names))))
-        digest.update(array("q", numbers).tobytes())
+        digest.update(b"%s/%d\0%s\0" % (os.fsencode(folder.name), len(scan.files),
+                                          os.fsencode("\0".join(scan.files))))
+        digest.update(array("q", scan.numbers).tobytes())
     return digest.hexdigest()[:24]
 
 
 class Scan:
-    """One folder as the fingerprint saw it: its names in order, each with its stat result
-    (None for what is not a file). Empty when the folder (or a file in it) cannot be read."""
+    """One folder as the fingerprint saw it: the files' names in order with five integers
+    each (type, size, modification and change time, inode: ``stat_line``'s fields), and the
+    names that are not files. Plain integers, not stat results: 100,000 of those would be
+    objects for the garbage collector to walk. Empty when the folder (or a file in it)
+    cannot be read."""
 
-    def __init__(self, names: list[str], stats: list[os.stat_result | None]) -> None:
-        self.names = names
-        self.stats = stats
-
-    def packed(self) -> tuple[list[str], list[int]]:
-        """The files' names, and five integers per file (type, size, times, inode)."""
-        names: list[str] = []
-        numbers: list[int] = []
-        add_name, add = names.append, numbers.extend
-        for name, st in zip(self.names, self.stats, strict=True):
-            if st is not None:
-                add_name(name)
-                add((st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
-        return names, numbers
+    def __init__(self, files: list[str] | None = None, numbers: list[int] | None = None,
+                 others: list[str] | None = None) -> None:
+        self.files = files or []
+        self.numbers = numbers or []
+        self.others = others or []
 
     def lines(self) -> dict[str, str | None]:
         """Each name with its stat line (``stat_line``), None for what is not a file."""
-        return {name: None if st is None else stat_line(st) for name, st in zip(self.names, self.stats, strict=True)}
+        n = self.numbers  # in stat_line's format (tests compare the two)
+        out: dict[str, str | None] = {name: f"{n[i]}:{n[i + 1]}:{n[i + 2]}:{n[i + 3]}:{n[i + 4]}"
+                                      for name, i in zip(self.files, range(0, len(n), 5), strict=True)}
+        out.update(dict.fromkeys(self.others))
+        return out
 
 
 def _scan(folder: Path) -> Scan:
@@ -107,27 +104,32 @@ def _scan(folder: Path) -> Scan:
     try:
         fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     except OSError:
-        return Scan([], [])
+        return Scan()
     try:
-        names = sorted(os.listdir(fd))
-        stats: list[os.stat_result | None] = []
-        add, stat_at, regular = stats.append, os.stat, stat.S_ISREG
-        for name in names:
+        files: list[str] = []
+        numbers: list[int] = []
+        others: list[str] = []
+        add_file, add, add_other, stat_at, regular = files.append, numbers.extend, others.append, os.stat, stat.S_ISREG
+        for name in sorted(os.listdir(fd)):
             try:
                 st = stat_at(name, dir_fd=fd)
             except OSError:
                 # A broken link is not a file; a file gone since the listing spoils the scan.
                 try:
                     if stat.S_ISLNK(stat_at(name, dir_fd=fd, follow_symlinks=False).st_mode):
-                        add(None)
+                        add_other(name)
                         continue
                 except OSError:
                     pass
-                return Scan([], [])
-            add(st if regular(st.st_mode) else None)
-        return Scan(names, stats)
+                return Scan()
+            if regular(st.st_mode):
+                add_file(name)
+                add((st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
+            else:
+                add_other(name)
+        return Scan(files, numbers, others)
     except OSError:
-        return Scan([], [])
+        return Scan()
     finally:
         os.close(fd)
 
@@ -138,8 +140,15 @@ def _scan_entries(folder: Path) -> Scan:
         with os.scandir(folder) as listing:
             found = sorted((e.name, e.stat() if e.is_file() else None) for e in listing)
     except OSError:
-        return Scan([], [])
-    return Scan([n for n, _ in found], [s for _, s in found])
+        return Scan()
+    scan = Scan()
+    for name, st in found:
+        if st is None:
+            scan.others.append(name)
+        else:
+            scan.files.append(name)
+            scan.numbers.extend((st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
+    return scan
 
 
 def _listing(scan: dict[str, str | None]) -> list[str]:
