@@ -168,3 +168,53 @@ def test_a_warm_start_answers_as_a_cold_one(tmp_path):
     expected = answers(cold)
     assert answers(warm) == expected
     assert answers(dataclasses.replace(cold, profile=Profile())) != expected  # kb.toml does decide these
+
+
+def test_the_scan_through_the_folder_descriptor_sees_what_scandir_sees(small_kb):
+    from kb.content.files import stat_line
+    from kb.content.snapshot import _scan, _scan_entries
+
+    entries = small_kb / "entries"
+    (entries / "sub").mkdir()
+    (entries / "dangling.md").symlink_to(entries / "nowhere.md")
+    (entries / "linked.md").symlink_to(entries / "alpha.md")
+    fast, portable = _scan(entries), _scan_entries(entries)
+    lines = fast.lines()
+    assert lines == portable.lines() and sorted(lines) == sorted(p.name for p in entries.iterdir())
+    assert all(lines[p.name] == stat_line(p.stat()) for p in entries.iterdir() if p.is_file())
+    assert lines["sub"] is None and lines["dangling.md"] is None  # not files, and no spoiled scan
+    assert lines["linked.md"] is not None and lines["linked.md"].split(":")[4] == lines["alpha.md"].split(":")[4]
+
+
+def test_every_kind_of_change_to_an_entry_file_changes_the_fingerprint(small_kb):
+    import os
+
+    path = small_kb / "entries" / "alpha.md"
+    seen = [fingerprint(small_kb, known_checks=set())]
+
+    def changed() -> bool:
+        seen.append(fingerprint(small_kb, known_checks=set()))
+        return seen[-1] != seen[-2]
+
+    st = path.stat()
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("ノード", "ノーデ", 1), encoding="utf-8")  # same size, in place
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert path.stat().st_size == st.st_size and changed()
+    path.chmod(0o600)
+    assert changed()
+    path.write_text(text + "\n", encoding="utf-8")
+    assert changed()
+    renamed = path.with_name("alpha2.md")
+    path.rename(renamed)
+    assert changed()
+    renamed.rename(path)  # the same name, size and times back: the change time still differs
+    assert changed()
+    (small_kb / "entries" / "gamma.md").write_text(text, encoding="utf-8")
+    assert changed()
+    (small_kb / "entries" / "gamma.md").unlink()
+    assert changed() and seen[-1] == seen[-3]  # back to the folder as it was
+    (small_kb / "kb.toml").write_text('name = "x"\n', encoding="utf-8")
+    assert changed()
+    (small_kb / "entries" / "sub").mkdir()  # a folder is no file of the content
+    assert not changed()
