@@ -11,6 +11,7 @@ from kb.content.load import KnowledgeBase
 from kb.index.live import open_searcher
 from kb.retrieval.calibration import calibrate, load_calibration, save_calibration
 from kb.retrieval.confidence import THRESHOLD, Calibration, Ranker, break_ties, confidences
+from kb.retrieval.fusion import entry_body, order_ties
 from kb.retrieval.question import MAX_QUERY_CHARS, QuestionAnalyzer
 from kb.retrieval.results import Answer, AskResult, SearchHit, Snippet
 from kb.retrieval.scope import Scope
@@ -51,6 +52,7 @@ class Engine:
         self._keyword_lock = threading.Lock()
         # Tied entries' phrasings, analysed once each (Sudachi is most of a tied ask's cost).
         self._wording_cache: dict[str, tuple[Any, list[frozenset[str]]]] = {}
+        self._body_cache: dict[str, tuple[Any, str]] = {}  # tied entries' text, for order_ties
         if calibration is None:
             calibration = load_calibration(ix.storage)
             if calibration is None:
@@ -90,6 +92,15 @@ class Engine:
             cached = self._wording_cache[entry_id] = (entry, words)
         return cached[1]
 
+    def _body(self, entry_id: str) -> str | None:
+        entry = self.kb.entries.get(entry_id)
+        if entry is None:
+            return None
+        cached = self._body_cache.get(entry_id)
+        if cached is None or cached[0] is not entry:
+            cached = self._body_cache[entry_id] = (entry, entry_body(entry))
+        return cached[1]
+
     def close(self) -> None:
         self.searcher.close()
 
@@ -106,6 +117,7 @@ class Engine:
         ranked = self.ranker.rank(analysed, max(top, 2))
         if not ranked:
             return result
+        ranked = order_ties(ranked, question, self._body)  # substring BM25 first, wording decides
         ranked = break_ties(ranked, lambda: wording(normalize(analysed.text)), self._wordings)
         shown = []
         # A tie's first place has the tie's best confidence: candidates keep the order of
