@@ -162,3 +162,40 @@ async def test_keys_pressed_before_the_other_tabs_are_filled_act_once_they_are(d
             assert app.focused is tree
     finally:
         MainScreen._mount_panes = fill  # type: ignore[method-assign]
+
+
+@run_async
+async def test_the_footer_shows_the_keys_of_the_last_of_several_changes_at_once(data_copy: Path, tmp_path: Path) -> None:
+    """The footer rebuilds once for a round of binding changes (KeyFooter), from the bindings as
+    they are when it rebuilds: the last change of the round is the one shown, in its language."""
+    from textual.widgets._footer import FooterKey
+
+    from tui.app.widgets.key_footer import KeyFooter
+
+    app = _app(data_copy, tmp_path, "ja")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _opened(app, pilot)
+        await pilot.pause()
+        footer = app.main.query_one(KeyFooter)
+        assert t("key_help", "ja") in [key.description for key in footer.query(FooterKey)]
+        rebuilds = 0
+        rebuild = footer.recompose
+
+        async def counted() -> None:
+            nonlocal rebuilds
+            rebuilds += 1
+            await rebuild()
+
+        footer.recompose = counted  # type: ignore[method-assign]
+        for _ in range(3):
+            app.main.refresh_bindings()
+        app.action_toggle_language()  # relabels the keys, and changes the bindings again
+        app.main.refresh_bindings()
+        await pilot.pause(0.1)
+        await pilot.pause()
+        shown = [key.description for key in footer.query(FooterKey)]
+        assert t("key_help", "en") in shown and t("key_help", "ja") not in shown
+        assert rebuilds == 1
+        app.main.refresh_bindings()  # a change after that rebuild gets one of its own
+        await pilot.pause(0.1)
+        assert rebuilds == 2

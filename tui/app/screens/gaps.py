@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from kb.content.load import KnowledgeBase
@@ -30,6 +30,7 @@ from tui.app.keys import localize_bindings
 from tui.app.messages import ContentEdited, LanguageChanged
 from tui.app.screens import register_screen
 from tui.app.state import AppState, state_of
+from tui.app.widgets.key_footer import KeyFooter
 from tui.i18n import t
 from tui.question_log import logging_enabled, question_log_for_reading
 from tui.safe import clean_line
@@ -120,7 +121,7 @@ class GapsScreen(Screen[None]):
         yield Static(id="gaps-title")
         yield OptionList(id="gaps-list")
         yield Static(id="gaps-hint")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         localize_bindings(self, self.state.lang)

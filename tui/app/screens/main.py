@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from textual import events, on
 from textual.app import ComposeResult
-from textual.widgets import Footer, Input, TabbedContent, TabPane
+from textual.widgets import Input, TabbedContent, TabPane
 
 from tui.app import messages
 from tui.app.keys import MAIN_BINDINGS, PANE_FOCUS, TABS
@@ -17,6 +17,7 @@ from tui.app.widgets.answers_view import AnswersView
 from tui.app.widgets.cluster_report import ClusterReport
 from tui.app.widgets.entry_view import EntryView
 from tui.app.widgets.glossary_browser import GlossaryBrowser
+from tui.app.widgets.key_footer import KeyFooter
 from tui.app.widgets.messages import EntrySelected, GlossaryRequested
 from tui.app.widgets.question_input import QuestionInput
 from tui.app.widgets.results_list import ResultsList
@@ -49,14 +50,16 @@ class MainScreen(ClusterTabScreen):
                 yield AnswersView(id="answers")
             for tab in TABS[1:]:  # filled after the first frame (_mount_panes): only Ask is seen first
                 yield TabPane(t(f"tab_{tab}", lang), id=tab)
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.question.cursor_blink = self.state.settings.cursor_blink
         if self.state.settings.cluster_file is None:
             self.tabs.hide_tab("cluster")  # until the content is known to link a validator
         self.question.focus()
-        self.call_after_refresh(self._mount_panes)
+        # Two frames on: the footer fills its keys in a callback after the first refresh too, and
+        # filling the tabs in that same round kept the footer off the screen until they were in.
+        self.call_after_refresh(self.call_after_refresh, self._mount_panes)
 
     async def _mount_panes(self) -> None:
         """Fill the tabs not shown first, once the first frame is drawn, then ask for the content

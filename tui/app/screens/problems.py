@@ -7,12 +7,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from kb.content.load import KnowledgeBase
 from tui.app.keys import LIST_BINDINGS, localize_bindings
 from tui.app.messages import EditRequested, LanguageChanged
+from tui.app.widgets.key_footer import KeyFooter
 from tui.i18n import t
 from tui.safe import clean_line
 
@@ -45,7 +46,7 @@ class ProblemsScreen(Screen[None]):
         with VerticalScroll(id="problems-box"):
             yield Static(problems_text(self._kb, self._lang), id="problems-text")
             yield ProblemList(*problem_options(self._kb, self._lang), id="problems-list")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         localize_bindings(self, self._lang)  # "e 編集", not the English label it is declared with

@@ -14,7 +14,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Button, ContentSwitcher, Footer
+from textual.widgets import Button, ContentSwitcher
 
 from kb.content.load import KnowledgeBase
 from kb.training import Feedback, ProgressStore, Rating, Session
@@ -22,6 +22,7 @@ from tui.app.keys import localize_bindings
 from tui.app.messages import LanguageChanged
 from tui.app.screens import register_screen
 from tui.app.state import AppState
+from tui.app.widgets.key_footer import KeyFooter
 from tui.app.widgets.messages import EntrySelected
 from tui.app.widgets.training.feedback import FeedbackView
 from tui.app.widgets.training.messages import AnswerChecked, AnswerRated, SessionStarted
@@ -74,7 +75,7 @@ class TrainingScreen(Screen[None]):
             yield QuestionView(self.lang)
             yield FeedbackView(self.kb, self.lang)
             yield SummaryView(self.kb, self.lang)
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         localize_bindings(self, self.lang)
