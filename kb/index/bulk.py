@@ -115,12 +115,11 @@ def _positions(format_: Any, terms: list[str]) -> Iterator[tuple[str, int, float
         # Whoosh adds each token's boost of 1.0: the count, as a float. Each encoding is a
         # bytes object of its own (made by the concatenation): a block's pickle refers back
         # to one met twice, which Whoosh's writer never does.
-        if len(found) > _PICKLED_GAPS_LONGEST:
-            gaps = _pickled_gaps(found)
-        elif (gaps := pickled.get(key := tuple(found))) is None:
-            gaps = _pickled_gaps(found)
-            if len(pickled) < _PICKLED_GAPS_MAX:
-                pickled[key] = gaps
+        key = tuple(found) if len(found) <= _PICKLED_GAPS_LONGEST else None
+        kept = pickled.get(key) if key is not None else None
+        gaps = kept if kept is not None else _pickled_gaps(found)
+        if kept is None and key is not None and len(pickled) < _PICKLED_GAPS_MAX:
+            pickled[key] = gaps
         yield term, len(found), float(len(found)) * boost, pack(len(found)) + gaps
 
 
