@@ -110,18 +110,30 @@ def _positions(format_: Any, terms: list[str]) -> Iterator[tuple[str, int, float
             places[term] = [pos]
         else:
             found.append(pos)
-    boost = format_.field_boost
+    boost, pickled, pack = format_.field_boost, _PICKLED_GAPS, _pack_uint
     for term, found in places.items():
         # Whoosh adds each token's boost of 1.0: the count, as a float. Each encoding is a
-        # bytes object of its own: a block's pickle refers back to one met twice, which
-        # Whoosh's writer never does.
-        yield term, len(found), float(len(found)) * boost, _encode_positions(found)
+        # bytes object of its own (made by the concatenation): a block's pickle refers back
+        # to one met twice, which Whoosh's writer never does.
+        key = tuple(found) if len(found) <= _PICKLED_GAPS_LONGEST else None
+        kept = pickled.get(key) if key is not None else None
+        gaps = kept if kept is not None else _pickled_gaps(found)
+        if kept is None and key is not None and len(pickled) < _PICKLED_GAPS_MAX:
+            pickled[key] = gaps
+        yield term, len(found), float(len(found)) * boost, pack(len(found)) + gaps
 
 
-def _encode_positions(positions: list[int]) -> bytes:
-    """``whoosh.formats.Positions.encode``: the count, then the pickled gaps (protocol 2)."""
+# Positions -> their pickled gaps: a batch meets the same few positions (a term once, at
+# place 3) hundreds of thousands of times; only the bytes, never a shared encoding, are kept.
+_PICKLED_GAPS: dict[tuple[int, ...], bytes] = {}
+_PICKLED_GAPS_MAX = 50_000
+_PICKLED_GAPS_LONGEST = 4
+
+
+def _pickled_gaps(positions: list[int]) -> bytes:
+    """What ``whoosh.formats.Positions.encode`` writes after the count: the gaps pickled (protocol 2)."""
     deltas = [b - a for a, b in zip([0, *positions], positions, strict=False)]
-    return _pack_uint(len(deltas)) + pickle.dumps(deltas, 2)
+    return pickle.dumps(deltas, 2)
 
 
 def plain_schema(schema: Any) -> bool:
