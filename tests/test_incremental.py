@@ -312,3 +312,73 @@ def test_an_open_engine_survives_updates_by_another_process(tmp_path: Path) -> N
         fresh.close()
     reader.close()
     assert [p for p in cache.iterdir() if p.name.startswith(".")] == []
+
+
+def _groups(library: Library) -> dict[int, frozenset[str]]:
+    """The stored synonym groups as `ask` sees them: only words some live entry has."""
+    from kb.retrieval.synonyms import FIELD, load_synonyms
+
+    searcher = library.engine.searcher
+    groups = load_synonyms(library.engine.ix.storage) or {}
+    live = {g: frozenset(w for w in words if searcher.doc_frequency(FIELD, w) > 0) for g, words in groups.items()}
+    return {g: words for g, words in live.items() if words}
+
+
+def test_an_update_publishes_its_calibration_and_synonyms_with_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both are written into the new index before it is swapped in (READY lists them): a reader
+    never finds an updated index with the calibration or the synonyms of the one before."""
+    from kb.index.update import MADE_FROM_INDEX
+    from kb.retrieval import calibration, engine, healing
+
+    root = tmp_path / "kb"
+    shutil.copytree(DATA / "kbs" / "postgres", root)
+    cache = tmp_path / "cache"
+    open_kb(root, cache, snapshot=False).engine.close()
+    _edit(root, "index-not-used.md", "<!-- ja -->\n", "<!-- ja -->\nautovacuum replication ")
+    content = open_kb(root, None).content
+    _ix, info = store.open_index(content, cache, prepare=healing.files_for(content))
+    assert info.path is not None and not info.built and info.updated == 1
+    listed = json.loads((info.path / "READY").read_text(encoding="utf-8"))["files"]
+    assert set(MADE_FROM_INDEX) <= set(listed)
+    stored = calibration.load_calibration(_ix.storage)
+    fresh = _full(root, tmp_path / "full")
+    assert stored == fresh.engine.calibration
+    # An engine opened on it takes them as they are.
+    monkeypatch.setattr(engine, "calibrate", lambda *a: pytest.fail("calibrated again"))
+    opened = open_kb(root, cache, snapshot=False)
+    assert opened.engine.calibration == fresh.engine.calibration
+    opened.close()
+    fresh.close()
+
+
+def test_updated_synonym_groups_are_a_full_rebuilds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An update looks up only the words of the segments it wrote (synonyms.update_synonyms):
+    the groups `ask` then uses equal a full rebuild's, new words and all."""
+    from kb.retrieval import synonyms
+
+    root = tmp_path / "kb"
+    shutil.copytree(DATA / "kbs" / "postgres", root)
+    cache = tmp_path / "cache"
+    open_kb(root, cache, snapshot=False).engine.close()
+    names = sorted(p.name for p in (root / "entries").glob("*.md"))
+    steps = [("add", lambda: _copy_entry(root, names[2], "zz-phone", "スマートフォンとパソコンから接続")),
+             ("edit", lambda: _edit(root, "zz-phone.md", "スマートフォンと", "携帯電話と")),
+             ("remove", lambda: (root / "entries" / names[4]).unlink())]
+    questions = ["スマホから接続", "PCから接続", "ケータイ"]
+    for name, step in steps:
+        step()
+        with monkeypatch.context() as patched:
+            patched.setattr(synonyms, "build_synonyms", lambda *a: pytest.fail("the whole lexicon looked up"))
+            updated = open_kb(root, cache, snapshot=False)
+            updated.engine  # noqa: B018 - updates
+            assert updated.index_info is not None and updated.index_info.updated, name
+            got = _groups(updated)
+            asked = [[(a.id, a.confidence, a.score) for a in updated.ask(q, top=5).candidates] for q in questions]
+            updated.close()
+        fresh = _full(root, tmp_path / "full")
+        assert got == _groups(fresh), name
+        assert asked == [[(a.id, a.confidence, a.score) for a in fresh.ask(q, top=5).candidates]
+                         for q in questions], name
+        fresh.close()
+        if name == "add":
+            assert any("パソコン" in words for words in got.values())

@@ -12,6 +12,7 @@ import re
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,11 @@ INDEX_VERSION = f"6.{ANALYSIS_VERSION}"
 __all__ = ["concepts_in", "phrase_features", "make_schema", "entry_document", "open_index", "IndexInfo",
            "cache_key", "check_quantities"]
 _READY = "READY"
+# Called with a new index generation before it is published, and the storage of the one it
+# replaces (None after a full build), to write into it the files that must match it (the
+# calibration, the synonym groups): a reader never sees a new index with an old calibration.
+# What it returns (the engine it made to calibrate) comes back as ``IndexInfo.prepared``.
+Prepare = Callable[[Any, Any | None], Any]
 _ROOT_TAG = re.compile(r"-r[0-9a-f]{12}-")
 
 
@@ -59,6 +65,7 @@ class IndexInfo:
     warning: str | None = None
     warning_ja: str | None = None
     updated: int = 0  # entries written again or removed by an incremental update
+    prepared: Any = None  # what ``prepare`` returned for the index opened, when it ran
 
     def warning_in(self, lang: str) -> str | None:
         """The warning in ``lang`` ("ja" or "en") when written in it, else in English; None if none."""
@@ -75,9 +82,11 @@ def cache_key(kb: KnowledgeBase) -> str:
     return f"{INDEX_VERSION}-r{root}-{check_quantities().signature[:8]}"
 
 
-def open_index(kb: KnowledgeBase, cache_dir: Path | None, rebuild: bool = False) -> tuple[Any, IndexInfo]:
+def open_index(kb: KnowledgeBase, cache_dir: Path | None, rebuild: bool = False,
+               prepare: Prepare | None = None) -> tuple[Any, IndexInfo]:
     """Open the cached index for this content, updating it when entries changed and building
-    it when missing, broken, of another version, or when ``rebuild``.
+    it when missing, broken, of another version, or when ``rebuild``; ``prepare`` writes the
+    files made from an index into each new one before it is published (see ``Prepare``).
 
     When the cache folder cannot be written, the index is built in memory and the
     returned info carries a warning instead of failing.
@@ -102,15 +111,15 @@ def open_index(kb: KnowledgeBase, cache_dir: Path | None, rebuild: bool = False)
                 return ix, IndexInfo(folder, False, time.perf_counter() - start, ix.doc_count())
             if changes is not None:
                 try:
-                    ix, count = _update_on_disk(kb, cache_dir, folder, changes)
+                    ix, count, prepared = _update_on_disk(kb, cache_dir, folder, changes, prepare)
                     return ix, IndexInfo(folder, False, time.perf_counter() - start, ix.doc_count(),
-                                         updated=count)
+                                         updated=count, prepared=prepared)
                 except Exception:  # noqa: BLE001 - an update that cannot be made, whatever the reason: build afresh
                     pass
             break
     try:
         cache_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        ix, folder = _build_on_disk(kb, cache_dir, target, rebuild)
+        ix, folder, prepared = _build_on_disk(kb, cache_dir, target, rebuild, prepare)
     except IndexInTheWay as exc:
         return _build_in_memory(kb, start, *exc.messages())
     except OSError as exc:
@@ -122,7 +131,7 @@ def open_index(kb: KnowledgeBase, cache_dir: Path | None, rebuild: bool = False)
                                 f"メモリ上のインデックスを使用します。対処: 書き込めるようにする "
                                 f"(chmod u+rwx {cache_dir}) か、別のキャッシュ フォルダーを使ってください")
     _remove_stale(cache_dir, keep=folder)
-    info = IndexInfo(folder, True, time.perf_counter() - start, ix.doc_count())
+    info = IndexInfo(folder, True, time.perf_counter() - start, ix.doc_count(), prepared=prepared)
     if folder != target:
         info.warning, info.warning_ja = _in_the_way(target).messages(beside=folder)
     return ix, info
@@ -137,21 +146,52 @@ def _beside(target: Path) -> Path:
     return target.with_name(target.name + ".beside")
 
 
-def _update_on_disk(kb: KnowledgeBase, cache_dir: Path, target: Path, changes: update.Changes) -> tuple[Any, int]:
+def _update_on_disk(kb: KnowledgeBase, cache_dir: Path, target: Path, changes: update.Changes,
+                    prepare: Prepare | None = None) -> tuple[Any, int, Any]:
     # Changed in a hard-linked clone, then swapped in: readers never see half an update.
     tmp = update.clone(target, cache_dir)
+    prepared = None
     try:
         count = update.apply(kb, tmp, changes)
+        prepared = _prepare(prepare, tmp, target)
         _write_manifest(tmp)
         update.swap(tmp, target)
+    except BaseException:
+        _close(prepared)
+        raise
     finally:
         if tmp.exists():
             ownership.remove_ours(tmp)
     opened = _try_open(target)
     if opened is None:
+        _close(prepared)
         raise OSError("index could not be reopened after updating")
     _remove_stale(cache_dir, keep=target)
-    return opened, count
+    return opened, count, prepared
+
+
+def _prepare(prepare: Prepare | None, folder: Path, previous: Path | None) -> Any:
+    """Run ``prepare`` on the unpublished index in ``folder`` and return what it returns; a
+    failure (None) leaves the files to the engine, which makes what is missing once the
+    index is open, as for an older cache."""
+    if prepare is None:
+        return None
+    from whoosh.filedb.filestore import FileStorage
+
+    ix = whoosh_index.open_dir(str(folder))
+    try:
+        return prepare(ix, FileStorage(str(previous)) if previous is not None else None)
+    except Exception:  # noqa: BLE001 - whatever it is, the engine makes the files itself
+        for name in update.MADE_FROM_INDEX:
+            with contextlib.suppress(OSError):
+                (folder / name).unlink()
+        return None
+
+
+def _close(prepared: Any) -> None:
+    with contextlib.suppress(Exception):
+        if prepared is not None:
+            prepared.close()
 
 
 def _write_manifest(folder: Path) -> None:
@@ -197,7 +237,8 @@ def _try_open(target: Path) -> Any | None:
         return None
 
 
-def _build_on_disk(kb: KnowledgeBase, cache_dir: Path, target: Path, rebuild: bool) -> tuple[Any, Path]:
+def _build_on_disk(kb: KnowledgeBase, cache_dir: Path, target: Path, rebuild: bool,
+                   prepare: Prepare | None = None) -> tuple[Any, Path, Any]:
     """Build the index and put it at ``target``, or beside it when a folder there cannot be
     replaced (unreadable, or not ours); returns the index and the folder it is in."""
     # Build beside the target and swap it into place: a reader never sees half an index,
@@ -208,13 +249,17 @@ def _build_on_disk(kb: KnowledgeBase, cache_dir: Path, target: Path, rebuild: bo
         ix = whoosh_index.create_in(str(tmp), make_schema())
         lengths = _write(ix, kb)
         update.write_record(tmp, kb, lengths)
+        prepared = _prepare(prepare, tmp, None)
         _write_manifest(tmp)
         for folder in (target, _beside(target)):
             if not rebuild and _current(kb, folder):
-                break  # another process put this very content there while we built: keep theirs
+                _close(prepared)  # another process put this very content there while we built: keep theirs
+                prepared = None
+                break
             if _put_in_place(tmp, folder):
                 break
         else:
+            _close(prepared)
             raise _in_the_way(target)
     finally:
         if tmp.exists():
@@ -222,8 +267,9 @@ def _build_on_disk(kb: KnowledgeBase, cache_dir: Path, target: Path, rebuild: bo
     for _attempt in range(3):  # another process may be exchanging its equal index in just now
         opened = _try_open(folder)
         if opened is not None:
-            return opened, folder
+            return opened, folder, prepared
         time.sleep(0.05)
+    _close(prepared)
     raise OSError("index could not be reopened after building")
 
 

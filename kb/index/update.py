@@ -49,7 +49,9 @@ FULL_SHARE = 0.2
 FULL_MIN = 500
 # Files a clone leaves behind: the lock, the marker, and those written again (never through a
 # hard link, which would change the original too).
-_NOT_CLONED = ("READY", "CALIBRATION.json", "SYNONYMS.json", RECORD, STATS, ownership.MARKER)
+# The files made from an index once it is written (its calibration, its synonym groups).
+MADE_FROM_INDEX = ("CALIBRATION.json", "SYNONYMS.json")
+_NOT_CLONED = ("READY", *MADE_FROM_INDEX, RECORD, STATS, ownership.MARKER)
 
 
 def glossary_signature(kb: KnowledgeBase) -> str:

@@ -14,8 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from kb.content.load import KnowledgeBase
+from kb.index.live import open_searcher
 from kb.index.store import IndexInfo, open_index
 from kb.retrieval.engine import AskResult, Engine, SearchHit
+from kb.retrieval.synonyms import save_synonyms, update_synonyms
 
 _ATTEMPTS = 3
 
@@ -23,11 +25,14 @@ _ATTEMPTS = 3
 class HealingEngine(Engine):
     """``Engine`` that reopens its index once when a query fails, then answers from the new one."""
 
-    def __init__(self, kb: KnowledgeBase, ix: Any, reopen: Callable[[], Any]) -> None:
+    def __init__(self, kb: KnowledgeBase, ix: Any, reopen: Callable[[], Any], retry: bool = True) -> None:
         self._reopen = reopen
         self._heal_lock = threading.Lock()
         self.reopened = 0
-        self._start(kb, ix)
+        if retry:
+            self._start(kb, ix)
+        else:  # on an index not yet in place (files_for): a failure is the caller's
+            Engine.__init__(self, kb, ix)
 
     def _start(self, kb: KnowledgeBase, ix: Any) -> None:
         # Opening reads the index too (the calibration, stored fields): a rebuild by another
@@ -65,10 +70,42 @@ class HealingEngine(Engine):
                 old.close()
 
 
+def files_for(kb: KnowledgeBase, reopen: Callable[[], Any] | None = None) -> Callable[[Any, Any | None], Engine]:
+    """What ``open_index`` runs on each new index before publishing it (kb.index.store.Prepare):
+    it stores the index's synonym groups and its calibration in it, so a reader opening it
+    finds the ones made from it, and returns the engine that calibrated (every file it reads
+    is open already, so it answers from this index once it is in place)."""
+
+    def prepare(ix: Any, previous: Any | None) -> Engine:
+        searcher = open_searcher(ix)
+        try:
+            groups = update_synonyms(searcher, previous)
+        finally:
+            searcher.close()
+        save_synonyms(ix.storage, groups)
+        # Calibrates, and stores the calibration in ix.
+        return HealingEngine(kb, ix, reopen, retry=False) if reopen is not None else Engine(kb, ix)
+
+    return prepare
+
+
 def open_engine(kb: KnowledgeBase, cache_dir: Path | None, rebuild: bool = False) -> tuple[Engine, IndexInfo]:
     """Open (building when needed) the index for ``kb`` and an engine over it."""
-    ix, info = open_index(kb, cache_dir, rebuild=rebuild)
+
+    def reopen() -> Any:
+        ix, info = open_index(kb, cache_dir, prepare=files_for(kb))
+        if info.prepared is not None:
+            info.prepared.close()  # the healing engine starts its own on the index
+        return ix
+
+    ix, info = open_index(kb, cache_dir, rebuild=rebuild, prepare=files_for(kb, reopen))
     if info.path is None:
         return Engine(kb, ix), info  # in memory: nobody else can touch it
+    if isinstance(info.prepared, Engine):
+        # Made on the new index before it was put in place: the same files, and the
+        # calibration's document frequencies already counted.
+        engine, info.prepared = info.prepared, None
+        engine.ix = ix
+        return engine, info
     # On disk another process may replace or delete the files: heal by reopening.
-    return HealingEngine(kb, ix, lambda: open_index(kb, cache_dir)[0]), info
+    return HealingEngine(kb, ix, reopen), info

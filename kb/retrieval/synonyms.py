@@ -6,7 +6,8 @@ another, "PC" and "パソコン" in a third. `ask` lets such a word be covered b
 words of its groups (kb.retrieval.question), while it still counts as a word the content
 lacks for confidence. The groups of every word in the index's Japanese text (where Latin
 words of Japanese sentences are too) are looked up once, when the index is built or
-updated, and stored beside it (`SYNONYMS.json`), as the calibration is.
+updated, and stored with it (`SYNONYMS.json`), as the calibration is. After an update only
+the words of the segments it wrote are looked up (`update_synonyms`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,27 @@ def build_synonyms(searcher: Any) -> dict[int, frozenset[str]]:
         text = term.decode() if isinstance(term, bytes) else term
         for group in synonym_groups(text):
             groups.setdefault(group, set()).add(text)
+    return {group: frozenset(words) for group, words in groups.items()}
+
+
+def update_synonyms(searcher: Any, previous: Any | None) -> dict[int, frozenset[str]]:
+    """The groups for an updated index: those of the index it replaces (``previous``, its
+    storage) with the words of every segment after the first (the full build's, which an
+    update never rewrites) added; made from the whole lexicon when there is no earlier set.
+
+    Every word of a live entry is in the first segment or a later one, so each group holds
+    all the words a full rebuild's does, and at most words only deleted documents had (or
+    had once), which `ask` leaves out as it does after any update (their count is 0)."""
+    old = load_synonyms(previous) if previous is not None else None
+    leaves = searcher.reader().leaf_readers()
+    if old is None or not leaves:
+        return build_synonyms(searcher)
+    groups = {group: set(words) for group, words in old.items()}
+    for reader, _offset in leaves[1:]:
+        for term in reader.lexicon(FIELD):
+            text = term.decode() if isinstance(term, bytes) else term
+            for group in synonym_groups(text):
+                groups.setdefault(group, set()).add(text)
     return {group: frozenset(words) for group, words in groups.items()}
 
 
