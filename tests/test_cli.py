@@ -155,7 +155,14 @@ def test_index_reports_what_it_did(capsys, tmp_path, monkeypatch):
     second = json.loads(out)
     assert first["built"] and not second["built"] and first["entries"] == 13
     _, out, _ = run(capsys, "index", "--rebuild", "--json")
-    assert json.loads(out)["built"]
+    rebuilt = json.loads(out)
+    assert rebuilt["built"]
+    # Published with its synonyms and calibration in it, as `faq ask` would have made it: a
+    # reader never calibrates again, nor races the files being written beside it.
+    from kb.index.update import MADE_FROM_INDEX
+
+    listed = json.loads((Path(rebuilt["path"]) / "READY").read_text(encoding="utf-8"))["files"]
+    assert set(MADE_FROM_INDEX) <= set(listed)
 
 
 def test_eval_prints_metrics_and_misses(capsys, tmp_path):

@@ -351,10 +351,14 @@ def cmd_lint(args: argparse.Namespace) -> int:
 
 def cmd_index(args: argparse.Namespace) -> int:
     from kb.index.store import open_index
+    from kb.retrieval.healing import files_for
 
     library = context.open_library(args)
     kb = library.content
-    _ix, info = open_index(kb, library.cache_dir, rebuild=args.rebuild)  # None when the folder was refused
+    # A new index is published with its synonyms and calibration in it, as `faq ask` makes it.
+    _ix, info = open_index(kb, library.cache_dir, rebuild=args.rebuild, prepare=files_for(kb))
+    if info.prepared is not None:
+        info.prepared.close()
     path = str(info.path) if info.path else t("in_memory", args.lang)
     context.warn_about_index(args, info)
     if args.json:
