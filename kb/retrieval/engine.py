@@ -117,7 +117,8 @@ class Engine:
         ranked = self.ranker.rank(analysed, max(top, 2))
         if not ranked:
             return result
-        ranked = order_ties(ranked, question, self._body)  # substring BM25 first, wording decides
+        # Substring BM25 first, wording decides; a half-typed last word is no run to count.
+        ranked = order_ties(ranked, re.sub(r"\S+\s*$", "", question) if partial else question, self._body)
         ranked = break_ties(ranked, lambda: wording(normalize(analysed.text)), self._wordings)
         shown = []
         # A tie's first place has the tie's best confidence: candidates keep the order of

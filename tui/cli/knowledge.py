@@ -355,8 +355,7 @@ def cmd_index(args: argparse.Namespace) -> int:
 
     library = context.open_library(args)
     kb = library.content
-    # A new index is published with its synonyms and calibration in it, as `faq ask` makes it.
-    _ix, info = open_index(kb, library.cache_dir, rebuild=args.rebuild, prepare=files_for(kb))
+    _ix, info = open_index(kb, library.cache_dir, rebuild=args.rebuild, prepare=files_for(kb))  # as ask makes it
     if info.prepared is not None:
         info.prepared.close()
     path = str(info.path) if info.path else t("in_memory", args.lang)
