@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Sequence
 from pathlib import Path
 
 from kb.errors import ContentError, KbError
@@ -131,10 +132,20 @@ def not_a_knowledge_base(root: Path) -> ContentError:
     return ContentError("no entries/ folder here", path=str(root), ja="ここに entries/ フォルダーがありません")
 
 
-def stat_line(st: os.stat_result) -> str:
+def stat_numbers(st: os.stat_result) -> tuple[int, int, int, int, int]:
     """What a file is on disk, as the content's change detection compares it: type, size,
     times and inode (the change time and inode see edits whose modification time was put back)."""
-    return f"{st.st_mode}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
+    return st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
+
+
+def stat_text(numbers: Sequence[int]) -> str:
+    """``stat_numbers`` as the text line the content store keeps."""
+    return ":".join(map(str, numbers))
+
+
+def stat_line(st: os.stat_result) -> str:
+    """``stat_numbers`` of ``st`` as its text line."""
+    return stat_text(stat_numbers(st))
 
 
 def file_stat(path: Path) -> str | None:

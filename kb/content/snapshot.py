@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from kb.content.entry import LANGS, GlossaryTerm, Tag
+from kb.content.files import stat_numbers, stat_text
 from kb.content.load import KnowledgeBase, Loaded, load_files, load_kb
 from kb.content.profile import Product, Profile
 from kb.content.refresh import decode_problem, encode_problem, entry_row, file_row, reparse_changed
@@ -89,8 +90,8 @@ class Scan:
 
     def lines(self) -> dict[str, str | None]:
         """Each name with its stat line (``stat_line``), None for what is not a file."""
-        n = self.numbers  # in stat_line's format (tests compare the two)
-        out: dict[str, str | None] = {name: f"{n[i]}:{n[i + 1]}:{n[i + 2]}:{n[i + 3]}:{n[i + 4]}"
+        n = self.numbers
+        out: dict[str, str | None] = {name: stat_text(n[i:i + 5])
                                       for name, i in zip(self.files, range(0, len(n), 5), strict=True)}
         out.update(dict.fromkeys(self.others))
         return out
@@ -110,6 +111,7 @@ def _scan(folder: Path) -> Scan:
         numbers: list[int] = []
         others: list[str] = []
         add_file, add, add_other, stat_at, regular = files.append, numbers.extend, others.append, os.stat, stat.S_ISREG
+        numbers_of = stat_numbers
         for name in sorted(os.listdir(fd)):
             try:
                 st = stat_at(name, dir_fd=fd)
@@ -124,7 +126,7 @@ def _scan(folder: Path) -> Scan:
                 return Scan()
             if regular(st.st_mode):
                 add_file(name)
-                add((st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
+                add(numbers_of(st))
             else:
                 add_other(name)
         return Scan(files, numbers, others)
@@ -147,7 +149,7 @@ def _scan_entries(folder: Path) -> Scan:
             scan.others.append(name)
         else:
             scan.files.append(name)
-            scan.numbers.extend((st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
+            scan.numbers.extend(stat_numbers(st))
     return scan
 
 
